@@ -1,0 +1,45 @@
+import yargs from 'yargs';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { UsageError, EXIT } from './errors.js';
+import { recoverCommand } from './commands/recover.js';
+import { exportCommand } from './commands/export.js';
+import { verifyCommand } from './commands/verify.js';
+import { metastoreCommand } from './commands/metastore.js';
+import { commrCommand } from './commands/commr.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await yargs(argv)
+      .scriptName('sealer-recover')
+      .usage('$0 [command] [options]\n\nRecover lost Filecoin sectors bit-exactly and repair lotus-miner metadata.')
+      .command(recoverCommand)
+      .command(exportCommand)
+      .command(verifyCommand)
+      .command(metastoreCommand)
+      .command(commrCommand)
+      .strict()
+      .version(version)
+      .help()
+      .alias('h', 'help')
+      .wrap(Math.min(110, process.stdout.columns ?? 100))
+      .fail((msg, err) => {
+        if (err) throw err;
+        throw new UsageError(msg);
+      })
+      .parseAsync();
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`sealer-recover: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`sealer-recover: ${(err as Error).stack ?? String(err)}\n`);
+    return EXIT.failed;
+  }
+  // Command handlers report partial failure through process.exitCode (EXIT.failed).
+  return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+}
