@@ -1,0 +1,24 @@
+// Contract between the graph kernels (graph-*.cc) and their users (labeling, parents cache).
+#pragma once
+#include <cstdint>
+
+namespace sdr {
+
+// Seeds come from TypeScript (src/seal/graph-seeds.ts computes them from porep_id with SHA-256),
+// so the native graph is a pure function of these values.
+struct GraphParams {
+  uint64_t nodes;              // N = sector_bytes / 32
+  uint8_t drg_seed[28];        // first 28 bytes of SHA-256("Filecoin_DRSample" || porep_id)
+  uint64_t feistel_keys[3];    // k0..k2 of SHA-256("Filecoin_Feistel" || porep_id), u64 LE words
+  bool legacy;                 // ApiVersion V1_0_0: predecessor in slot 5, u32-truncated expander parents
+};
+
+constexpr int kBaseDegree = 6;
+constexpr int kExpDegree = 8;
+constexpr int kTotalParents = kBaseDegree + kExpDegree;  // 14 u32 per node, b0..b5 then e0..e7
+
+// Writes the 14 parents of each node in [start, start + count) to out[(v - start) * 14 + i],
+// exactly as rust-fil-proofs' parents cache stores them (sdr.md §3.2–3.4, §3.6).
+void graph_parents(const GraphParams& g, uint64_t start, uint64_t count, uint32_t* out);
+
+}  // namespace sdr
