@@ -1,0 +1,59 @@
+// The seams between the sealing stages. Each stage module implements one of these signatures:
+//   parents-cache.ts → ensureParentsCache     (graph + reference-compatible cache file)
+//   tree-d.ts        → buildTreeD             (PC1 prologue: sc-02-data-tree-d.dat, comm_d)
+//   pc1.ts           → runPc1                 (labels: sc-02-data-layer-N.dat, resumable)
+//   pc2.ts           → runPc2                 (tree-c, replica, tree-r-last, p_aux, t_aux, comm_r)
+// seal.ts chains them; src/recover orchestrates many sectors.
+import type { SealProof } from '../proofs/registry.js';
+import type { Commitment, ReplicaId } from '../proofs/types.js';
+
+export type SealStage = 'parents-cache' | 'tree-d' | 'pc1' | 'tree-c' | 'encode' | 'tree-r-last' | 'aux';
+
+export interface SealProgress {
+  readonly stage: SealStage;
+  /** 1-based layer, for pc1 */
+  readonly layer?: number;
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface StageOptions {
+  readonly onProgress?: (p: SealProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface ParentsCacheOptions extends StageOptions {
+  /** directory; default $FIL_PROOFS_PARENT_CACHE or ${FIL_PROOFS_CACHE_DIR:-/var/tmp/}filecoin-parents */
+  readonly dir?: string;
+}
+export type EnsureParentsCache = (proof: SealProof, opts?: ParentsCacheOptions) => Promise<string>;
+
+export interface TreeDOptions extends StageOptions {
+  readonly proof: SealProof;
+  /** fr32-padded staged sector; null = CC (all zero) */
+  readonly stagedPath: string | null;
+  readonly cacheDir: string;
+}
+export type BuildTreeD = (o: TreeDOptions) => Promise<Commitment>;
+
+export interface Pc1Options extends StageOptions {
+  readonly proof: SealProof;
+  readonly replicaId: ReplicaId;
+  readonly cacheDir: string;
+  readonly parentsCachePath: string;
+}
+export type RunPc1 = (o: Pc1Options) => Promise<{ layerPaths: string[] }>;
+
+export interface Pc2Options extends StageOptions {
+  readonly proof: SealProof;
+  readonly cacheDir: string;
+  /** fr32-padded staged sector; null = CC */
+  readonly stagedPath: string | null;
+  readonly sealedPath: string;
+}
+export interface Pc2Result {
+  readonly commC: Commitment;
+  readonly commRLast: Commitment;
+  readonly commR: Commitment;
+}
+export type RunPc2 = (o: Pc2Options) => Promise<Pc2Result>;
