@@ -1,0 +1,34 @@
+// Runs every benchmark in bench/ (each a standalone script that prints its own table and writes
+// bench/results/<name>.json), then merges the results into bench/results/latest.json.
+// Usage: npm run bench [-- name …]   (BENCH_LARGE=1 adds the 512MiB / 1 GiB cases)
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import os from 'node:os';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const wanted = process.argv.slice(2);
+const scripts = readdirSync(here)
+  .filter((f) => f.endsWith('.ts') && f !== 'run.ts')
+  .map((f) => f.slice(0, -3))
+  .filter((n) => wanted.length === 0 || wanted.includes(n))
+  .sort();
+
+const summary: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30) },
+  results: {},
+};
+let failed = 0;
+for (const name of scripts) {
+  process.stdout.write(`\n=== bench/${name}.ts ===\n`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, `${name}.ts`)], { stdio: 'inherit' });
+  const out = join(here, 'results', `${name}.json`);
+  if (r.status !== 0) failed++;
+  (summary.results as Record<string, unknown>)[name] =
+    r.status === 0 && existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : { error: `exit ${r.status}` };
+}
+writeFileSync(join(here, 'results', 'latest.json'), JSON.stringify(summary, null, 2) + '\n');
+process.stdout.write(`\nwrote bench/results/latest.json (${scripts.length} benchmarks, ${failed} failed)\n`);
+process.exitCode = failed ? 1 : 0;
