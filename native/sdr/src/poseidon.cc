@@ -1,0 +1,150 @@
+#include "poseidon.h"
+
+#include <stdexcept>
+#include <vector>
+
+namespace sdr::poseidon {
+
+using fr::add;
+using fr::pow5;
+
+namespace {
+
+constexpr int kMaxT = 37;
+
+// state' = state · m (row vector times a row-major t×t matrix, poseidon.md §4 step 3)
+template <class M>
+inline void mix(Fr* s, const Fr* m, int t) {
+  Fr out[kMaxT];
+  for (int j = 0; j < t; j++) {
+    Fr acc, p;
+    M::mul(acc, s[0], m[j]);
+    for (int i = 1; i < t; i++) {
+      M::mul(p, s[i], m[i * t + j]);
+      add(acc, acc, p);
+    }
+    out[j] = acc;
+  }
+  for (int j = 0; j < t; j++) s[j] = out[j];
+}
+
+// neptune HashMode::Correct
+template <class M>
+void permute_plain(const Constants& c, Fr* s) {
+  const int t = c.t, hf = c.rf / 2, rounds = c.rf + c.rp;
+  for (int r = 0; r < rounds; r++) {
+    const Fr* rc = &c.rc[(size_t)r * t];
+    for (int i = 0; i < t; i++) add(s[i], s[i], rc[i]);
+    if (r < hf || r >= hf + c.rp) {
+      for (int i = 0; i < t; i++) pow5<M>(s[i]);
+    } else {
+      pow5<M>(s[0]);
+    }
+    mix<M>(s, c.mds.data(), t);
+  }
+}
+
+// neptune HashMode::OptimizedStatic (poseidon.md §3.4 "Optimized round")
+template <class M>
+void permute_optimized(const Constants& c, Fr* s) {
+  const int t = c.t, hf = c.rf / 2;
+  const Fr* k = c.compressed.data();
+  for (int i = 0; i < t; i++) add(s[i], s[i], k[i]);
+  k += t;
+  for (int r = 0; r < hf; r++) {
+    for (int i = 0; i < t; i++) pow5<M>(s[i]);
+    for (int i = 0; i < t; i++) add(s[i], s[i], k[i]);
+    k += t;
+    mix<M>(s, r == hf - 1 ? c.pre_sparse.data() : c.mds.data(), t);
+  }
+  const Fr* sp = c.sparse.data();
+  for (int r = 0; r < c.rp; r++) {
+    pow5<M>(s[0]);
+    add(s[0], s[0], k[r]);
+    // [m00, ŵ, v]: new0 = m00·s0 + Σ ŵ_{k−1}·s_k; new_j = s_j + v_{j−1}·s0
+    Fr s0 = s[0], acc, p;
+    M::mul(acc, s0, sp[0]);
+    for (int i = 1; i < t; i++) {
+      M::mul(p, s[i], sp[i]);
+      add(acc, acc, p);
+    }
+    for (int j = 1; j < t; j++) {
+      M::mul(p, s0, sp[t - 1 + j]);
+      add(s[j], s[j], p);
+    }
+    s[0] = acc;
+    sp += 2 * t - 1;
+  }
+  k += c.rp;
+  for (int r = 0; r < hf - 1; r++) {
+    for (int i = 0; i < t; i++) pow5<M>(s[i]);
+    for (int i = 0; i < t; i++) add(s[i], s[i], k[i]);
+    k += t;
+    mix<M>(s, c.mds.data(), t);
+  }
+  for (int i = 0; i < t; i++) pow5<M>(s[i]);
+  mix<M>(s, c.mds.data(), t);
+}
+
+template <class M>
+void permute_with(const Constants& c, Fr* s, Form form) {
+  if (form == Form::Plain) permute_plain<M>(c, s);
+  else permute_optimized<M>(c, s);
+}
+
+bool use_adx(Kernel k) {
+  if (k == Kernel::Portable) return false;
+  if (k == Kernel::Adx) {
+    if (!fr::adx_usable()) throw std::runtime_error("poseidon: the ADX kernel is not available on this CPU");
+    return true;
+  }
+  return fr::adx_usable();
+}
+
+template <class M>
+void hash_many_with(const Constants& c, const uint8_t* in, uint8_t* out, size_t n, Form form) {
+  const int t = c.t;
+  const Fr tag = merkle_tag(c.arity);
+  Fr s[kMaxT];
+  for (size_t h = 0; h < n; h++) {
+    s[0] = tag;
+    const uint8_t* x = in + h * (size_t)c.arity * 32;
+    for (int i = 1; i < t; i++) fr::from_bytes_unchecked(s[i], x + (size_t)(i - 1) * 32);
+    permute_with<M>(c, s, form);
+    fr::to_bytes(out + h * 32, s[1]);
+  }
+}
+
+}  // namespace
+
+bool kernel_available(Kernel k) { return k != Kernel::Adx || fr::adx_usable(); }
+
+Fr merkle_tag(int arity) {
+  uint64_t x[4] = {0, 0, 0, 0};
+  for (int b = 0; b < arity; b++) x[b / 64] |= 1ULL << (b % 64);
+  return fr::from_canonical(x);
+}
+
+void permute(const Constants& c, Fr* state, Form form, Kernel kernel) {
+#if defined(__x86_64__)
+  if (use_adx(kernel)) return permute_with<fr::MulAdx>(c, state, form);
+#else
+  if (kernel == Kernel::Adx) throw std::runtime_error("poseidon: the ADX kernel exists only on x86-64");
+#endif
+  permute_with<fr::MulPortable>(c, state, form);
+}
+
+void hash_many(const Constants& c, const uint8_t* in, uint8_t* out, size_t n, Form form, Kernel kernel) {
+#if defined(__x86_64__)
+  if (use_adx(kernel)) return hash_many_with<fr::MulAdx>(c, in, out, n, form);
+#else
+  if (kernel == Kernel::Adx) throw std::runtime_error("poseidon: the ADX kernel exists only on x86-64");
+#endif
+  hash_many_with<fr::MulPortable>(c, in, out, n, form);
+}
+
+void hash_bytes(const Constants& c, const uint8_t* in, uint8_t out[32], Form form, Kernel kernel) {
+  hash_many(c, in, out, 1, form, kernel);
+}
+
+}  // namespace sdr::poseidon
