@@ -1,0 +1,116 @@
+// The devnet's JSON description (fixtures/devnet/*.json): miners, their sectors as the chain would
+// record them, and deals. Validated on load so a bad fixture fails with the field named.
+import { readFile } from 'node:fs/promises';
+import { InputError, fromHex } from '../proofs/types.js';
+import { parseMinerAddress } from '../chain/address.js';
+import { commDFromCid, commRFromCid } from '../chain/cid.js';
+import { sealProof } from '../proofs/registry.js';
+import { Reader, ShapeError } from '../chain/json-shape.js';
+
+export interface DevnetSector {
+  readonly number: number;
+  readonly sealProof: number;
+  readonly sealedCid: string;
+  readonly unsealedCid: string | null;
+  readonly dealIds: readonly number[];
+  readonly sealRandEpoch: number;
+  readonly preCommitEpoch: number;
+  /** null = pre-committed, never proven */
+  readonly activation: number | null;
+  readonly expiration: number;
+  /** 32 bytes; when absent the ticket is drawn from the epoch's digest like a real chain */
+  readonly ticket?: Uint8Array;
+}
+
+export interface DevnetMiner {
+  readonly address: string;
+  readonly sectorSize: number;
+  readonly sectors: readonly DevnetSector[];
+}
+
+export interface DevnetDeal {
+  readonly id: number;
+  readonly pieceCid: string;
+  readonly pieceSize: number;
+}
+
+export interface DevnetNetwork {
+  readonly networkVersion: number;
+  readonly head: number;
+  /** state trees below this epoch are gone (a pruned node); undefined = archival */
+  readonly prunedBefore?: number;
+  readonly miners: readonly DevnetMiner[];
+  readonly deals: readonly DevnetDeal[];
+}
+
+export function parseNetwork(json: unknown, source: string): DevnetNetwork {
+  try {
+    const r = new Reader(json, source);
+    const head = r.field('head').int();
+    const pruned = r.optional('prunedBefore');
+    const miners = r.field('miners').array().map((m) => {
+      const address = m.field('address').string();
+      parseMinerAddress(address);
+      const sectorSize = m.field('sectorSize').int();
+      const sectors = m.field('sectors').array().map((s) => {
+        const sealProofId = s.field('sealProof').int();
+        if (Number(sealProof(sealProofId).sectorBytes) !== sectorSize) {
+          throw new InputError(`${source}: ${s.path}: seal proof ${sealProofId} does not match miner ${address}'s sectorSize ${sectorSize}`);
+        }
+        const sealedCid = s.field('sealedCID').string();
+        commRFromCid(sealedCid, `${source}: ${s.path}.sealedCID`);
+        const u = s.optional('unsealedCID');
+        const unsealedCid = u ? u.string() : null;
+        if (unsealedCid) commDFromCid(unsealedCid, `${source}: ${s.path}.unsealedCID`);
+        const t = s.optional('ticket');
+        const ticket = t ? fromHex(t.string(), `${source}: ${s.path}.ticket`) : undefined;
+        if (ticket && ticket.length !== 32) throw new InputError(`${source}: ${s.path}.ticket must be 32 bytes of hex`);
+        const act = s.optional('activation');
+        const deals = s.optional('dealIDs');
+        return {
+          number: s.field('number').int(),
+          sealProof: sealProofId,
+          sealedCid,
+          unsealedCid,
+          dealIds: deals ? deals.array().map((d) => d.int()) : [],
+          sealRandEpoch: s.field('sealRandEpoch').int(),
+          preCommitEpoch: s.field('preCommitEpoch').int(),
+          activation: act ? act.int() : null,
+          expiration: s.field('expiration').int(),
+          ...(ticket ? { ticket } : {}),
+        };
+      });
+      return { address, sectorSize, sectors };
+    });
+    const dealsR = r.optional('deals');
+    const deals = dealsR
+      ? dealsR.array().map((d) => ({ id: d.field('id').int(), pieceCid: d.field('pieceCID').string(), pieceSize: d.field('pieceSize').int() }))
+      : [];
+    return {
+      networkVersion: r.field('networkVersion').int(),
+      head,
+      ...(pruned ? { prunedBefore: pruned.int() } : {}),
+      miners,
+      deals,
+    };
+  } catch (e) {
+    if (e instanceof ShapeError) throw new InputError(e.message);
+    throw e;
+  }
+}
+
+export async function loadNetwork(path: string): Promise<DevnetNetwork> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new InputError(`cannot read devnet network file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+  return parseNetwork(json, path);
+}

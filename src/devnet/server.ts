@@ -1,0 +1,256 @@
+// A loopback Lotus look-alike: JSON-RPC 2.0 over HTTP POST at /rpc/v0 and /rpc/v1, serving the
+// read-only calls sealer-recover makes, from a DevnetNetwork. State semantics follow lotus: a query
+// "at" tipset h sees the parent state (epochs < h), so the precommit record is visible at the
+// activation tipset and gone after it.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CID } from 'multiformats/cid';
+import * as Digest from 'multiformats/hashes/digest';
+import { blake2b256 } from '../chain/blake2b.js';
+import { minerEntropy, drawRandomnessFromDigest } from '../chain/ticket.js';
+import { parseMinerAddress } from '../chain/address.js';
+import type { DevnetMiner, DevnetNetwork, DevnetSector } from './network.js';
+
+type Handler = (params: unknown[]) => unknown;
+
+export interface DevnetOptions {
+  readonly host?: string;
+  /** 0 = any free port */
+  readonly port?: number;
+  /** when set, every request must carry `Authorization: Bearer <token>` (else HTTP 401) */
+  readonly token?: string;
+  /** replace or add methods (without the "Filecoin." prefix); used to serve malformed answers */
+  readonly overrides?: Readonly<Record<string, Handler>>;
+  /** methods answered with "method not found", e.g. to mimic an older node */
+  readonly disabled?: readonly string[];
+}
+
+export interface Devnet {
+  readonly url: string;
+  /** FULLNODE_API_INFO value for this server */
+  readonly apiInfo: string;
+  readonly requests: { method: string; auth?: string }[];
+  close(): Promise<void>;
+}
+
+class RpcFailure extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const DAG_CBOR = 0x71;
+const BLAKE2B_256 = 0xb220;
+const cidJson = (s: string) => ({ '/': s });
+
+export function tipSetCid(height: number): string {
+  return CID.create(1, DAG_CBOR, Digest.create(BLAKE2B_256, blake2b256(Buffer.from(`devnet tipset ${height}`)))).toString();
+}
+
+/** The per-epoch randomness digest a real chain derives from its min-ticket VRF proof. */
+export const epochDigest = (epoch: number): Uint8Array => blake2b256(Buffer.from(`devnet vrf ${epoch}`));
+
+export function startDevnet(net: DevnetNetwork, opts: DevnetOptions = {}): Promise<Devnet> {
+  const byKey = new Map<string, number>();
+  const tipSet = (h: number) => {
+    const c = tipSetCid(h);
+    byKey.set(c, h);
+    return { Cids: [cidJson(c)], Blocks: [], Height: h };
+  };
+
+  const heightOf = (tsk: unknown): number => {
+    if (tsk === null || tsk === undefined || (Array.isArray(tsk) && tsk.length === 0)) return net.head;
+    if (!Array.isArray(tsk)) throw new RpcFailure(1, 'tipset key must be an array of CIDs');
+    const c = (tsk[0] as { '/'?: string } | undefined)?.['/'];
+    const h = c === undefined ? undefined : byKey.get(c);
+    if (h === undefined) throw new RpcFailure(1, `loading tipset ${JSON.stringify(tsk)}: ipld: could not find ${c}`);
+    return h;
+  };
+
+  const stateAt = (tsk: unknown): number => {
+    const h = heightOf(tsk);
+    if (net.prunedBefore !== undefined && h < net.prunedBefore) {
+      throw new RpcFailure(1, `load state tree: failed to load state tree ${tipSetCid(h - 1)}: failed to load hamt node: ipld: could not find ${tipSetCid(-h)}`);
+    }
+    return h;
+  };
+
+  const minerOf = (addr: unknown): DevnetMiner => {
+    if (typeof addr !== 'string') throw new RpcFailure(1, 'unmarshaling params: address must be a string');
+    const id = parseMinerAddress(addr.replace(/^t/, 'f')).id;
+    const m = net.miners.find((x) => parseMinerAddress(x.address).id === id);
+    if (!m) throw new RpcFailure(1, `resolution lookup failed (${addr}): actor not found`);
+    return m;
+  };
+
+  const sectorOf = (m: DevnetMiner, n: unknown): DevnetSector | undefined => m.sectors.find((s) => s.number === n);
+
+  const ticketOf = (s: DevnetSector, m: DevnetMiner): Uint8Array =>
+    s.ticket ?? drawRandomnessFromDigest(5, epochDigest(s.sealRandEpoch), s.sealRandEpoch, minerEntropy(parseMinerAddress(m.address).id));
+
+  const methods: Record<string, Handler> = {
+    ChainHead: () => tipSet(net.head),
+    ChainGetTipSetByHeight: ([h]) => {
+      if (typeof h !== 'number' || h < 0) throw new RpcFailure(1, 'height must be a non-negative number');
+      if (h > net.head) throw new RpcFailure(1, `looking for tipset with height greater than start point`);
+      return tipSet(h);
+    },
+    StateNetworkVersion: ([tsk]) => (heightOf(tsk), net.networkVersion),
+    StateLookupID: ([addr]) => minerOf(addr).address,
+    StateMinerInfo: ([addr, tsk]) => {
+      stateAt(tsk);
+      const m = minerOf(addr);
+      return {
+        Owner: m.address,
+        Worker: m.address,
+        NewWorker: '<empty>',
+        ControlAddresses: [],
+        WorkerChangeEpoch: -1,
+        PeerId: null,
+        Multiaddrs: [],
+        WindowPoStProofType: (m.sectors[0]?.sealProof ?? 5) + 3,
+        SectorSize: m.sectorSize,
+        WindowPoStPartitionSectors: 2,
+        ConsensusFaultElapsed: -1,
+        PendingOwnerAddress: null,
+        Beneficiary: m.address,
+      };
+    },
+    StateSectorGetInfo: ([addr, n, tsk]) => {
+      const h = stateAt(tsk);
+      const m = minerOf(addr);
+      const s = sectorOf(m, n);
+      if (!s || s.activation === null || s.activation >= h) return null;
+      return {
+        SectorNumber: s.number,
+        SealProof: s.sealProof,
+        SealedCID: cidJson(s.sealedCid),
+        DealIDs: s.dealIds,
+        Activation: s.activation,
+        Expiration: s.expiration,
+        DealWeight: '0',
+        VerifiedDealWeight: '0',
+        InitialPledge: '0',
+        ExpectedDayReward: '0',
+        ExpectedStoragePledge: '0',
+        PowerBaseEpoch: s.activation,
+        ReplacedDayReward: '0',
+        SectorKeyCID: null,
+        Flags: 0,
+      };
+    },
+    StateSectorPreCommitInfo: ([addr, n, tsk]) => {
+      const h = stateAt(tsk);
+      const m = minerOf(addr);
+      const s = sectorOf(m, n);
+      if (!s || s.preCommitEpoch >= h || (s.activation !== null && s.activation < h)) return null;
+      return {
+        Info: {
+          SealProof: s.sealProof,
+          SectorNumber: s.number,
+          SealedCID: cidJson(s.sealedCid),
+          SealRandEpoch: s.sealRandEpoch,
+          DealIDs: s.dealIds,
+          Expiration: s.expiration,
+          UnsealedCid: s.unsealedCid ? cidJson(s.unsealedCid) : null,
+        },
+        PreCommitDeposit: '0',
+        PreCommitEpoch: s.preCommitEpoch,
+      };
+    },
+    StateGetRandomnessFromTickets: ([dst, epoch, entropyB64, tsk]) => {
+      heightOf(tsk);
+      if (typeof dst !== 'number' || typeof epoch !== 'number' || typeof entropyB64 !== 'string') {
+        throw new RpcFailure(1, 'unmarshaling params: expected [tag, epoch, entropy, tsk]');
+      }
+      if (epoch > net.head) throw new RpcFailure(1, `cannot draw randomness from the future`);
+      const entropy = Buffer.from(entropyB64, 'base64');
+      // Fixture sectors may pin a ticket (known-answer vectors); serve it for its (miner, epoch).
+      if (dst === 5) {
+        for (const m of net.miners) {
+          if (!Buffer.from(minerEntropy(parseMinerAddress(m.address).id)).equals(entropy)) continue;
+          const s = m.sectors.find((x) => x.sealRandEpoch === epoch && x.ticket);
+          if (s) return Buffer.from(ticketOf(s, m)).toString('base64');
+        }
+      }
+      return Buffer.from(drawRandomnessFromDigest(dst, epochDigest(epoch), epoch, entropy)).toString('base64');
+    },
+    StateGetRandomnessDigestFromTickets: ([epoch, tsk]) => {
+      heightOf(tsk);
+      if (typeof epoch !== 'number' || epoch > net.head) throw new RpcFailure(1, 'bad epoch');
+      return Buffer.from(epochDigest(epoch)).toString('base64');
+    },
+    StateMarketStorageDeal: ([id]) => {
+      const d = net.deals.find((x) => x.id === id);
+      if (!d) throw new RpcFailure(1, `deal ${String(id)} not found`);
+      return { Proposal: { PieceCID: cidJson(d.pieceCid), PieceSize: d.pieceSize, VerifiedDeal: false }, State: {} };
+    },
+    ...opts.overrides,
+  };
+  for (const d of opts.disabled ?? []) delete methods[d];
+
+  const requests: { method: string; auth?: string }[] = [];
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(typeof body === 'string' ? body : JSON.stringify(body));
+    };
+    if (req.method !== 'POST' || !/^\/rpc\/v[01]\/?$/.test(req.url ?? '')) return send(404, { error: 'POST /rpc/v1' });
+    const auth = req.headers.authorization;
+    if (opts.token !== undefined && auth !== `Bearer ${opts.token}`) return send(401, 'JWT Verification failed');
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    let msg: { method?: unknown; params?: unknown; id?: unknown };
+    try {
+      msg = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      return send(200, { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'parse error' } });
+    }
+    const name = typeof msg.method === 'string' ? msg.method.replace(/^Filecoin\./, '') : '';
+    requests.push({ method: name, ...(auth ? { auth } : {}) });
+    const fn = Object.hasOwn(methods, name) ? methods[name] : undefined;
+    if (!fn) return send(200, { jsonrpc: '2.0', id: msg.id, error: { code: -32601, message: `method '${String(msg.method)}' not found` } });
+    try {
+      const result = await fn(Array.isArray(msg.params) ? msg.params : []);
+      if (result instanceof RawAnswer) return send(200, result.body);
+      send(200, { jsonrpc: '2.0', id: msg.id, result });
+    } catch (e) {
+      const code = e instanceof RpcFailure ? e.code : 1;
+      send(200, { jsonrpc: '2.0', id: msg.id, error: { code, message: (e as Error).message } });
+    }
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((e) => {
+      res.writeHead(500);
+      res.end(String(e));
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
+      const { address, port } = server.address() as AddressInfo;
+      const host = address.includes(':') ? `[${address}]` : address;
+      const ma = `/ip4/${address}/tcp/${port}/http`;
+      resolve({
+        url: `http://${host}:${port}/rpc/v1`,
+        apiInfo: opts.token ? `${opts.token}:${ma}` : ma,
+        requests,
+        close: () =>
+          new Promise<void>((r) => {
+            server.closeAllConnections();
+            server.close(() => r());
+          }),
+      });
+    });
+  });
+}
+
+/** An override can return this to send a whole, possibly non-JSON-RPC, body verbatim. */
+export class RawAnswer {
+  constructor(readonly body: string) {}
+}
