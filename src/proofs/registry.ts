@@ -82,19 +82,38 @@ export const SEAL_PROOFS: readonly SealProof[] = GROUPS.flatMap((g, gi) =>
   }),
 );
 
-/** Look a proof up by numeric id, canonical name, Go name, or size+version shorthand ("2KiB/V1_1"). */
+const SHORTHAND_VERSIONS: Readonly<Record<string, string>> = {
+  v1: 'V1',
+  v1_1: 'V1_1',
+  synthetic: 'V1_1_Feat_SyntheticPoRep',
+  syntheticporep: 'V1_1_Feat_SyntheticPoRep',
+  ni: 'V1_2_Feat_NonInteractivePoRep',
+  niporep: 'V1_2_Feat_NonInteractivePoRep',
+};
+
+/**
+ * Look a proof up by numeric id, canonical name, Go name (case-insensitive, with or without the
+ * `RegisteredSealProof_` prefix), or size/version shorthand ("2KiB/V1_1", "32GiB/synthetic").
+ */
 export function sealProof(spec: number | string): SealProof {
-  if (typeof spec === 'number' || /^\d+$/.test(String(spec))) {
-    const id = Number(spec);
-    const p = SEAL_PROOFS[id];
-    if (!p) throw new InputError(`unknown seal proof id ${id}: registered ids are 0–${SEAL_PROOFS.length - 1}`);
+  const s = String(spec).trim();
+  if (/^\d+$/.test(s)) {
+    const p = SEAL_PROOFS[Number(s)];
+    if (!p) throw new InputError(`unknown seal proof id ${s}: registered ids are 0–${SEAL_PROOFS.length - 1}`);
     return p;
   }
-  const s = String(spec).trim();
-  const p = SEAL_PROOFS.find((x) => x.name === s || x.goName === s || x.name.toLowerCase() === s.toLowerCase());
+  if (typeof spec === 'number') throw new InputError(`unknown seal proof id ${spec}: registered ids are 0–${SEAL_PROOFS.length - 1}`);
+  const bare = s.replace(/^RegisteredSealProof_/i, '').toLowerCase();
+  let p = SEAL_PROOFS.find((x) => x.name.toLowerCase() === bare || x.goName.toLowerCase() === bare);
+  const short = /^(\d+[kmg]ib)\s*\/\s*(\S+)$/i.exec(s);
+  if (!p && short) {
+    const version = SHORTHAND_VERSIONS[short[2]!.toLowerCase()];
+    const size = SIZES.find((z) => z.name.toLowerCase() === short[1]!.toLowerCase());
+    if (version && size) p = SEAL_PROOFS.find((x) => x.name === `StackedDrg${size.name}${version}`);
+  }
   if (!p) {
     throw new InputError(
-      `unknown seal proof "${s}": use an id 0–19 or a name such as StackedDrg32GiBV1_1 (see \`sealer-recover commr --help\`)`,
+      `unknown seal proof "${s}": use an id 0–19, a name such as StackedDrg32GiBV1_1, or size/version such as 32GiB/V1_1`,
     );
   }
   return p;

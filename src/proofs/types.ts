@@ -61,3 +61,7 @@ export function fromHex(s: string, what = 'hex value'): Uint8Array {
   if (t.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(t)) throw new InputError(`${what} is not valid hex: "${s}"`);
   return new Uint8Array(Buffer.from(t, 'hex'));
 }
+
+export const asProverId = (b: Uint8Array): ProverId => exactly32(b, 'prover id') as ProverId;
+export const asReplicaId = (b: Uint8Array): ReplicaId => exactly32(b, 'replica id') as ReplicaId;
+export const asPorepId = (b: Uint8Array): PorepId => exactly32(b, 'porep id') as PorepId;

@@ -1,9 +1,193 @@
-import type { CommandModule } from 'yargs';
-import { notImplemented } from '../not-implemented.js';
+// `sealer-recover commr`: the identities and commitments of one sector that need no sealing
+// (porep_id, prover_id, comm_d, replica_id), plus — through the sealCommitments() seam, once the
+// native core is wired in — comm_c, comm_r_last and the CommR CID.
+import type { Argv, CommandModule } from 'yargs';
+import { UsageError } from '../errors.js';
+import {
+  InputError,
+  asSectorNumber,
+  cidToCommD,
+  cidToCommP,
+  commDToCid,
+  commRToCid,
+  computeCommD,
+  formatIdAddress,
+  fromHex,
+  asCommitment,
+  parseMinerAddress,
+  parseTicket,
+  proverId,
+  replicaId,
+  sealProof,
+  toHex,
+  type ActorId,
+  type Commitment,
+  type PieceInfo,
+  type PorepId,
+  type ProverId,
+  type ReplicaId,
+  type SealProof,
+  type SectorNumber,
+  type Ticket,
+} from '../../proofs/index.js';
 
-export const commrCommand: CommandModule = {
+export interface CommrInputs {
+  readonly proof: SealProof;
+  readonly miner: ActorId;
+  readonly sector: SectorNumber;
+  readonly ticket: Ticket;
+  readonly pieces: readonly PieceInfo[];
+  readonly commD: Commitment;
+  /** where comm_d came from: CC (no pieces), the --piece list, or --comm-d */
+  readonly commDSource: 'cc' | 'pieces' | 'given';
+}
+
+export interface SectorIdentities {
+  readonly proverId: ProverId;
+  readonly porepId: PorepId;
+  readonly replicaId: ReplicaId;
+}
+
+export interface SealCommitments {
+  readonly commC: Commitment;
+  readonly commRLast: Commitment;
+  readonly commR: Commitment;
+}
+
+// ───────────────────────────── SEAM: integrator ─────────────────────────────
+// NOT IMPLEMENTED HERE. When the native sealing core lands, seal the sector (CC: no staged file;
+// data: a staged file built with stagedLayout() from the pieces) in a temp dir via
+// src/seal/seal.ts sealSector() and return its {commC, commRLast, commR}. Until then it returns
+// undefined and the command reports those values as unavailable.
+export async function sealCommitments(
+  _inputs: CommrInputs,
+  _ids: SectorIdentities,
+): Promise<SealCommitments | undefined> {
+  return undefined;
+}
+// ────────────────────────────────────────────────────────────────────────────
+
+interface CommrArgs {
+  proof: string;
+  miner: string;
+  sector: string;
+  ticket: string;
+  'comm-d'?: string;
+  piece?: string[];
+  json?: boolean;
+}
+
+/** `<piece cid>:<padded size>`, e.g. `baga6ea4seaq…:2048`. */
+export function parsePieceArg(text: string, index: number): PieceInfo {
+  const at = text.lastIndexOf(':');
+  if (at <= 0) throw new InputError(`--piece ${index + 1} "${text}" must be <piece CID>:<padded size>, e.g. baga6ea4seaq…:2048`);
+  const sizeText = text.slice(at + 1).trim();
+  if (!/^\d+$/.test(sizeText)) {
+    throw new InputError(`--piece ${index + 1} "${text}": the padded size "${sizeText}" is not a whole number of bytes`);
+  }
+  try {
+    return { commP: cidToCommP(text.slice(0, at)), size: BigInt(sizeText) };
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(`--piece ${index + 1}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** --comm-d as a CID (baga6ea4seaq…) or 64 hex digits. */
+function parseCommD(text: string): Commitment {
+  const s = text.trim();
+  if (/^(0x)?[0-9a-fA-F]{64}$/.test(s)) return asCommitment(fromHex(s, '--comm-d'), '--comm-d');
+  return cidToCommD(s);
+}
+
+export function resolveInputs(a: CommrArgs): CommrInputs {
+  const proof = sealProof(a.proof);
+  const miner = parseMinerAddress(a.miner);
+  const sector = asSectorNumber(String(a.sector));
+  const ticket = parseTicket(a.ticket);
+  const pieces = (a.piece ?? []).map((p, i) => parsePieceArg(String(p), i));
+  const fromPieces = pieces.length ? computeCommD(proof, pieces) : undefined;
+  const given = a['comm-d'] !== undefined ? parseCommD(a['comm-d']) : undefined;
+  if (given && fromPieces && toHex(given) !== toHex(fromPieces)) {
+    throw new InputError(
+      `the pieces give comm_d ${commDToCid(fromPieces)} but --comm-d is ${commDToCid(given)}: the piece list (order, sizes, fillers) is not this sector's`,
+    );
+  }
+  const commD = given ?? fromPieces ?? computeCommD(proof, []);
+  const commDSource = given ? 'given' : fromPieces ? 'pieces' : 'cc';
+  return { proof, miner, sector, ticket, pieces, commD, commDSource };
+}
+
+export function identitiesOf(i: CommrInputs): SectorIdentities {
+  const prover = proverId(i.miner);
+  return { proverId: prover, porepId: i.proof.porepId, replicaId: replicaId(prover, i.sector, i.ticket, i.commD, i.proof.porepId) };
+}
+
+function render(i: CommrInputs, ids: SectorIdentities, sealed: SealCommitments | undefined, json: boolean): string {
+  const commDCid = commDToCid(i.commD).toString();
+  if (json) {
+    const sector = i.sector <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(i.sector) : i.sector.toString();
+    return `${JSON.stringify(
+      {
+        proof: { id: i.proof.id, name: i.proof.name },
+        miner: formatIdAddress(i.miner),
+        sector,
+        ticket: toHex(i.ticket),
+        proverId: toHex(ids.proverId),
+        porepId: toHex(ids.porepId),
+        commD: { hex: toHex(i.commD), cid: commDCid, source: i.commDSource },
+        replicaId: toHex(ids.replicaId),
+        commC: sealed ? toHex(sealed.commC) : null,
+        commRLast: sealed ? toHex(sealed.commRLast) : null,
+        commR: sealed ? { hex: toHex(sealed.commR), cid: commRToCid(sealed.commR).toString() } : null,
+      },
+      null,
+      2,
+    )}\n`;
+  }
+  const source = { cc: 'CC, no pieces', pieces: `from ${i.pieces.length} piece(s)`, given: 'from --comm-d' }[i.commDSource];
+  const rows: [string, string][] = [
+    ['proof', `${i.proof.name} (id ${i.proof.id})`],
+    ['miner', formatIdAddress(i.miner)],
+    ['sector', i.sector.toString()],
+    ['ticket', toHex(i.ticket)],
+    ['prover_id', toHex(ids.proverId)],
+    ['porep_id', toHex(ids.porepId)],
+    ['comm_d', `${toHex(i.commD)} (${source})`],
+    ['comm_d_cid', commDCid],
+    ['replica_id', toHex(ids.replicaId)],
+  ];
+  if (sealed) {
+    rows.push(['comm_c', toHex(sealed.commC)], ['comm_r_last', toHex(sealed.commRLast)]);
+    rows.push(['comm_r', toHex(sealed.commR)], ['comm_r_cid', commRToCid(sealed.commR).toString()]);
+  } else {
+    rows.push(['comm_r', 'not available: needs the native sealing core, which is not wired in yet']);
+  }
+  return rows.map(([k, v]) => `${k.padEnd(12)}${v}\n`).join('');
+}
+
+export const commrCommand: CommandModule<object, CommrArgs> = {
   command: 'commr',
   describe: 'Print replica_id, comm_d and (with the native core) comm_c, comm_r_last and the CommR CID',
-  builder: (y) => y,
-  handler: notImplemented('commr'),
+  builder: (y: Argv) =>
+    y
+      .option('proof', { type: 'string', demandOption: true, describe: 'seal proof: id 0–19 or name, e.g. StackedDrg32GiBV1_1' })
+      .option('miner', { type: 'string', demandOption: true, describe: 'miner ID address, e.g. f01000' })
+      .option('sector', { type: 'string', demandOption: true, describe: 'sector number' })
+      .option('ticket', { type: 'string', demandOption: true, describe: '32-byte seal ticket, hex or base64' })
+      .option('comm-d', { type: 'string', describe: 'unsealed CID (baga6ea4seaq…) or hex; default: from --piece, else CC' })
+      .option('piece', { type: 'string', array: true, describe: '<piece CID>:<padded size>, in sector order (repeatable)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print JSON' }) as unknown as Argv<CommrArgs>,
+  handler: async (argv) => {
+    let inputs: CommrInputs;
+    try {
+      inputs = resolveInputs(argv);
+    } catch (e) {
+      if (e instanceof InputError) throw new UsageError(e.message);
+      throw e;
+    }
+    const ids = identitiesOf(inputs);
+    const sealed = await sealCommitments(inputs, ids);
+    process.stdout.write(render(inputs, ids, sealed, argv.json === true));
+  },
 };
