@@ -1,0 +1,92 @@
+// SDR labeling (PC1) kernels: one layer of one sector (label-single.cc) or of K sectors that share a
+// graph (label-multi.cc), and the layer-by-layer driver that owns buffers and layer files
+// (label-run.cc). Byte layout: sdr.md §4; rfp: storage-proofs-porep/src/stacked/vanilla/create_label/single.rs.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "sha256.h"
+
+namespace sdr {
+namespace label {
+
+constexpr size_t kNodeBytes = 32;
+constexpr int kParents = 14;  // b0..b5 (current layer) then e0..e7 (previous layer)
+constexpr int kBaseParents = 6;
+
+// Reads the reference parents cache (N records of 14 u32 LE, sdr.md §3.6) front to back in chunks,
+// checking every index so that a corrupt or foreign cache fails with a message instead of reading
+// outside the layer buffers.
+class ParentsReader {
+ public:
+  ParentsReader(const std::string& path, uint64_t nodes);
+  ~ParentsReader();
+  ParentsReader(const ParentsReader&) = delete;
+  ParentsReader& operator=(const ParentsReader&) = delete;
+  // Loads the rows of nodes [start, start + count) (count <= chunk_nodes()) and returns them.
+  const uint32_t* read(uint64_t start, uint64_t count);
+  static constexpr uint64_t chunk_nodes() { return 8192; }
+
+ private:
+  int fd_ = -1;
+  std::string path_;
+  uint64_t nodes_;
+  std::vector<uint32_t> rows_;
+};
+
+// Polled by the kernels: a non-zero cancel flag stops them; progress(done) is called every few
+// thousand nodes with the number of nodes of the current layer finished so far.
+struct LayerControl {
+  const int32_t* cancel = nullptr;
+  std::function<void(uint64_t)> progress;
+  bool cancelled() const { return cancel && __atomic_load_n(cancel, __ATOMIC_RELAXED) != 0; }
+};
+constexpr uint64_t kPollNodes = 4096;
+
+// One sector's view of a layer: `cur` receives N labels; `prev` is layer-1's labels (unused for layer 1).
+struct SectorLayer {
+  const uint8_t* replica_id;  // 32 bytes
+  const uint8_t* prev;
+  uint8_t* cur;
+};
+
+// Labels layer `layer` (1-based) of one sector. Returns false if cancelled (cur is then partial).
+bool label_layer_single(const sha256::Impl& h, uint64_t nodes, uint32_t layer, const SectorLayer& s,
+                        ParentsReader& parents, const LayerControl& ctl);
+
+// Same output as label_layer_single for each sector, computed in one thread with the sectors'
+// SHA-256 streams interleaved.
+bool label_layer_multi(const sha256::Impl& h, uint64_t nodes, uint32_t layer, const std::vector<SectorLayer>& sectors,
+                       ParentsReader& parents, const LayerControl& ctl);
+
+// The whole PC1 labeling for K sectors of one proof (K = 1 uses the single kernel).
+struct RunSpec {
+  uint64_t nodes;
+  uint32_t layers;       // L
+  uint32_t start_layer;  // first layer to compute; when > 1, layer start_layer-1 is loaded from disk
+  std::string parents_path;
+  std::vector<std::vector<uint8_t>> replica_ids;  // 32 bytes each
+  std::vector<std::string> cache_dirs;             // one per sector, receives sc-02-data-layer-<l>.dat
+  sha256::Kernel kernel = sha256::Kernel::Fast;
+};
+struct RunCallbacks {
+  std::function<void(uint32_t layer, uint64_t done)> progress;
+  // Called once layer `layer` is durable on disk for every sector (fsynced and renamed).
+  std::function<void(uint32_t layer)> layer_done;
+};
+// Returns false if cancelled. Throws std::runtime_error on I/O problems or a corrupt parents cache.
+bool run_labeling(const RunSpec& spec, const int32_t* cancel, const RunCallbacks& cb);
+
+std::string layer_file_name(uint32_t layer);  // sc-02-data-layer-<l>.dat
+
+// Writes one finished label message's digest into `out`, masked to 254 bits.
+inline void finish_label(const uint32_t state[8], uint8_t* out) {
+  sha256::state_to_digest(state, out);
+  sha256::mask254(out);
+}
+
+}  // namespace label
+}  // namespace sdr

@@ -1,0 +1,78 @@
+// Sequential reader of the reference parents cache for labeling (one pass per layer).
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include "label-layer.h"
+
+namespace sdr {
+namespace label {
+
+static std::string sys_error(const std::string& what, const std::string& path) {
+  return what + " " + path + ": " + std::strerror(errno);
+}
+
+ParentsReader::ParentsReader(const std::string& path, uint64_t nodes)
+    : path_(path), nodes_(nodes), rows_(chunk_nodes() * kParents) {
+  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) throw std::runtime_error(sys_error("cannot open the parents cache", path));
+  struct stat st;
+  if (::fstat(fd_, &st) != 0) {
+    ::close(fd_);
+    throw std::runtime_error(sys_error("cannot stat the parents cache", path));
+  }
+  const uint64_t want = nodes * kParents * 4;
+  if (uint64_t(st.st_size) != want) {
+    ::close(fd_);
+    throw std::runtime_error("parents cache " + path + " has " + std::to_string(st.st_size) + " bytes, expected " +
+                             std::to_string(want) + " (56 × " + std::to_string(nodes) +
+                             " nodes): it belongs to another sector size or is truncated; delete it to regenerate");
+  }
+#ifdef POSIX_FADV_SEQUENTIAL
+  ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+}
+
+ParentsReader::~ParentsReader() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+const uint32_t* ParentsReader::read(uint64_t start, uint64_t count) {
+  uint8_t* dst = reinterpret_cast<uint8_t*>(rows_.data());
+  size_t left = count * kParents * 4;
+  off_t off = off_t(start * kParents * 4);
+  while (left > 0) {
+    ssize_t n = ::pread(fd_, dst, left, off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (n == 0) errno = EIO;
+      throw std::runtime_error(sys_error("cannot read the parents cache", path_));
+    }
+    dst += n;
+    left -= size_t(n);
+    off += n;
+  }
+  uint32_t* r = rows_.data();
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  for (uint64_t i = 0; i < count * kParents; i++) r[i] = __builtin_bswap32(r[i]);
+#endif
+  // Base parents must precede the node (labels are computed in order); every index must be < N.
+  for (uint64_t i = 0; i < count; i++) {
+    const uint64_t v = start + i;
+    const uint32_t* row = r + i * kParents;
+    bool ok = true;
+    for (int j = 0; j < kBaseParents; j++) ok &= v == 0 ? row[j] == 0 : row[j] < v;
+    for (int j = kBaseParents; j < kParents; j++) ok &= row[j] < nodes_;
+    if (!ok)
+      throw std::runtime_error("parents cache " + path_ + " is corrupt at node " + std::to_string(v) +
+                               " (parent index out of range); delete it so it is regenerated");
+  }
+  return r;
+}
+
+}  // namespace label
+}  // namespace sdr

@@ -1,0 +1,85 @@
+// Typed wrapper around the PC1 kernels of native/sdr (pc1-napi.cc): layer labeling for one or many
+// sectors of one proof, and tree-d. Both run off the JS thread; AbortSignal → shared cancel flag.
+import { rawAddon } from './addon.js';
+import type { Sha256Kernel } from './hashing.js';
+
+export interface Pc1NativeProgress {
+  readonly stage: 'pc1';
+  readonly layer: number;
+  readonly done: number;
+  readonly total: number;
+  /** set once this layer is fsynced and renamed into place for every sector */
+  readonly layerDone?: true;
+}
+
+export interface LabelLayersOptions {
+  readonly nodes: bigint;
+  readonly layers: number;
+  /** first layer to compute; when > 1, layer startLayer−1 is read back from each cache dir */
+  readonly startLayer: number;
+  readonly parentsCachePath: string;
+  /** one per sector; all sectors share the proof (graph) */
+  readonly replicaIds: readonly Uint8Array[];
+  /** one per sector: receives sc-02-data-layer-<l>.dat */
+  readonly cacheDirs: readonly string[];
+  readonly kernel?: Sha256Kernel;
+  readonly onProgress?: (p: Pc1NativeProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface TreeDNativeProgress {
+  readonly stage: 'tree-d';
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface BuildTreeDNativeOptions {
+  readonly nodes: bigint;
+  /** null = CC (all-zero leaves) */
+  readonly stagedPath: string | null;
+  readonly outPath: string;
+  readonly kernel?: Sha256Kernel;
+  readonly onProgress?: (p: TreeDNativeProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+interface Pc1Addon {
+  labelLayers(
+    o: Omit<LabelLayersOptions, 'onProgress' | 'signal'>,
+    onProgress: ((p: Pc1NativeProgress) => void) | undefined,
+    cancel: Int32Array,
+  ): Promise<void>;
+  buildTreeD(
+    o: Omit<BuildTreeDNativeOptions, 'onProgress' | 'signal'>,
+    onProgress: ((p: TreeDNativeProgress) => void) | undefined,
+    cancel: Int32Array,
+  ): Promise<Uint8Array>;
+}
+const addon = (): Pc1Addon => rawAddon() as unknown as Pc1Addon;
+
+/** Runs `call` with a cancel flag tied to `signal`; a cancelled run rejects with the signal's reason. */
+async function withCancel<T>(signal: AbortSignal | undefined, call: (flag: Int32Array) => Promise<T>): Promise<T> {
+  signal?.throwIfAborted();
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const onAbort = () => Atomics.store(flag, 0, 1);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await call(flag);
+  } catch (err) {
+    if (signal?.aborted && (err as Error).message === 'cancelled') throw signal.reason ?? err;
+    throw err;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+export function labelLayers(o: LabelLayersOptions): Promise<void> {
+  const { onProgress, signal, ...rest } = o;
+  return withCancel(signal, (flag) => addon().labelLayers(rest, onProgress, flag));
+}
+
+/** Writes the tree-d file (reference layout) and returns its root, comm_d. */
+export function buildTreeDNative(o: BuildTreeDNativeOptions): Promise<Uint8Array> {
+  const { onProgress, signal, ...rest } = o;
+  return withCancel(signal, (flag) => addon().buildTreeD(rest, onProgress, flag));
+}
