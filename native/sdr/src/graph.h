@@ -1,6 +1,8 @@
 // Contract between the graph kernels (graph-*.cc) and their users (labeling, parents cache).
 #pragma once
 #include <cstdint>
+#include <functional>
+#include <string>
 
 namespace sdr {
 
@@ -20,5 +22,19 @@ constexpr int kTotalParents = kBaseDegree + kExpDegree;  // 14 u32 per node, b0.
 // Writes the 14 parents of each node in [start, start + count) to out[(v - start) * 14 + i],
 // exactly as rust-fil-proofs' parents cache stores them (sdr.md §3.2–3.4, §3.6).
 void graph_parents(const GraphParams& g, uint64_t start, uint64_t count, uint32_t* out);
+
+// The two halves of graph_parents for one node (graph-drg.cc, graph-parents.cc), for tests and
+// for callers that need only one kind.
+void drg_parents(const GraphParams& g, uint64_t node, uint32_t out[kBaseDegree]);
+void expander_parents(const GraphParams& g, uint64_t node, uint32_t out[kExpDegree]);
+
+// Writes the whole reference-format parents cache (N records of 14 u32 LE, sdr.md §3.6) to `path`:
+// generated into a temp file in the same directory by `threads` workers (0 = all cores; 1 = the
+// single-threaded plain twin), fsynced and renamed into place, so no partial file ever carries the
+// real name. `cancel` (may be null) is polled; a non-zero value aborts. on_progress(nodes_done) is
+// called from the calling thread every ~100 ms and at the end. Returns false when cancelled;
+// throws std::runtime_error on I/O errors. The temp file is removed on every failure path.
+bool write_parents_cache(const GraphParams& g, const std::string& path, unsigned threads, const int32_t* cancel,
+                         const std::function<void(uint64_t)>& on_progress);
 
 }  // namespace sdr

@@ -1,0 +1,24 @@
+// The 3-round Feistel permutation with cycle walking that maps SDR expander edges
+// (sdr.md §3.4; rfp: storage-proofs-core/src/crypto/feistel.rs).
+#pragma once
+#include <cstdint>
+
+namespace sdr {
+
+struct FeistelDomain {
+  uint64_t num_elements;  // permute() is a bijection on [0, num_elements)
+  uint32_t half_bits;     // smallest k >= 1 with 4^k >= num_elements
+  uint64_t right_mask;
+  uint64_t left_mask;
+};
+
+FeistelDomain feistel_domain(uint64_t num_elements);
+
+// One pass of the 3 rounds over the 4^k domain, keys k0..k2 in order.
+uint64_t feistel_encode(const FeistelDomain& d, const uint64_t keys[3], uint64_t x);
+
+// encode() repeated until the value lands inside [0, num_elements) (cycle walking). x must be
+// inside the domain already.
+uint64_t feistel_permute(const FeistelDomain& d, const uint64_t keys[3], uint64_t x);
+
+}  // namespace sdr

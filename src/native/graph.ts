@@ -1,0 +1,85 @@
+// Typed wrapper around the graph kernels of native/sdr (graph-napi.cc): SDR parents (sdr.md §3)
+// and the reference-format parents-cache file (§3.6).
+import { rawAddon } from './addon.js';
+
+/** Everything the native graph depends on; derive it from a SealProof with src/seal/graph-seeds.ts. */
+export interface GraphParams {
+  /** N = sector bytes / 32 */
+  readonly nodes: bigint;
+  /** first 28 bytes of SHA-256("Filecoin_DRSample" || porep_id) */
+  readonly drgSeed: Uint8Array;
+  /** k0, k1, k2 (u64) of SHA-256("Filecoin_Feistel" || porep_id) */
+  readonly feistelKeys: readonly [bigint, bigint, bigint];
+  /** ApiVersion V1_0_0 graph: predecessor in slot 5, u32-truncated expander parents */
+  readonly legacy: boolean;
+}
+
+export const BASE_DEGREE = 6;
+export const EXP_DEGREE = 8;
+export const TOTAL_PARENTS = BASE_DEGREE + EXP_DEGREE;
+/** bytes per node record in the parents cache: 14 × u32 LE */
+export const PARENTS_RECORD_BYTES = TOTAL_PARENTS * 4;
+
+export interface CacheProgress {
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface WriteParentsCacheOptions {
+  readonly onProgress?: (p: CacheProgress) => void;
+  readonly signal?: AbortSignal;
+  /** worker threads; default all cores. 1 = the single-threaded plain twin. */
+  readonly threads?: number;
+}
+
+interface GraphAddon {
+  graphParents(params: GraphParams, start: bigint, count: bigint): Uint32Array;
+  writeParentsCache(
+    params: GraphParams,
+    path: string,
+    onProgress: ((p: CacheProgress) => void) | undefined,
+    cancelFlag: Int32Array,
+    threads: number,
+  ): Promise<void>;
+  blake2b512(data: Uint8Array): Uint8Array;
+  chacha8Block(key: Uint8Array, counter: bigint): Uint32Array;
+  feistelPermute(numElements: bigint, keys: readonly bigint[], x: bigint): bigint;
+}
+
+const addon = (): GraphAddon => rawAddon() as unknown as GraphAddon;
+
+/** Parents of nodes [start, start+count): 14 u32 per node, b0..b5 then e0..e7 (sync; small ranges). */
+export function graphParents(params: GraphParams, start: bigint | number, count: bigint | number): Uint32Array {
+  return addon().graphParents(params, BigInt(start), BigInt(count));
+}
+
+/**
+ * Generates the whole parents cache at `path` (N × 56 bytes) off the JS thread. The file appears under
+ * `path` only once complete and fsynced; cancelling (signal) rejects with an AbortError-like Error
+ * and leaves nothing under `path`.
+ */
+export async function writeParentsCache(params: GraphParams, path: string, opts: WriteParentsCacheOptions = {}): Promise<void> {
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const { signal } = opts;
+  signal?.throwIfAborted();
+  const onAbort = () => Atomics.store(flag, 0, 1);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await addon().writeParentsCache(params, path, opts.onProgress, flag, opts.threads ?? 0);
+  } catch (err) {
+    if (signal?.aborted && (err as Error).message === 'cancelled') throw signal.reason ?? err;
+    throw err;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** BLAKE2b-512 (unkeyed), the Feistel round hash; exported for tests against node:crypto. */
+export const blake2b512 = (data: Uint8Array): Uint8Array => addon().blake2b512(data);
+
+/** One ChaCha8 keystream block (16 u32 words) for a 32-byte key and a 64-bit block counter. */
+export const chacha8Block = (key: Uint8Array, counter: bigint): Uint32Array => addon().chacha8Block(key, counter);
+
+/** The 3-round Feistel permutation with cycle walking on [0, numElements). */
+export const feistelPermute = (numElements: bigint, keys: readonly [bigint, bigint, bigint], x: bigint): bigint =>
+  addon().feistelPermute(numElements, keys, x);
