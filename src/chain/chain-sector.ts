@@ -4,7 +4,8 @@
 import { asSectorNumber, asTicket, type ActorId, type SectorNumber, type Ticket } from '../proofs/types.js';
 import { sealProof } from '../proofs/registry.js';
 import { formatMinerAddress, type MinerAddress } from './address.js';
-import { commRFromCid } from './cid.js';
+import { cidToCommR } from '../proofs/cid.js';
+import { InputError } from '../proofs/types.js';
 import type { PieceRef, SectorRecord } from './export-file.js';
 import { LotusClient, RpcError, type TipSetKey } from './lotus-client.js';
 import { DST_SEAL_RANDOMNESS, drawRandomnessFromDigest, minerEntropy } from './ticket.js';
@@ -93,10 +94,18 @@ export async function sectorFromChain(client: LotusClient, minerAddr: MinerAddre
     ticket,
     proof,
     sealedCid: pc.sealedCid,
-    commR: commRFromCid(pc.sealedCid, `StateSectorPreCommitInfo(${miner}, sector ${n}): SealedCID`),
+    commR: fieldCommR(pc.sealedCid, `StateSectorPreCommitInfo(${miner}, sector ${n}): field Info.SealedCID`),
     sealRandEpoch: pc.sealRandEpoch,
     ...(pc.unsealedCid ? { unsealedCid: pc.unsealedCid } : {}),
     ...(pc.dealIds.length ? { dealIds: pc.dealIds } : {}),
     ...(pieces ? { pieces } : {}),
   };
+}
+
+function fieldCommR(cid: string, where: string) {
+  try {
+    return cidToCommR(cid);
+  } catch (e) {
+    throw new InputError(`${where}: ${(e as Error).message}`);
+  }
 }

@@ -8,7 +8,7 @@ import { InputError, asSectorNumber, asTicket, type SectorNumber, type Ticket, t
 import { sealProof, type SealProof } from '../proofs/registry.js';
 import { parseMinerAddress, type MinerAddress, formatMinerAddress } from './address.js';
 import { Reader, ShapeError } from './json-shape.js';
-import { commRFromCid, commDFromCid } from './cid.js';
+import { cidToCommR, cidToCommD } from '../proofs/cid.js';
 
 export interface PieceRef {
   /** padded size */
@@ -86,11 +86,11 @@ function parseEntry(e: Reader, sectorSize: bigint, source: string): SectorRecord
     throw new InputError(`${at}: SealProof ${proof.id} (${proof.name}) is for ${proof.sectorBytes}-byte sectors but SectorSize is ${sectorSize}`);
   }
   const sealedCid = wrap(() => e.field('SealedCID').cid());
-  const commR = wrap(() => commRFromCid(sealedCid, 'SealedCID'));
+  const commR = wrap(() => cidToCommR(sealedCid));
   const epoch = e.optional('SealRandEpoch');
   const unsealed = e.optional('UnsealedCID');
   const unsealedCid = unsealed ? wrap(() => unsealed.cid()) : undefined;
-  if (unsealedCid) wrap(() => commDFromCid(unsealedCid, 'UnsealedCID'));
+  if (unsealedCid) wrap(() => cidToCommD(unsealedCid));
   const deals = e.optional('DealIDs');
   const pieces = e.optional('Pieces');
   return {
@@ -107,7 +107,7 @@ function parseEntry(e: Reader, sectorSize: bigint, source: string): SectorRecord
           pieces: wrap(() =>
             pieces.array().map((p) => {
               const pieceCid = p.field('PieceCID').cid();
-              commDFromCid(pieceCid, 'PieceCID');
+              cidToCommD(pieceCid);
               return { size: p.field('Size').uint64(), pieceCid };
             }),
           ),

@@ -4,14 +4,14 @@
 import { encode } from 'cbor-x';
 import { asTicket, type ActorId, type Ticket } from '../proofs/types.js';
 import { blake2b256 } from './blake2b.js';
-import { idAddressBytes } from './address.js';
+import { encodeAddressBytes } from '../proofs/address.js';
 
 export const DST_SEAL_RANDOMNESS = 5;
 
 /** CBOR byte string of the ID address bytes, e.g. f01000 → 43 00 e8 07. */
 export function minerEntropy(miner: ActorId): Uint8Array {
   // Buffer, not Uint8Array: cbor-x tags typed arrays (tag 64) but writes Buffers as plain byte strings.
-  return new Uint8Array(encode(Buffer.from(idAddressBytes(miner))));
+  return new Uint8Array(encode(Buffer.from(encodeAddressBytes(miner))));
 }
 
 /** lotus chain/rand DrawRandomnessFromDigest: blake2b256(i64be(dst) ‖ digest ‖ i64be(epoch) ‖ entropy). */

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { InputError, fromHex } from '../proofs/types.js';
 import { parseMinerAddress } from '../chain/address.js';
-import { commDFromCid, commRFromCid } from '../chain/cid.js';
+import { cidToCommD, cidToCommR } from '../proofs/cid.js';
 import { sealProof } from '../proofs/registry.js';
 import { Reader, ShapeError } from '../chain/json-shape.js';
 
@@ -58,10 +58,10 @@ export function parseNetwork(json: unknown, source: string): DevnetNetwork {
           throw new InputError(`${source}: ${s.path}: seal proof ${sealProofId} does not match miner ${address}'s sectorSize ${sectorSize}`);
         }
         const sealedCid = s.field('sealedCID').string();
-        commRFromCid(sealedCid, `${source}: ${s.path}.sealedCID`);
+        withWhere(`${source}: ${s.path}.sealedCID`, () => cidToCommR(sealedCid));
         const u = s.optional('unsealedCID');
         const unsealedCid = u ? u.string() : null;
-        if (unsealedCid) commDFromCid(unsealedCid, `${source}: ${s.path}.unsealedCID`);
+        if (unsealedCid) withWhere(`${source}: ${s.path}.unsealedCID`, () => cidToCommD(unsealedCid));
         const t = s.optional('ticket');
         const ticket = t ? fromHex(t.string(), `${source}: ${s.path}.ticket`) : undefined;
         if (ticket && ticket.length !== 32) throw new InputError(`${source}: ${s.path}.ticket must be 32 bytes of hex`);
@@ -113,4 +113,12 @@ export async function loadNetwork(path: string): Promise<DevnetNetwork> {
     throw new InputError(`${path}: not valid JSON (${(e as Error).message})`);
   }
   return parseNetwork(json, path);
+}
+
+function withWhere<T>(where: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw new InputError(`${where}: ${(e as Error).message}`);
+  }
 }

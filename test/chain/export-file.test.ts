@@ -72,9 +72,9 @@ describe('sectors-recovery-<miner>.json', () => {
     expect(bad((j) => (j.SectorInfos[0].SealProof = 99))).toThrow(/SectorInfos\[0\] \(sector 5785\): unknown seal proof id 99/);
     expect(bad((j) => (j.SectorInfos[0].SealProof = 8))).toThrow(/SealProof 8 \(StackedDrg32GiBV1_1\) is for 34359738368-byte sectors but SectorSize is 68719476736/);
     expect(bad((j) => (j.SectorInfos[0].SealedCID = { '/': 'baga6ea4seaqpy7usqklokfx2vxuynmupslkeutzexe2uqurdg5vhtebhxqmpqmy' }))).toThrow(
-      /SealedCID: .* is not a sealed \(CommR\) CID/,
+      /SectorInfos\[0\] \(sector 5785\): baga6ea4seaq\w+ is an unsealed CID \(CommD\/CommP\), but a CommR/,
     );
-    expect(bad((j) => (j.Miner = 'f3xyz'))).toThrow(/Miner must be an ID address/);
+    expect(bad((j) => (j.Miner = 'f3xyz'))).toThrow(/f.json: Miner: .*an ID address \(f0…\) is required/);
     expect(() => parseRecoveryFile('{', 'f.json')).toThrow(/f.json: not valid JSON/);
     const dir = await mkdtemp(join(tmpdir(), 'exp-'));
     await expect(readRecoveryFile(join(dir, 'nope.json'))).rejects.toThrow(/ENOENT.*sealer-recover export --miner/);

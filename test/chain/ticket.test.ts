@@ -28,7 +28,7 @@ describe('seal ticket inputs', () => {
   it('parses ID addresses only, with a hint for robust ones', () => {
     expect(parseMinerAddress('t01000').id).toBe(1000n);
     expect(() => parseMinerAddress('f3abc')).toThrow(/lotus state lookup/);
-    expect(() => parseMinerAddress('1000')).toThrow(/ID address such as f01000/);
+    expect(() => parseMinerAddress('x1000')).toThrow(/miner: "x1000" is not a Filecoin miner address/);
     expect(sectorFileName(asActorId(1000), 12n)).toBe('s-t01000-12');
   });
 });
