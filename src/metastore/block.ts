@@ -1,0 +1,51 @@
+// Table block contents (leveldb: table/block.cc; goleveldb: leveldb/table/reader.go):
+// prefix-compressed entries, then restart offsets (fixed32 each), then their count.
+import { DecodeError, cursor, fixed32, varint32 } from './coding.js';
+
+export interface BlockEntry {
+  readonly key: Uint8Array;
+  readonly value: Uint8Array;
+}
+
+/** Decode every entry of a block; throws DecodeError on any inconsistency. */
+export function decodeBlock(contents: Uint8Array): BlockEntry[] {
+  const n = contents.length;
+  if (n < 4) throw new DecodeError(`block of ${n} bytes is too small`);
+  const numRestarts = fixed32(contents, n - 4);
+  const maxRestarts = Math.floor((n - 4) / 4);
+  if (numRestarts > maxRestarts) throw new DecodeError(`block claims ${numRestarts} restart points, room for ${maxRestarts}`);
+  const entriesEnd = n - 4 - 4 * numRestarts;
+  const restarts = new Set<number>();
+  for (let i = 0; i < numRestarts; i++) restarts.add(fixed32(contents, entriesEnd + 4 * i));
+  const out: BlockEntry[] = [];
+  const c = cursor(contents, 0, entriesEnd);
+  let prev: Uint8Array = new Uint8Array(0);
+  let restartsSeen = 0;
+  while (c.pos < entriesEnd) {
+    const at = c.pos;
+    const shared = varint32(c);
+    const nonShared = varint32(c);
+    const valueLen = varint32(c);
+    if (restarts.has(at)) {
+      restartsSeen++;
+      if (shared !== 0) throw new DecodeError(`restart point at ${at} has a shared prefix`);
+    }
+    if (shared > prev.length) throw new DecodeError(`entry at ${at} shares ${shared} bytes of a ${prev.length}-byte key`);
+    if (c.pos + nonShared + valueLen > entriesEnd) throw new DecodeError(`entry at ${at} overruns the block`);
+    let key: Uint8Array;
+    if (shared === 0) {
+      key = contents.subarray(c.pos, c.pos + nonShared);
+    } else {
+      key = new Uint8Array(shared + nonShared);
+      key.set(prev.subarray(0, shared), 0);
+      key.set(contents.subarray(c.pos, c.pos + nonShared), shared);
+    }
+    c.pos += nonShared;
+    const value = contents.subarray(c.pos, c.pos + valueLen);
+    c.pos += valueLen;
+    out.push({ key, value });
+    prev = key;
+  }
+  if (entriesEnd > 0 && restartsSeen !== restarts.size) throw new DecodeError('a restart point does not start an entry');
+  return out;
+}

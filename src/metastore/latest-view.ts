@@ -1,0 +1,224 @@
+// The newest surviving version of every key, merged by sequence number across every table and
+// journal in the directory (as LevelDB's merging iterator would, but without trusting the
+// manifest), plus what is known about versions that did not survive.
+import { readFile } from 'node:fs/promises';
+import { isLiveLog, scanStore, type StoreLayout } from './store-files.js';
+import { scanTable, type TableScan } from './table-reader.js';
+import { readLog, type ReadMode } from './log-reader.js';
+import { decodeWriteBatch } from './write-batch.js';
+import { Kind, parseInternalKey, showKey } from './internal-key.js';
+import type { Damage } from './damage.js';
+
+export interface KeyVersion {
+  readonly key: Uint8Array;
+  readonly seq: bigint;
+  readonly kind: Kind;
+  readonly value: Uint8Array;
+  /** file the version came from */
+  readonly source: string;
+}
+
+/** Why a surviving value may not be the newest one the store held. */
+export interface StaleKey {
+  readonly key: string;
+  readonly seq: bigint;
+  readonly reason: string;
+}
+
+/** A region whose versions were lost; keys in [lo, hi] with older survivors may be stale. */
+export interface LostRange {
+  readonly file: string;
+  /** inclusive bounds as latin1 key strings (bytewise order), null = open */
+  readonly lo: string | null;
+  readonly hi: string | null;
+  /** newest sequence the region is known to reach (null: unknown) */
+  readonly maxSeq: bigint | null;
+  readonly what: string;
+}
+
+export interface SourceSummary {
+  readonly file: string;
+  readonly kind: 'table' | 'log';
+  /** listed by the manifest (tables) or not older than its log number (logs); null: no usable manifest */
+  readonly live: boolean | null;
+  readonly used: boolean;
+  readonly entries: number;
+  readonly note?: string;
+}
+
+export interface LatestView {
+  readonly mode: ReadMode;
+  readonly layout: StoreLayout;
+  /** newest version of each key, tombstones included, keyed by the key's latin1 string */
+  readonly versions: Map<string, KeyVersion>;
+  readonly stale: StaleKey[];
+  readonly lostRanges: LostRange[];
+  readonly sources: SourceSummary[];
+  readonly tables: TableScan[];
+  readonly damage: Damage[];
+  readonly maxSeq: bigint;
+}
+
+export const keyString = (k: Uint8Array): string => Buffer.from(k.buffer, k.byteOffset, k.byteLength).toString('latin1');
+
+export interface ViewOptions {
+  /** called per file with bytes read so far (benchmarks / progress) */
+  readonly onFile?: (file: string, bytes: number) => void;
+}
+
+export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions = {}): Promise<LatestView> {
+  const layout = await scanStore(dir);
+  const damage: Damage[] = [...layout.damage];
+  const versions = new Map<string, KeyVersion>();
+  const evidence = new Map<string, { seq: bigint; kind: Kind; file: string }>();
+  const lostRanges: LostRange[] = [];
+  const sources: SourceSummary[] = [];
+  const tables: TableScan[] = [];
+  const strict = mode === 'strict';
+  const manifestOk = layout.version !== null && layout.version.missingFields.length === 0;
+  let maxSeq = 0n;
+
+  const offer = (key: Uint8Array, seq: bigint, kind: Kind, value: Uint8Array, source: string) => {
+    const k = keyString(key);
+    const cur = versions.get(k);
+    if (!cur || seq > cur.seq) versions.set(k, { key, seq, kind, value, source });
+    if (seq > maxSeq) maxSeq = seq;
+  };
+
+  for (const m of layout.missingTables) {
+    const meta = layout.version!.files.get(m)!;
+    const lo = parseInternalKey(meta.smallest);
+    const hi = parseInternalKey(meta.largest);
+    lostRanges.push({
+      file: `${String(m).padStart(6, '0')}.ldb`,
+      lo: lo ? keyString(lo.userKey) : null,
+      hi: hi ? keyString(hi.userKey) : null,
+      maxSeq: lo && hi ? (lo.seq > hi.seq ? lo.seq : hi.seq) : null,
+      what: `missing table (level ${meta.level})`,
+    });
+  }
+
+  // tables, in file-number order
+  const tableFiles = layout.files.filter((f) => f.role === 'table').sort((a, b) => a.number! - b.number!);
+  for (const f of tableFiles) {
+    const buf = await readFile(f.path);
+    opts.onFile?.(f.name, buf.length);
+    const scan = scanTable(buf, f.name, { correct: !strict });
+    tables.push(scan);
+    damage.push(...scan.damage);
+    const live = manifestOk ? layout.version!.files.has(f.number!) : null;
+    const meta = manifestOk ? layout.version!.files.get(f.number!) : undefined;
+    if (meta && meta.size !== f.size) {
+      damage.push({ file: f.name, offset: Math.min(meta.size, f.size), length: Math.abs(meta.size - f.size), kind: 'truncated', message: `table is ${f.size} bytes, the manifest recorded ${meta.size}` });
+    }
+    // goleveldb StrictRecovery drops a table with any corrupted block or key, whole
+    const use = strict ? scan.clean && scan.entries.length > 0 : scan.entries.length > 0;
+    sources.push({
+      file: f.name,
+      kind: 'table',
+      live,
+      used: use,
+      entries: use ? scan.entries.length : 0,
+      note: !use ? (scan.clean ? 'no entries' : strict ? 'dropped whole: damaged (StrictRecovery)' : 'nothing recoverable') : undefined,
+    });
+    if (!use && !scan.clean) {
+      const lo = meta ? parseInternalKey(meta.smallest) : null;
+      const hi = meta ? parseInternalKey(meta.largest) : null;
+      lostRanges.push({ file: f.name, lo: lo ? keyString(lo.userKey) : null, hi: hi ? keyString(hi.userKey) : null, maxSeq: lo && hi ? (lo.seq > hi.seq ? lo.seq : hi.seq) : null, what: 'table unreadable or dropped' });
+    }
+    if (!use) continue;
+    // damaged data blocks: their key range may have held newer versions
+    for (const r of scan.lostRanges) {
+      lostRanges.push({ file: f.name, lo: r.lo ? keyString(r.lo) : null, hi: r.hi ? keyString(r.hi) : null, maxSeq: scan.maxSeq > 0n ? scan.maxSeq : null, what: r.message });
+    }
+    for (const e of scan.entries) offer(e.userKey, e.seq, e.kind, e.value, f.name);
+    for (const g of scan.ghosts) {
+      const k = keyString(g.userKey);
+      const cur = evidence.get(k);
+      if (!cur || g.seq > cur.seq) evidence.set(k, { seq: g.seq, kind: g.kind, file: f.name });
+    }
+  }
+
+  // journals, in file-number order, on top of the tables
+  let expectSeq = maxSeq; // goleveldb Recover: batches must not go below the tables' last sequence
+  let stopped = false;
+  const logFiles = layout.files.filter((f) => f.role === 'log').sort((a, b) => a.number! - b.number!);
+  for (const f of logFiles) {
+    const live = manifestOk ? isLiveLog(layout, f.number!) : null;
+    if (stopped) {
+      sources.push({ file: f.name, kind: 'log', live, used: false, entries: 0, note: 'not replayed: strict replay stopped at an earlier bad record' });
+      continue;
+    }
+    const buf = await readFile(f.path);
+    opts.onFile?.(f.name, buf.length);
+    const log = readLog(buf, f.name, mode);
+    damage.push(...log.damage);
+    let entries = 0;
+    let note: string | undefined;
+    for (const r of log.records) {
+      const b = decodeWriteBatch(r.data);
+      if (b.error) {
+        damage.push({ file: f.name, offset: r.offset, length: r.data.length, kind: 'decode', message: `write batch: ${b.error}` });
+        if (strict) {
+          stopped = true;
+          note = `replay stopped at offset ${r.offset}: ${b.error}`;
+          break;
+        }
+      }
+      if (strict && b.seq < expectSeq && b.count > 0) {
+        damage.push({ file: f.name, offset: r.offset, length: r.data.length, kind: 'sequence', message: `batch sequence ${b.seq} is below ${expectSeq} (goleveldb: invalid sequence number)` });
+        stopped = true;
+        note = `replay stopped at offset ${r.offset}: sequence goes backwards`;
+        break;
+      }
+      for (const e of b.entries) offer(e.key, e.seq, e.kind, e.value, f.name);
+      entries += b.entries.length;
+      const end = b.seq + BigInt(b.count);
+      if (end > expectSeq) expectSeq = end;
+    }
+    if (log.stoppedAt !== null && !stopped) {
+      stopped = true;
+      note = `replay stopped at offset ${log.stoppedAt}`;
+    }
+    const lost = log.damage.filter((d) => d.kind !== 'corrected');
+    if (lost.length && !strict) {
+      lostRanges.push({ file: f.name, lo: null, hi: null, maxSeq: null, what: `${lost.length} damaged journal region(s); the keys they wrote are unknown` });
+    }
+    sources.push({ file: f.name, kind: 'log', live, used: entries > 0, entries, note });
+  }
+
+  // stale / possibly resurrected keys (lenient reports; strict keeps only what it trusts)
+  const stale: StaleKey[] = [];
+  if (!strict) {
+    const liveFiles = new Set(sources.filter((s) => s.live !== false).map((s) => s.file));
+    for (const [k, v] of versions) {
+      const reasons: string[] = [];
+      const ev = evidence.get(k);
+      if (ev && ev.seq > v.seq) reasons.push(`an unverified ${ev.kind === Kind.Deletion ? 'deletion' : 'newer value'} (seq ${ev.seq}) in a damaged block of ${ev.file}`);
+      const shown = showKey(v.key);
+      for (const r of lostRanges) {
+        if (r.lo === null && r.hi === null) continue;
+        if ((r.lo !== null && k < r.lo) || (r.hi !== null && k > r.hi)) continue;
+        if (r.maxSeq !== null && v.seq >= r.maxSeq) continue;
+        reasons.push(`in the key range of lost data (${r.file}: ${r.what})`);
+      }
+      if (manifestOk && v.kind === Kind.Value && !liveFiles.has(v.source)) {
+        reasons.push(`only in ${v.source}, which the manifest no longer lists: it may have been deleted or overwritten`);
+      }
+      if (reasons.length) stale.push({ key: shown, seq: v.seq, reason: reasons.join('; ') });
+    }
+  }
+  return { mode, layout, versions, stale, lostRanges, sources, tables, damage, maxSeq };
+}
+
+/** Live key/value pairs of a view (tombstones removed), sorted bytewise. */
+export function liveEntries(view: LatestView, prefix?: Uint8Array): KeyVersion[] {
+  const out: KeyVersion[] = [];
+  for (const v of view.versions.values()) {
+    if (v.kind !== Kind.Value) continue;
+    if (prefix && (v.key.length < prefix.length || Buffer.compare(v.key.subarray(0, prefix.length), prefix) !== 0)) continue;
+    out.push(v);
+  }
+  out.sort((a, b) => Buffer.compare(a.key, b.key));
+  return out;
+}

@@ -1,0 +1,137 @@
+// What is in a LevelDB directory and what each file is for (leveldb-recovery.md §1.1).
+// Only reads: no LOCK is taken, so it is safe while lotus-miner (flock) or another process has
+// the store open; a store being written may of course change underneath.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseCurrent, replayManifest, type Version } from './manifest.js';
+import type { Damage } from './damage.js';
+
+export type FileRole =
+  | 'table'
+  | 'log'
+  | 'manifest'
+  | 'current'
+  | 'current-backup'
+  | 'current-pending'
+  | 'lock'
+  | 'info-log'
+  | 'temp'
+  | 'lost-dir'
+  | 'junk';
+
+export interface StoreFile {
+  readonly name: string;
+  readonly path: string;
+  readonly role: FileRole;
+  readonly number: number | null;
+  readonly size: number;
+}
+
+export interface StoreLayout {
+  readonly dir: string;
+  readonly files: StoreFile[];
+  /** which pointer file named the manifest we used, or why none did */
+  readonly pointer: { readonly from: string | null; readonly manifest: string | null; readonly problems: string[] };
+  readonly version: Version | null;
+  /** table numbers the manifest lists that are absent from the directory */
+  readonly missingTables: number[];
+  readonly damage: Damage[];
+}
+
+export class StoreError extends Error {
+  override name = 'StoreError';
+}
+
+export function classify(name: string): { role: FileRole; number: number | null } {
+  let m: RegExpExecArray | null;
+  if ((m = /^(\d+)\.(ldb|sst)$/.exec(name))) return { role: 'table', number: Number(m[1]) };
+  if ((m = /^(\d+)\.log$/.exec(name))) return { role: 'log', number: Number(m[1]) };
+  if ((m = /^MANIFEST-(\d+)$/.exec(name))) return { role: 'manifest', number: Number(m[1]) };
+  if ((m = /^(\d+)\.(dbtmp|tmp)$/.exec(name))) return { role: 'temp', number: Number(m[1]) };
+  if ((m = /^CURRENT\.(\d+)$/.exec(name))) return { role: 'current-pending', number: Number(m[1]) };
+  if (name === 'CURRENT') return { role: 'current', number: null };
+  if (name === 'CURRENT.bak') return { role: 'current-backup', number: null };
+  if (name === 'LOCK') return { role: 'lock', number: null };
+  if (name === 'LOG' || name === 'LOG.old') return { role: 'info-log', number: null };
+  return { role: 'junk', number: null };
+}
+
+export async function scanStore(dir: string): Promise<StoreLayout> {
+  let dirents;
+  try {
+    dirents = await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    throw new StoreError(`cannot read store directory ${dir}: ${(e as Error).message}; pass the lotus-miner metadata directory (e.g. ~/.lotusminer/datastore/metadata)`);
+  }
+  const files: StoreFile[] = [];
+  for (const d of dirents) {
+    const path = join(dir, d.name);
+    if (d.isDirectory()) {
+      files.push({ name: d.name, path, role: d.name === 'lost' ? 'lost-dir' : 'junk', number: null, size: 0 });
+      continue;
+    }
+    const { role, number } = classify(d.name);
+    const size = (await stat(path)).size;
+    files.push({ name: d.name, path, role, number, size });
+  }
+  files.sort((a, b) => a.name.localeCompare(b.name));
+  const byName = new Map(files.map((f) => [f.name, f]));
+  const damage: Damage[] = [];
+
+  // goleveldb (storage/file_storage.go GetMeta): pending CURRENT.<n> (highest first), CURRENT, CURRENT.bak
+  const candidates = [
+    ...files.filter((f) => f.role === 'current-pending').sort((a, b) => b.number! - a.number!),
+    ...files.filter((f) => f.role === 'current'),
+    ...files.filter((f) => f.role === 'current-backup'),
+  ];
+  const problems: string[] = [];
+  let from: string | null = null;
+  let manifest: string | null = null;
+  for (const c of candidates) {
+    const name = parseCurrent(await readFile(c.path));
+    if (!name) {
+      problems.push(`${c.name} is not "MANIFEST-<n>\\n"`);
+      damage.push({ file: c.name, offset: 0, length: c.size, kind: 'structure', message: `${c.name} does not hold a manifest name ending in a newline` });
+      continue;
+    }
+    if (!byName.has(name)) {
+      problems.push(`${c.name} names ${name}, which does not exist`);
+      damage.push({ file: c.name, offset: 0, length: c.size, kind: 'missing', message: `${c.name} points to ${name}, which is missing` });
+      continue;
+    }
+    from = c.name;
+    manifest = name;
+    break;
+  }
+  if (!candidates.length) problems.push('no CURRENT file');
+  if (!manifest) {
+    // fall back to the newest manifest present, so inspect can still say what it held
+    const newest = files.filter((f) => f.role === 'manifest').sort((a, b) => b.number! - a.number!)[0];
+    if (newest) {
+      manifest = newest.name;
+      problems.push(`using the newest manifest present, ${newest.name}`);
+    }
+  }
+  let version: Version | null = null;
+  if (manifest) {
+    version = replayManifest(await readFile(join(dir, manifest)), manifest, 'lenient');
+    damage.push(...version.damage);
+    if (version.missingFields.length) {
+      damage.push({ file: manifest, offset: 0, length: 0, kind: 'structure', message: `manifest lacks required fields: ${version.missingFields.join(', ')}` });
+    }
+  }
+  const tableNumbers = new Set(files.filter((f) => f.role === 'table').map((f) => f.number!));
+  const missingTables = version ? [...version.files.keys()].filter((n) => !tableNumbers.has(n)).sort((a, b) => a - b) : [];
+  for (const n of missingTables) {
+    const meta = version!.files.get(n)!;
+    damage.push({ file: `${String(n).padStart(6, '0')}.ldb`, offset: 0, length: meta.size, kind: 'missing', message: `table ${n} (level ${meta.level}, ${meta.size} bytes) is listed by ${manifest} but absent` });
+  }
+  return { dir, files, pointer: { from, manifest, problems }, version, missingTables, damage };
+}
+
+/** Is this log one the manifest still expects to be replayed? */
+export function isLiveLog(layout: StoreLayout, n: number): boolean {
+  const v = layout.version;
+  if (!v || v.logNumber === null) return true;
+  return BigInt(n) >= v.logNumber || (v.prevLogNumber !== null && v.prevLogNumber !== 0n && BigInt(n) === v.prevLogNumber);
+}
