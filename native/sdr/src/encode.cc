@@ -1,0 +1,102 @@
+#include "encode.h"
+
+#include <unistd.h>
+
+#include <cstring>
+#include <vector>
+
+#include "fr.h"
+#include "tree-build-io.h"
+
+namespace sdr::encode {
+
+namespace {
+constexpr uint64_t kChunkNodes = 1 << 16;  // 2 MiB per stream per job
+
+inline void load(uint64_t x[4], const uint8_t* b) { std::memcpy(x, b, 32); }  // little-endian host
+
+void check(const uint64_t x[4], const std::string& path, uint64_t node) {
+  if (!fr::canonical_lt_p(x))
+    throw std::runtime_error(path + ": node " + std::to_string(node) +
+                             " is not a canonical field element (value ≥ r); the file is corrupt or not a sealing artifact");
+}
+
+// r = a ± b mod p on canonical limbs
+inline void add_limbs(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
+  fr::Fr x, y, z;
+  std::memcpy(x.l, a, 32);
+  std::memcpy(y.l, b, 32);
+  fr::add(z, x, y);  // modular add is representation-agnostic
+  std::memcpy(r, z.l, 32);
+}
+inline void sub_limbs(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
+  fr::Fr x, y, z;
+  std::memcpy(x.l, a, 32);
+  std::memcpy(y.l, b, 32);
+  fr::sub(z, x, y);
+  std::memcpy(r, z.l, 32);
+}
+
+template <bool Encode>
+void run(const RangeJob& job, const tree::Control& control) {
+  const int kfd = io::open_read(job.key_path);
+  const int ifd = job.input_path.empty() ? -1 : io::open_read(job.input_path);
+  const int ofd = io::open_write(job.out_path);
+  struct Closer {
+    int a, b, c;
+    ~Closer() {
+      for (int fd : {a, b, c})
+        if (fd >= 0) ::close(fd);
+    }
+  } closer{kfd, ifd, ofd};
+  if (job.out_size) io::truncate(ofd, job.out_size, job.out_path);
+  const uint64_t chunks = (job.nodes + kChunkNodes - 1) / kChunkNodes;
+  tree::parallel_jobs(chunks, control, kChunkNodes, [&](uint64_t c) {
+    const uint64_t first = job.first_node + c * kChunkNodes;
+    const uint64_t n = std::min(kChunkNodes, job.first_node + job.nodes - first);
+    std::vector<uint8_t> key(n * 32), in(n * 32, 0);
+    io::pread_all(kfd, key.data(), n * 32, first * 32, job.key_path);
+    if (ifd >= 0) io::pread_all(ifd, in.data(), n * 32, first * 32, job.input_path);
+    for (uint64_t i = 0; i < n; i++) {
+      uint64_t k[4], x[4], r[4];
+      load(k, &key[32 * i]);
+      load(x, &in[32 * i]);
+      check(k, job.key_path, first + i);
+      if (ifd >= 0) check(x, job.input_path, first + i);
+      if (Encode) add_limbs(r, k, x);
+      else sub_limbs(r, x, k);
+      std::memcpy(&in[32 * i], r, 32);
+    }
+    const uint64_t off = Encode ? first * 32 : job.out_byte_offset + (first - job.first_node) * 32;
+    io::pwrite_all(ofd, in.data(), n * 32, off, job.out_path);
+  });
+}
+}  // namespace
+
+void encode_range(const RangeJob& job, const tree::Control& control) { run<true>(job, control); }
+void decode_range(const RangeJob& job, const tree::Control& control) {
+  if (job.input_path.empty()) throw std::invalid_argument("decode needs the replica (sealed file) path");
+  run<false>(job, control);
+}
+
+bool add_mod(uint8_t out[32], const uint8_t a[32], const uint8_t b[32]) {
+  uint64_t x[4], y[4], r[4];
+  load(x, a);
+  load(y, b);
+  if (!fr::canonical_lt_p(x) || !fr::canonical_lt_p(y)) return false;
+  add_limbs(r, x, y);
+  std::memcpy(out, r, 32);
+  return true;
+}
+
+bool sub_mod(uint8_t out[32], const uint8_t a[32], const uint8_t b[32]) {
+  uint64_t x[4], y[4], r[4];
+  load(x, a);
+  load(y, b);
+  if (!fr::canonical_lt_p(x) || !fr::canonical_lt_p(y)) return false;
+  sub_limbs(r, x, y);
+  std::memcpy(out, r, 32);
+  return true;
+}
+
+}  // namespace sdr::encode

@@ -1,0 +1,97 @@
+// Streaming arity-8 Poseidon tree builder in the merkletree on-disk layout (sdr.md §7, §8.2):
+// rows bottom-up, row k+1 node j = Poseidon_8(row k nodes 8j … 8j+7), last element the root.
+// Leaves come from a LeafSource (a file, several layer files hashed into columns, or a buffer), are
+// processed in fixed-size chunks by a thread pool and written with pwrite at their row offsets,
+// so memory stays at a few chunk buffers per thread whatever the sector size.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace sdr::tree {
+
+// Raised when the caller's cancel flag is set; the N-API layer turns it into Error('cancelled').
+struct Cancelled : std::runtime_error {
+  Cancelled() : std::runtime_error("cancelled") {}
+};
+
+// Cancellation (an Int32 in a SharedArrayBuffer, polled with relaxed loads) and progress
+// (called from the orchestrating thread only, never from the hashing threads).
+struct Control {
+  const int32_t* cancel_flag = nullptr;
+  std::function<void(uint64_t done, uint64_t total)> progress;
+  int threads = 0;  // 0 = hardware concurrency
+  bool cancelled() const { return cancel_flag && __atomic_load_n(cancel_flag, __ATOMIC_RELAXED) != 0; }
+  int thread_count() const;
+};
+
+// Runs job(i) for i in [0, n) on control.thread_count() threads; reports units_per_job·finished
+// through control.progress; rethrows the first failure; throws Cancelled when asked to stop.
+void parallel_jobs(uint64_t n, const Control& control, uint64_t units_per_job,
+                   const std::function<void(uint64_t)>& job);
+
+class LeafSource {
+ public:
+  virtual ~LeafSource() = default;
+  // Writes `count` canonical 32-byte leaves starting at leaf `first`; must be thread-safe.
+  virtual void read(uint64_t first, uint64_t count, uint8_t* out) const = 0;
+};
+
+// 32-byte nodes of a file from `byte_offset` on (tree-r-last over the sealed file).
+class FileLeaves : public LeafSource {
+ public:
+  explicit FileLeaves(const std::string& path, uint64_t byte_offset = 0);
+  ~FileLeaves() override;
+  void read(uint64_t first, uint64_t count, uint8_t* out) const override;
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  uint64_t offset_;
+};
+
+// Column hashes C[v] = Poseidon_L(layer_1[v] … layer_L[v]) (tree-c leaves).
+class ColumnLeaves : public LeafSource {
+ public:
+  explicit ColumnLeaves(const std::vector<std::string>& layer_paths);
+  ~ColumnLeaves() override;
+  void read(uint64_t first, uint64_t count, uint8_t* out) const override;
+
+ private:
+  std::vector<std::string> paths_;
+  std::vector<int> fds_;
+};
+
+class BufferLeaves : public LeafSource {
+ public:
+  BufferLeaves(const uint8_t* data, uint64_t nodes) : data_(data), nodes_(nodes) {}
+  void read(uint64_t first, uint64_t count, uint8_t* out) const override;
+
+ private:
+  const uint8_t* data_;
+  uint64_t nodes_;
+};
+
+// Number of rows (leaves and root included) of an arity-8 tree over `leaves` leaves (a power of 8).
+int row_count(uint64_t leaves);
+// Nodes stored when rows [first_stored_row, top] are kept (first_stored_row = 0: the full tree).
+uint64_t stored_nodes(uint64_t leaves, int first_stored_row);
+bool is_power_of_8(uint64_t n);
+
+struct OctreeJob {
+  const LeafSource* source;
+  uint64_t leaves_per_tree;          // power of 8
+  std::vector<std::string> out_paths; // one per base tree; tree i covers leaves [i·leaves, (i+1)·leaves)
+  int first_stored_row = 0;          // 0 for tree-c; rows_to_discard + 1 for tree-r-last
+};
+
+// Builds every base tree, writes each file (exact size, rows bottom-up) and returns the roots.
+// Progress units are leaves.
+std::vector<std::vector<uint8_t>> build_octrees(const OctreeJob& job, const Control& control);
+
+// Whole tree in memory (small inputs: tests, compound roots): the rows from first_stored_row on.
+std::vector<uint8_t> octree_in_memory(const uint8_t* leaves, uint64_t n, int first_stored_row);
+
+}  // namespace sdr::tree
