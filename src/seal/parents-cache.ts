@@ -1,0 +1,194 @@
+// The parents cache as rust-fil-proofs keeps it (sdr.md §3.6): same directory, file name and bytes,
+// so an operator's existing lotus cache is reused and ours is usable by lotus.
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SealProof } from '../proofs/registry.js';
+import { graphParents, PARENTS_RECORD_BYTES, TOTAL_PARENTS, writeParentsCache } from '../native/graph.js';
+import type { EnsureParentsCache, ParentsCacheOptions, SealProgress } from './contracts.js';
+import { graphParams, parentsCacheFileName } from './graph-seeds.js';
+import { manifestEntryFor } from './parents-cache-manifest.js';
+
+/**
+ * rfp: storage-proofs-core/src/settings.rs: `parent_cache` = FIL_PROOFS_PARENT_CACHE, else
+ * FIL_PROOFS_CACHE_DIR (default "/var/tmp/") with "filecoin-parents" appended by plain string
+ * concatenation (no separator is inserted, as in the reference). Empty variables count as unset
+ * here, where the reference would produce a relative path.
+ */
+export function defaultParentsCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.FIL_PROOFS_PARENT_CACHE) return env.FIL_PROOFS_PARENT_CACHE;
+  return `${env.FIL_PROOFS_CACHE_DIR || '/var/tmp/'}filecoin-parents`;
+}
+
+export const parentsCacheBytes = (proof: SealProof): bigint => proof.nodes * BigInt(PARENTS_RECORD_BYTES);
+
+export type ParentsCacheAction = 'reused' | 'generated' | 'regenerated';
+
+export interface ParentsCacheResult {
+  readonly path: string;
+  readonly action: ParentsCacheAction;
+  /** whether the whole-file digest was matched against the reference manifest (this run or a valid stamp) */
+  readonly digestVerified: boolean;
+  /** human-readable notes on what was found and done (wrong size, digest mismatch, …) */
+  readonly notes: readonly string[];
+}
+
+export interface EnsureParentsCacheOptions extends ParentsCacheOptions {
+  /** called with each note as it happens (e.g. to log "regenerating a corrupt cache") */
+  readonly onNotice?: (message: string) => void;
+  /** generation threads; default all cores */
+  readonly threads?: number;
+}
+
+/** Recorded next to a verified cache so later runs skip rehashing up to 112 GiB while it is unchanged. */
+interface VerifiedStamp {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  digest: string;
+}
+
+const stampPath = (path: string) => `${path}.verified.json`;
+
+async function readStamp(path: string): Promise<VerifiedStamp | undefined> {
+  try {
+    return JSON.parse(await readFile(stampPath(path), 'utf8')) as VerifiedStamp;
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeStamp(path: string, digest: string): Promise<void> {
+  const s = await stat(path);
+  const stamp: VerifiedStamp = { size: s.size, mtimeMs: s.mtimeMs, ino: s.ino, digest };
+  const tmp = `${stampPath(path)}.tmp-${process.pid}`;
+  await writeFile(tmp, JSON.stringify(stamp) + '\n');
+  await rename(tmp, stampPath(path));
+}
+
+async function stampMatches(path: string, digest: string): Promise<boolean> {
+  const [stamp, s] = await Promise.all([readStamp(path), stat(path)]);
+  return !!stamp && stamp.digest === digest && stamp.size === s.size && stamp.mtimeMs === s.mtimeMs && stamp.ino === s.ino;
+}
+
+/** Streaming SHA-256 of a file, with progress in bytes. */
+export async function sha256File(path: string, onBytes?: (done: number) => void, signal?: AbortSignal): Promise<string> {
+  const h = createHash('sha256');
+  let done = 0;
+  const stream = createReadStream(path, { highWaterMark: 4 << 20, signal });
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    h.update(chunk);
+    done += chunk.length;
+    onBytes?.(done);
+  }
+  return h.digest('hex');
+}
+
+/**
+ * Cheap check for caches without a published digest: a few records compared with the graph computed
+ * on the spot. It catches a file of the right size holding another graph or garbage at those spots.
+ */
+async function spotCheck(proof: SealProof, path: string): Promise<boolean> {
+  const params = graphParams(proof);
+  const n = proof.nodes;
+  const samples = new Set<bigint>([0n, 1n, 2n, 3n, n - 1n]);
+  for (let i = 1n; i < 16n; i++) samples.add((n * i) / 16n);
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(PARENTS_RECORD_BYTES);
+    for (const v of samples) {
+      await fh.read(buf, 0, PARENTS_RECORD_BYTES, Number(v) * PARENTS_RECORD_BYTES);
+      const want = graphParents(params, v, 1n);
+      for (let i = 0; i < TOTAL_PARENTS; i++) if (buf.readUInt32LE(4 * i) !== want[i]) return false;
+    }
+    return true;
+  } finally {
+    await fh.close();
+  }
+}
+
+async function ensure(proof: SealProof, opts: EnsureParentsCacheOptions): Promise<ParentsCacheResult> {
+  const dir = opts.dir ?? defaultParentsCacheDir();
+  const name = parentsCacheFileName(proof);
+  const path = join(dir, name);
+  const expectedSize = parentsCacheBytes(proof);
+  const entry = manifestEntryFor(name);
+  const total = Number(proof.nodes);
+  const notes: string[] = [];
+  const note = (m: string) => {
+    notes.push(m);
+    opts.onNotice?.(m);
+  };
+  const progress = (done: number, tot: number) =>
+    opts.onProgress?.({ stage: 'parents-cache', done, total: tot } satisfies SealProgress);
+  const hashWithProgress = (p: string, offsetNodes: number, tot: number) =>
+    sha256File(p, (bytes) => progress(offsetNodes + Math.floor(bytes / PARENTS_RECORD_BYTES), tot), opts.signal);
+
+  // An existing file (ours or lotus's) is reused when it checks out.
+  const existing = await stat(path).catch(() => undefined);
+  if (existing) {
+    if (BigInt(existing.size) !== expectedSize) {
+      note(`parents cache ${path} has ${existing.size} bytes, expected ${expectedSize}: regenerating it`);
+    } else if (entry) {
+      if (await stampMatches(path, entry.digest)) {
+        return { path, action: 'reused', digestVerified: true, notes };
+      }
+      const digest = await hashWithProgress(path, 0, total);
+      if (digest === entry.digest) {
+        await writeStamp(path, digest);
+        return { path, action: 'reused', digestVerified: true, notes };
+      }
+      note(`parents cache ${path} is corrupt (SHA-256 ${digest}, reference ${entry.digest}): regenerating it`);
+    } else {
+      // Ids 10–19 (SyntheticPoRep, NI-PoRep): upstream publishes no digest, so a spot check is all we can do.
+      if (await spotCheck(proof, path)) return { path, action: 'reused', digestVerified: false, notes };
+      note(`parents cache ${path} does not hold this proof's graph (spot check failed): regenerating it`);
+    }
+  }
+
+  await mkdir(dir, { recursive: true });
+  // Generate under a staging name and move it into place only once verified, so neither a killed
+  // run nor a wrong graph ever sits under the name lotus would read.
+  const staged = `${path}.staged-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const tot = entry ? 2 * total : total;
+  try {
+    await writeParentsCache(graphParams(proof), staged, {
+      threads: opts.threads,
+      signal: opts.signal,
+      onProgress: (p) => progress(p.done, tot),
+    });
+    if (entry) {
+      const digest = await hashWithProgress(staged, total, tot);
+      if (digest !== entry.digest) {
+        throw new Error(
+          `generated parents cache for ${proof.name} has SHA-256 ${digest} but the reference manifest says ${entry.digest}: ` +
+            'the graph implementation is wrong for this proof. This is a bug in sealer-recover; please report it.',
+        );
+      }
+    }
+    await rename(staged, path);
+  } catch (err) {
+    await unlink(staged).catch(() => undefined);
+    throw err;
+  }
+  if (entry) await writeStamp(path, entry.digest);
+  else await unlink(stampPath(path)).catch(() => undefined);
+  return { path, action: existing ? 'regenerated' : 'generated', digestVerified: !!entry, notes };
+}
+
+// Several sectors of one proof may ask at once (recover --parallel): share one ensure per file.
+const inFlight = new Map<string, Promise<ParentsCacheResult>>();
+
+/** Finds, verifies, or generates the parents cache for `proof` and says what it did. */
+export function ensureParentsCacheDetailed(proof: SealProof, opts: EnsureParentsCacheOptions = {}): Promise<ParentsCacheResult> {
+  const key = join(opts.dir ?? defaultParentsCacheDir(), parentsCacheFileName(proof));
+  const running = inFlight.get(key);
+  if (running) return running;
+  const p = ensure(proof, opts).finally(() => inFlight.delete(key));
+  inFlight.set(key, p);
+  return p;
+}
+
+export const ensureParentsCache: EnsureParentsCache = async (proof, opts) =>
+  (await ensureParentsCacheDetailed(proof, opts)).path;
