@@ -148,7 +148,11 @@ class LabelWorker : public Napi::AsyncProgressQueueWorker<Pc1Event> {
       p.Set("done", Napi::Number::New(env, double(data[i].done)));
       p.Set("total", Napi::Number::New(env, double(spec_.nodes)));
       if (data[i].layer_done) p.Set("layerDone", true);
-      on_progress_.Call({p});
+      // A throwing callback must not unwind through libuv; the TypeScript wrappers catch their own.
+      try {
+        on_progress_.Call({p});
+      } catch (const Napi::Error&) {
+      }
     }
   }
   void OnOK() override { deferred_.Resolve(Env().Undefined()); }
@@ -228,7 +232,10 @@ class TreeDWorker : public Napi::AsyncProgressQueueWorker<uint64_t> {
     p.Set("stage", "tree-d");
     p.Set("done", Napi::Number::New(env, double(data[count - 1])));
     p.Set("total", Napi::Number::New(env, double(spec_.nodes)));
-    on_progress_.Call({p});
+    try {
+      on_progress_.Call({p});
+    } catch (const Napi::Error&) {
+    }
   }
   void OnOK() override {
     Napi::Uint8Array out = Napi::Uint8Array::New(Env(), 32);

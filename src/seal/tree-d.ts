@@ -1,0 +1,38 @@
+// PC1 prologue: tree-d over the staged sector (or all-zero for CC), written as the reference's
+// sc-02-data-tree-d.dat; its root is comm_d. Implements BuildTreeD from contracts.ts.
+import { mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildTreeDNative } from '../native/pc1.js';
+import type { Sha256Kernel } from '../native/hashing.js';
+import { asCommitment, InputError, type Commitment } from '../proofs/types.js';
+import type { BuildTreeD, TreeDOptions } from './contracts.js';
+
+export const TREE_D_FILE = 'sc-02-data-tree-d.dat';
+
+/** Bytes of the tree-d file: 2N − 1 nodes of 32 bytes (sdr.md §8.2). */
+export const treeDBytes = (nodes: bigint): bigint => (2n * nodes - 1n) * 32n;
+
+export const buildTreeD: BuildTreeD = async (o: TreeDOptions & { kernel?: Sha256Kernel }): Promise<Commitment> => {
+  const { proof, stagedPath, cacheDir } = o;
+  if (stagedPath !== null) {
+    let size: number;
+    try {
+      size = statSync(stagedPath).size;
+    } catch {
+      throw new InputError(`staged sector ${stagedPath} does not exist`);
+    }
+    // The reference zero-extends a short staged file and cuts a long one at sector size
+    // (rfp: filecoin-proofs/src/api/seal.rs, set_len); an empty one is almost certainly a mistake.
+    if (size === 0) throw new InputError(`staged sector ${stagedPath} is empty: pass null for a CC sector`);
+  }
+  mkdirSync(cacheDir, { recursive: true });
+  const root = await buildTreeDNative({
+    nodes: proof.nodes,
+    stagedPath,
+    outPath: join(cacheDir, TREE_D_FILE),
+    ...(o.kernel ? { kernel: o.kernel } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+  });
+  return asCommitment(root, 'comm_d');
+};
