@@ -57,6 +57,8 @@ export interface LatestView {
   readonly tables: TableScan[];
   readonly damage: Damage[];
   readonly maxSeq: bigint;
+  /** versions in retired files that the live files supersede (not used) */
+  readonly obsoleteIgnored: number;
 }
 
 export const keyString = (k: Uint8Array): string => Buffer.from(k.buffer, k.byteOffset, k.byteLength).toString('latin1');
@@ -78,6 +80,15 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
   const manifestOk = layout.version !== null && layout.version.missingFields.length === 0;
   let maxSeq = 0n;
 
+  // Versions from files the manifest has retired (obsolete tables and logs left by a crash) are
+  // held back: a key they hold that the live files lack was deleted, and its tombstone compacted
+  // away (levelup#520; goleveldb Recover and RepairDB both resurrect such keys). They are used
+  // only where the live data was lost, or when they are newer than anything the manifest knew.
+  const extras: KeyVersion[] = [];
+  const offerFrom = (live: boolean | null) => (key: Uint8Array, seq: bigint, kind: Kind, value: Uint8Array, source: string) => {
+    if (live === false) extras.push({ key, seq, kind, value, source });
+    else offer(key, seq, kind, value, source);
+  };
   const offer = (key: Uint8Array, seq: bigint, kind: Kind, value: Uint8Array, source: string) => {
     const k = keyString(key);
     const cur = versions.get(k);
@@ -131,7 +142,8 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
     for (const r of scan.lostRanges) {
       lostRanges.push({ file: f.name, lo: r.lo ? keyString(r.lo) : null, hi: r.hi ? keyString(r.hi) : null, maxSeq: scan.maxSeq > 0n ? scan.maxSeq : null, what: r.message });
     }
-    for (const e of scan.entries) offer(e.userKey, e.seq, e.kind, e.value, f.name);
+    const put = offerFrom(live);
+    for (const e of scan.entries) put(e.userKey, e.seq, e.kind, e.value, f.name);
     for (const g of scan.ghosts) {
       const k = keyString(g.userKey);
       const cur = evidence.get(k);
@@ -152,6 +164,7 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
     const buf = await readFile(f.path);
     opts.onFile?.(f.name, buf.length);
     const log = readLog(buf, f.name, mode);
+    const put = offerFrom(live);
     damage.push(...log.damage);
     let entries = 0;
     let note: string | undefined;
@@ -171,7 +184,7 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
         note = `replay stopped at offset ${r.offset}: sequence goes backwards`;
         break;
       }
-      for (const e of b.entries) offer(e.key, e.seq, e.kind, e.value, f.name);
+      for (const e of b.entries) put(e.key, e.seq, e.kind, e.value, f.name);
       entries += b.entries.length;
       const end = b.seq + BigInt(b.count);
       if (end > expectSeq) expectSeq = end;
@@ -187,28 +200,53 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
     sources.push({ file: f.name, kind: 'log', live, used: entries > 0, entries, note });
   }
 
-  // stale / possibly resurrected keys (lenient reports; strict keeps only what it trusts)
+  const inLost = (k: string, seq: bigint): LostRange | null => {
+    for (const r of lostRanges) {
+      if ((r.lo !== null && k < r.lo) || (r.hi !== null && k > r.hi)) continue;
+      if (r.maxSeq !== null && seq >= r.maxSeq) continue;
+      return r;
+    }
+    return null;
+  };
+  const resurrected = new Map<string, string>();
+  let obsoleteIgnored = 0;
+  const manifestSeq = layout.version?.lastSequence ?? 0n;
+  for (const e of extras) {
+    const k = keyString(e.key);
+    const cur = versions.get(k);
+    if (cur && cur.seq >= e.seq) continue;
+    if (e.seq > manifestSeq) {
+      offer(e.key, e.seq, e.kind, e.value, e.source);
+      continue;
+    }
+    const r = inLost(k, cur ? cur.seq : -1n);
+    if (r) {
+      offer(e.key, e.seq, e.kind, e.value, e.source);
+      resurrected.set(k, `taken from ${e.source}, which the manifest retired, because live data was lost (${r.file}: ${r.what}); it may have been deleted or overwritten since`);
+    } else obsoleteIgnored++;
+  }
+
+  // stale / possibly resurrected keys
   const stale: StaleKey[] = [];
-  if (!strict) {
-    const liveFiles = new Set(sources.filter((s) => s.live !== false).map((s) => s.file));
+  {
     for (const [k, v] of versions) {
       const reasons: string[] = [];
       const ev = evidence.get(k);
+      if (v.kind !== Kind.Value) continue;
       if (ev && ev.seq > v.seq) reasons.push(`an unverified ${ev.kind === Kind.Deletion ? 'deletion' : 'newer value'} (seq ${ev.seq}) in a damaged block of ${ev.file}`);
-      const shown = showKey(v.key);
       for (const r of lostRanges) {
         if (r.lo === null && r.hi === null) continue;
         if ((r.lo !== null && k < r.lo) || (r.hi !== null && k > r.hi)) continue;
         if (r.maxSeq !== null && v.seq >= r.maxSeq) continue;
         reasons.push(`in the key range of lost data (${r.file}: ${r.what})`);
+        break;
       }
-      if (manifestOk && v.kind === Kind.Value && !liveFiles.has(v.source)) {
-        reasons.push(`only in ${v.source}, which the manifest no longer lists: it may have been deleted or overwritten`);
-      }
-      if (reasons.length) stale.push({ key: shown, seq: v.seq, reason: reasons.join('; ') });
+      const res = resurrected.get(k);
+      if (res) reasons.push(res);
+      if (reasons.length) stale.push({ key: showKey(v.key), seq: v.seq, reason: reasons.join('; ') });
     }
   }
-  return { mode, layout, versions, stale, lostRanges, sources, tables, damage, maxSeq };
+  return { mode, layout, versions, stale, lostRanges, sources, tables, damage, maxSeq, obsoleteIgnored };
 }
 
 /** Live key/value pairs of a view (tombstones removed), sorted bytewise. */

@@ -93,7 +93,7 @@ func sectorInfo(r *rand.Rand, n uint64, version int, logEntries int) ([]byte, Se
 		d := randBytes(r, 32)
 		d[31] &= 0x3f
 		rr := randBytes(r, 32)
-		rr[31] &= 0x3f
+		rr[31] &= 0x1f // below the BLS12-381 modulus, as a real CommR is
 		commD = append(append([]byte{}, commDPrefix...), d...)
 		commR = append(append([]byte{}, commRPrefix...), rr...)
 		dh, rh := hex.EncodeToString(d), hex.EncodeToString(rr)
