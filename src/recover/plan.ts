@@ -1,0 +1,119 @@
+// One plan per sector: what to seal (proof, ticket, data source, comm_d, replica_id), where
+// (working dir under --sealing-temp) and what the chain expects (CommR). Everything that can be
+// checked without sealing is checked here, so a run refuses bad inputs before spending hours.
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InputError, toHex, type Commitment, type ReplicaId, type SectorNumber, type Ticket } from '../proofs/types.js';
+import type { SealProof } from '../proofs/registry.js';
+import { proverId } from '../proofs/address.js';
+import { replicaId } from '../proofs/replica-id.js';
+import { zeroCommitment } from '../proofs/zero-commitments.js';
+import { computeCommD, type PieceInfo } from '../proofs/comm-d.js';
+import { cidToCommD } from '../proofs/cid.js';
+import { formatMinerAddress, sectorFileName, type MinerAddress } from '../chain/address.js';
+import type { SectorRecord } from '../chain/export-file.js';
+
+export interface PlannedPiece {
+  readonly size: bigint;
+  readonly pieceCid: string;
+  readonly commP: Commitment;
+  /** raw (unpadded) piece bytes */
+  readonly path: string;
+}
+
+export type DataSource =
+  | { readonly kind: 'cc' }
+  | { readonly kind: 'pieces'; readonly pieces: readonly PlannedPiece[] }
+  /** a lotus unsealed copy: fr32-padded sector data (a trailer past sector size is ignored, as rust does) */
+  | { readonly kind: 'unsealed'; readonly path: string };
+
+export interface SectorPlan {
+  readonly miner: MinerAddress;
+  readonly sector: SectorNumber;
+  /** s-t0<miner>-<n> */
+  readonly name: string;
+  readonly proof: SealProof;
+  readonly ticket: Ticket;
+  readonly sealedCid: string;
+  readonly expectedCommR: Commitment;
+  readonly commD: Commitment;
+  readonly replicaId: ReplicaId;
+  readonly data: DataSource;
+  readonly workDir: string;
+}
+
+export interface PlanOptions {
+  readonly tempRoot: string;
+  readonly pieceDir?: string;
+  /** a directory holding lotus unsealed copies named s-t0<miner>-<n> */
+  readonly unsealedDir?: string;
+}
+
+/** The sector cannot be planned; the message names the sector and what to supply. */
+export class PlanError extends InputError {
+  override name = 'PlanError';
+}
+
+const exists = (p: string) => access(p).then(() => true, () => false);
+
+export async function planSector(rec: SectorRecord, miner: MinerAddress, opts: PlanOptions): Promise<SectorPlan> {
+  const who = `sector ${rec.sectorNumber} of ${formatMinerAddress(miner)}`;
+  const name = sectorFileName(miner.id, rec.sectorNumber);
+  const zero = zeroCommitment(rec.proof.sectorBytes);
+  const chainCommD = rec.unsealedCid ? cidToCommD(rec.unsealedCid) : zero;
+  const isCC = Buffer.compare(chainCommD, zero) === 0 && !(rec.pieces && rec.pieces.length > 0);
+
+  let data: DataSource = { kind: 'cc' };
+  let commD = zero;
+  if (!isCC) {
+    commD = chainCommD;
+    const unsealed = opts.unsealedDir ? join(opts.unsealedDir, name) : undefined;
+    if (unsealed && (await exists(unsealed))) {
+      // comm_d of this copy is checked by the sealer's tree-d stage before labeling.
+      data = { kind: 'unsealed', path: unsealed };
+    } else if (opts.pieceDir && rec.pieces && rec.pieces.length > 0) {
+      data = { kind: 'pieces', pieces: await planPieces(rec, chainCommD, opts.pieceDir, who) };
+    } else {
+      const missing = !rec.pieces?.length
+        ? 'the recovery metadata lists no pieces for it (export it from a node that still has its deals, or use --metadata-store)'
+        : 'no --piece-dir was given';
+      throw new PlanError(
+        `${who} holds deal data (UnsealedCID ${rec.unsealedCid ?? '(from pieces)'}) and ${missing}: pass --piece-dir <dir with raw piece files named by piece CID>` +
+          (opts.unsealedDir ? ` or put its unsealed copy at ${unsealed}` : ' or --unsealed <dir holding its unsealed copy s-t0…>'),
+      );
+    }
+  }
+  return {
+    miner,
+    sector: rec.sectorNumber,
+    name,
+    proof: rec.proof,
+    ticket: rec.ticket,
+    sealedCid: rec.sealedCid,
+    expectedCommR: rec.commR,
+    commD,
+    replicaId: replicaId(proverId(miner.id), rec.sectorNumber, rec.ticket, commD, rec.proof.porepId),
+    data,
+    workDir: join(opts.tempRoot, name),
+  };
+}
+
+async function planPieces(rec: SectorRecord, chainCommD: Commitment, pieceDir: string, who: string): Promise<PlannedPiece[]> {
+  const planned: PlannedPiece[] = [];
+  for (const [i, p] of (rec.pieces ?? []).entries()) {
+    const path = join(pieceDir, p.pieceCid);
+    if (!(await exists(path))) {
+      throw new PlanError(`${who}: piece ${i} (${p.pieceCid}, ${p.size} B padded) is not in --piece-dir: expected the raw piece data at ${path}`);
+    }
+    planned.push({ size: p.size, pieceCid: p.pieceCid, commP: cidToCommD(p.pieceCid), path });
+  }
+  const infos: PieceInfo[] = planned.map((p) => ({ size: p.size, commP: p.commP }));
+  const got = computeCommD(rec.proof, infos);
+  if (Buffer.compare(got, chainCommD) !== 0) {
+    throw new PlanError(
+      `${who}: its ${planned.length} piece(s) give comm_d ${toHex(got)} but the chain's UnsealedCID is ${toHex(chainCommD)} ` +
+        `(${rec.unsealedCid}); the piece list (order, sizes, CIDs) does not describe this sector`,
+    );
+  }
+  return planned;
+}

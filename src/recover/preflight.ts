@@ -1,0 +1,159 @@
+// Before any work: will the temp and result filesystems hold what the planned sectors need, and
+// will memory hold the labeling buffers? Sizes from spec sdr.md §8.2/§10.3. Refuses with numbers.
+import { statfs, stat, mkdir } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { freemem } from 'node:os';
+import type { SealProof } from '../proofs/registry.js';
+import type { SectorPlan } from './plan.js';
+import { treeCFileBytes, treeDFileBytes, treeRLastFileBytes } from './sector-files.js';
+
+export interface SectorNeeds {
+  /** peak bytes in the working dir while sealing */
+  readonly temp: bigint;
+  /** bytes left under the result path after publish */
+  readonly result: bigint;
+  /** resident memory for labeling (current + previous layer) */
+  readonly memory: bigint;
+}
+
+export function sectorNeeds(p: SealProof, opts: { staged: boolean; keepPrecommitFiles: boolean }): SectorNeeds {
+  const S = p.sectorBytes;
+  const layers = BigInt(p.layers) * S;
+  const treeC = BigInt(p.baseTrees) * treeCFileBytes(p);
+  const treeR = BigInt(p.baseTrees) * treeRLastFileBytes(p);
+  const treeD = treeDFileBytes(p);
+  const aux = 64n * 1024n; // p_aux, t_aux, state.json
+  const finalized = S + treeR + aux;
+  return {
+    temp: layers + treeD + treeC + finalized + (opts.staged ? S : 0n),
+    result: finalized + (opts.keepPrecommitFiles ? layers + treeD + treeC : 0n),
+    memory: 2n * S,
+  };
+}
+
+/** How the host is probed; injectable so tests can simulate a full disk or little memory. */
+export interface HostProbe {
+  freeBytes(path: string): Promise<bigint>;
+  device(path: string): Promise<bigint>;
+  availableMemory(): bigint;
+}
+
+async function nearestExisting(path: string): Promise<string> {
+  let p = resolve(path);
+  for (;;) {
+    try {
+      await stat(p);
+      return p;
+    } catch {
+      const up = dirname(p);
+      if (up === p) return p;
+      p = up;
+    }
+  }
+}
+
+export const realHostProbe: HostProbe = {
+  async freeBytes(path) {
+    const s = await statfs(await nearestExisting(path), { bigint: true });
+    return s.bavail * s.bsize;
+  },
+  async device(path) {
+    return (await stat(await nearestExisting(path), { bigint: true })).dev;
+  },
+  availableMemory() {
+    // MemAvailable counts reclaimable page cache, which freemem() does not.
+    try {
+      const m = /MemAvailable:\s+(\d+) kB/.exec(readFileSync('/proc/meminfo', 'utf8'));
+      if (m) return BigInt(m[1]!) * 1024n;
+    } catch {
+      /* not Linux */
+    }
+    return BigInt(freemem());
+  },
+};
+
+export class PreflightError extends Error {
+  override name = 'PreflightError';
+}
+
+export interface PreflightInput {
+  readonly plans: readonly SectorPlan[];
+  readonly parallel: number;
+  readonly tempRoot: string;
+  readonly resultRoot: string;
+  readonly keepPrecommitFiles: boolean;
+  readonly probe?: HostProbe;
+}
+
+export interface PreflightReport {
+  readonly tempNeeded: bigint;
+  readonly tempFree: bigint;
+  readonly resultNeeded: bigint;
+  readonly resultFree: bigint;
+  readonly memoryNeeded: bigint;
+  readonly memoryAvailable: bigint;
+  readonly sameFilesystem: boolean;
+}
+
+export const fmtBytes = (n: bigint): string => {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = Number(n);
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
+};
+
+export async function preflight(inp: PreflightInput): Promise<PreflightReport> {
+  const probe = inp.probe ?? realHostProbe;
+  const needs = inp.plans.map((p) =>
+    sectorNeeds(p.proof, { staged: p.data.kind === 'pieces', keepPrecommitFiles: inp.keepPrecommitFiles }),
+  );
+  const inFlight = Math.max(1, Math.min(inp.parallel, needs.length));
+  // The largest sectors may run together: sum the `inFlight` largest temp needs.
+  const byTemp = [...needs].sort((a, b) => (a.temp < b.temp ? 1 : a.temp > b.temp ? -1 : 0)).slice(0, inFlight);
+  const tempNeeded = byTemp.reduce((s, n) => s + n.temp, 0n);
+  const memoryNeeded = byTemp.reduce((s, n) => s + n.memory, 0n);
+  const resultNeeded = needs.reduce((s, n) => s + n.result, 0n);
+
+  await mkdir(inp.tempRoot, { recursive: true }).catch(() => undefined);
+  const [tempFree, resultFree, tempDev, resultDev] = await Promise.all([
+    probe.freeBytes(inp.tempRoot),
+    probe.freeBytes(inp.resultRoot),
+    probe.device(inp.tempRoot),
+    probe.device(inp.resultRoot),
+  ]);
+  const sameFilesystem = tempDev === resultDev;
+  const memoryAvailable = probe.availableMemory();
+  const problems: string[] = [];
+  const what = `${inp.plans.length} sector(s), ${inFlight} at a time`;
+  if (sameFilesystem) {
+    // Publishing hard-links/renames: the finished files are counted in the temp need already.
+    if (tempNeeded + resultNeeded > tempFree) {
+      problems.push(
+        `--sealing-temp ${inp.tempRoot} and --sealing-result ${inp.resultRoot} share a filesystem with ${fmtBytes(tempFree)} free, ` +
+          `but ${what} need ${fmtBytes(tempNeeded)} while sealing plus ${fmtBytes(resultNeeded)} of results`,
+      );
+    }
+  } else {
+    if (tempNeeded > tempFree) {
+      problems.push(`--sealing-temp ${inp.tempRoot} has ${fmtBytes(tempFree)} free but ${what} need ${fmtBytes(tempNeeded)} (layers, tree-d, tree-c, replica per sector)`);
+    }
+    if (resultNeeded > resultFree) {
+      problems.push(`--sealing-result ${inp.resultRoot} has ${fmtBytes(resultFree)} free but the results need ${fmtBytes(resultNeeded)}`);
+    }
+  }
+  if (memoryNeeded > memoryAvailable) {
+    problems.push(`labeling ${inFlight} sector(s) at once needs ${fmtBytes(memoryNeeded)} of memory but ${fmtBytes(memoryAvailable)} is available`);
+  }
+  if (problems.length) {
+    throw new PreflightError(
+      `pre-flight check failed, nothing was started:\n  - ${problems.join('\n  - ')}\n` +
+        `Free space, choose other --sealing-temp/--sealing-result paths, or lower --parallel.`,
+    );
+  }
+  return { tempNeeded, tempFree, resultNeeded, resultFree, memoryNeeded, memoryAvailable, sameFilesystem };
+}

@@ -1,0 +1,178 @@
+// Verified sector → lotus-miner/curio storage layout under --sealing-result:
+//   sealed/s-t0M-N, cache/s-t0M-N/{p_aux,t_aux,sc-02-data-tree-r-last*.dat}, sectorstore.json.
+// Files are first made durable in a staging dir on the result filesystem (<result>/.sealer-recover/,
+// which lotus never scans: it only lists the sealed/, cache/, … subdirs), then an intent file is
+// written, then each entry is renamed into place, cache first and the sealed file last. A crash
+// before the intent leaves nothing under sealed/ or cache/ (the staging dir is discarded on the
+// next run); a crash after it is rolled forward by the next run. Nothing is ever copied in place.
+import { randomUUID } from 'node:crypto';
+import { access, copyFile, link, mkdir, open, readdir, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { VerifiedSector } from './verify-commr.js';
+import { isPrecommitOnlyFile } from './sector-files.js';
+
+export const STAGING_DIR = '.sealer-recover';
+
+export interface PublishOptions {
+  readonly resultRoot: string;
+  /** keep layers/tree-c/tree-d: a pre-committed sector still needs them for ProveCommit (C1) */
+  readonly keepPrecommitFiles?: boolean;
+  /** test hook: called at each step name; throwing (or killing the process) simulates a crash there */
+  readonly fault?: (step: PublishStep) => void | Promise<void>;
+}
+
+export type PublishStep = 'staged-cache' | 'staged-sealed' | 'intent-written' | 'cache-renamed' | 'sealed-renamed';
+
+export interface Published {
+  readonly sealedPath: string;
+  readonly cacheDir: string;
+}
+
+export const resultPaths = (resultRoot: string, name: string): Published => ({
+  sealedPath: join(resultRoot, 'sealed', name),
+  cacheDir: join(resultRoot, 'cache', name),
+});
+
+const exists = (p: string) => access(p).then(() => true, () => false);
+
+export async function isPublished(resultRoot: string, name: string): Promise<boolean> {
+  const r = resultPaths(resultRoot, name);
+  return (await exists(r.sealedPath)) && (await exists(r.cacheDir));
+}
+
+async function fsyncPath(p: string): Promise<void> {
+  const fh = await open(p, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+async function fsyncTree(dir: string): Promise<void> {
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    if (e.isDirectory()) await fsyncTree(join(dir, e.name));
+    else await fsyncPath(join(dir, e.name));
+  }
+  await fsyncPath(dir);
+}
+
+async function sameFilesystem(a: string, b: string): Promise<boolean> {
+  return (await stat(a)).dev === (await stat(b)).dev;
+}
+
+// Hard links on the same filesystem: no data copied, and the working dir keeps its files, so a
+// publish that fails before its intent is written can be retried from the working dir.
+async function stageFile(src: string, dst: string, same: boolean): Promise<void> {
+  if (same) await link(src, dst);
+  else {
+    await copyFile(src, dst);
+    await fsyncPath(dst);
+  }
+}
+
+export async function publish(v: VerifiedSector, opts: PublishOptions): Promise<Published> {
+  const { plan, dir } = v;
+  const fault = opts.fault ?? (() => undefined);
+  const root = opts.resultRoot;
+  const target = resultPaths(root, plan.name);
+  await mkdir(join(root, 'sealed'), { recursive: true });
+  await mkdir(join(root, 'cache'), { recursive: true });
+  if ((await exists(target.sealedPath)) || (await exists(target.cacheDir))) {
+    throw new Error(`${plan.name} already exists under ${root} (sealed/ or cache/); move it away before recovering it again`);
+  }
+  await ensureSectorStore(root);
+
+  if (!opts.keepPrecommitFiles) {
+    for (const n of await readdir(dir.cacheDir)) if (isPrecommitOnlyFile(n)) await rm(join(dir.cacheDir, n), { force: true });
+  }
+  // Sealer output must be durable before it can be renamed anywhere.
+  await fsyncTree(dir.cacheDir);
+  await fsyncPath(dir.sealedPath);
+
+  const staging = join(root, STAGING_DIR, plan.name);
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(join(staging, 'cache'), { recursive: true });
+  const same = await sameFilesystem(dir.root, staging);
+  for (const n of await readdir(dir.cacheDir)) await stageFile(join(dir.cacheDir, n), join(staging, 'cache', n), same);
+  await fsyncPath(join(staging, 'cache'));
+  await fault('staged-cache');
+  await stageFile(dir.sealedPath, join(staging, 'sealed'), same);
+  await fsyncPath(staging);
+  await fault('staged-sealed');
+
+  await writeFile(join(staging, 'publish.json'), JSON.stringify({ name: plan.name, at: new Date().toISOString() }));
+  await fsyncPath(join(staging, 'publish.json'));
+  await fsyncPath(staging);
+  await fault('intent-written');
+  await finishPublish(root, plan.name, fault);
+  return target;
+}
+
+async function finishPublish(root: string, name: string, fault: NonNullable<PublishOptions['fault']>): Promise<void> {
+  const staging = join(root, STAGING_DIR, name);
+  const target = resultPaths(root, name);
+  if (await exists(join(staging, 'cache'))) {
+    await rename(join(staging, 'cache'), target.cacheDir);
+    await fsyncPath(join(root, 'cache'));
+  }
+  await fault('cache-renamed');
+  if (await exists(join(staging, 'sealed'))) {
+    await rename(join(staging, 'sealed'), target.sealedPath);
+    await fsyncPath(join(root, 'sealed'));
+  }
+  await fault('sealed-renamed');
+  await rm(staging, { recursive: true, force: true });
+  // Leave no trace in the storage path; another sector still staging keeps it (ENOTEMPTY).
+  await rmdir(join(root, STAGING_DIR)).catch(() => undefined);
+}
+
+/**
+ * Run at start-up: complete publishes interrupted after their intent was written, discard staging
+ * left by ones interrupted before. Returns the names rolled forward.
+ */
+export async function recoverInterruptedPublishes(root: string): Promise<string[]> {
+  const base = join(root, STAGING_DIR);
+  const names = await readdir(base).catch(() => [] as string[]);
+  const done: string[] = [];
+  for (const name of names) {
+    if (await exists(join(base, name, 'publish.json'))) {
+      await finishPublish(root, name, () => undefined);
+      done.push(name);
+    } else {
+      await rm(join(base, name), { recursive: true, force: true });
+    }
+  }
+  await rmdir(base).catch(() => undefined);
+  return done;
+}
+
+/** lotus-miner `storage attach` needs sectorstore.json (lotus storiface LocalStorageMeta). */
+export async function ensureSectorStore(root: string): Promise<boolean> {
+  const path = join(root, 'sectorstore.json');
+  if (await exists(path)) return false;
+  const meta = {
+    ID: randomUUID(),
+    Weight: 10,
+    CanSeal: false,
+    CanStore: true,
+    MaxStorage: 0,
+    Groups: [],
+    AllowTo: [],
+    AllowTypes: null,
+    DenyTypes: null,
+    AllowMiners: null,
+    DenyMiners: null,
+  };
+  const tmp = `${path}.tmp-${process.pid}-${randomUUID()}`;
+  await writeFile(tmp, JSON.stringify(meta, null, 2));
+  await fsyncPath(tmp);
+  try {
+    await link(tmp, path); // fails if a parallel publish created it first
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  } finally {
+    await unlink(tmp);
+  }
+  return true;
+}

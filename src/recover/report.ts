@@ -1,0 +1,80 @@
+// The run report (design.md "Report"): one object per run, one entry per requested sector with its
+// outcome, the commitments needed to diagnose a mismatch, timings and paths.
+import { writeFile, rename } from 'node:fs/promises';
+import { cpus } from 'node:os';
+
+export type SectorStatus = 'recovered' | 'mismatch' | 'failed' | 'skipped';
+
+export interface SectorReport {
+  miner: string;
+  sector: string;
+  proof?: string;
+  status: SectorStatus;
+  reason?: string;
+  inputs?: { ticket: string; sealedCid: string; commD: string; data: 'cc' | 'pieces' | 'unsealed' };
+  replicaId?: string;
+  commC?: string;
+  commRLast?: string;
+  commR?: { expected: string; got?: string };
+  resumed?: boolean;
+  timings?: { sealMs?: number; verifyMs?: number; publishMs?: number; totalMs: number };
+  paths?: { workDir?: string; sealed?: string; cache?: string };
+}
+
+export interface RunReport {
+  tool: { name: 'sealer-recover'; version: string };
+  startedAt: string;
+  finishedAt?: string;
+  inputs: { source: string; miner: string; sealer: string; parallel: number; sealingTemp: string; sealingResult: string };
+  machine: { cpus: number; model: string };
+  preflight?: Record<string, string | boolean>;
+  sectors: SectorReport[];
+  summary?: Record<SectorStatus, number>;
+}
+
+export function newReport(version: string, inputs: RunReport['inputs']): RunReport {
+  const c = cpus();
+  return {
+    tool: { name: 'sealer-recover', version },
+    startedAt: new Date().toISOString(),
+    inputs,
+    machine: { cpus: c.length, model: c[0]?.model ?? 'unknown' },
+    sectors: [],
+  };
+}
+
+export function finishReport(r: RunReport): RunReport {
+  r.finishedAt = new Date().toISOString();
+  const summary: Record<SectorStatus, number> = { recovered: 0, mismatch: 0, failed: 0, skipped: 0 };
+  for (const s of r.sectors) summary[s.status]++;
+  r.summary = summary;
+  return r;
+}
+
+/** Exit code for the CLI: 0 only if every requested sector was recovered (or already present). */
+export const allRecovered = (r: RunReport): boolean =>
+  r.sectors.length > 0 && r.sectors.every((s) => s.status === 'recovered' || (s.status === 'skipped' && s.reason?.startsWith('already present')));
+
+export async function writeReport(path: string, r: RunReport): Promise<void> {
+  await writeFile(`${path}.tmp`, `${JSON.stringify(r, null, 2)}\n`);
+  await rename(`${path}.tmp`, path);
+}
+
+/** Human table for a terminal. */
+export function renderReport(r: RunReport): string {
+  const rows = [['sector', 'proof', 'status', 'time', 'detail']];
+  for (const s of r.sectors) {
+    const t = s.timings ? `${(s.timings.totalMs / 1000).toFixed(1)}s` : '';
+    const detail =
+      s.status === 'recovered'
+        ? (s.paths?.sealed ?? '')
+        : s.status === 'mismatch'
+          ? `CommR expected ${s.commR?.expected.slice(0, 16)}… got ${s.commR?.got?.slice(0, 16)}…`
+          : (s.reason ?? '');
+    rows.push([`${s.miner}/${s.sector}`, s.proof ?? '', s.status, t, detail]);
+  }
+  const w = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const line = (row: string[]) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(w[i]!))).join('  ');
+  const sum = r.summary ? `\n${Object.entries(r.summary).map(([k, v]) => `${k}: ${v}`).join(', ')}` : '';
+  return rows.map(line).join('\n') + sum;
+}

@@ -1,0 +1,72 @@
+// A stand-in for src/seal/seal.ts in orchestration tests: writes real files of the real sizes
+// (spec sdr.md §8.2) into the job's cache dir and returns the commitments a table holds for the
+// job's replica_id. Unknown replica ids get commitments that match no chain record (a wrong input).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { asCommitment, fromHex, toHex, type Commitment } from '../../../src/proofs/types.js';
+import type { Sealer, SealJob, SealOutcome } from '../../../src/recover/sealer.js';
+
+export interface Outcome {
+  commC: string;
+  commRLast: string;
+  commR: string;
+}
+
+// spec sdr.md §9.6 E2E-2KiB-V1_1: miner f01000, sector 1, ticket 32×0x01, CC.
+export const E2E_2K = {
+  replicaId: '3e75e87332cd5d60132c1f9f9a8362e2e4cf190b46f4fd636fd8864b842d170b',
+  commC: '341fe7b18303170f67577d8e825f09e2cf6cf4c2b65d4fa2eaf4e2b70eeeb365',
+  commRLast: '90e693754e3cd7d23b1cbb26a69183485d04d7a96e8b0c2fef039a0f09bfef05',
+  commR: '77424390b36f74acd595c40d0e341f4fbff18623feaf8ad72fe73d7490d0d65c',
+  sealedCid: 'bagboea4b5abca52cioilg33uvtkzlranby2b6t576gdch7vprlls7zz5osinbvs4',
+};
+
+// Byte sizes for 2KiB / 8MiB from the spec table (sdr.md §8.2), not from our code.
+const SIZES: Record<string, { treeD: number; treeC: number; treeRLast: number }> = {
+  '2KiB': { treeD: 4064, treeC: 2336, treeRLast: 32 },
+  '8MiB': { treeD: 16777184, treeC: 9586976, treeRLast: 18720 },
+};
+
+const c = (h: string): Commitment => asCommitment(fromHex(h));
+
+export class FakeSealer implements Sealer {
+  readonly name = 'fake';
+  inFlight = 0;
+  maxInFlight = 0;
+  calls: SealJob[] = [];
+  constructor(
+    private readonly table: Record<string, Outcome>,
+    private readonly opts: { delayMs?: number; failFor?: string } = {},
+  ) {}
+
+  async seal(job: SealJob): Promise<SealOutcome> {
+    this.calls.push(job);
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      const sz = SIZES[job.proof.sizeName];
+      if (!sz) throw new Error(`fake sealer: no sizes for ${job.proof.sizeName}`);
+      const o = this.table[toHex(job.replicaId)] ?? {
+        commC: createHash('sha256').update('c').update(job.replicaId).digest('hex'),
+        commRLast: createHash('sha256').update('r').update(job.replicaId).digest('hex'),
+        commR: createHash('sha256').update('R').update(job.replicaId).digest('hex').slice(0, 62) + '00',
+      };
+      await mkdir(job.cacheDir, { recursive: true });
+      const S = Number(job.proof.sectorBytes);
+      for (let l = 1; l <= job.proof.layers; l++) await writeFile(join(job.cacheDir, `sc-02-data-layer-${l}.dat`), Buffer.alloc(S, l));
+      await writeFile(join(job.cacheDir, 'sc-02-data-tree-d.dat'), Buffer.alloc(sz.treeD));
+      await writeFile(join(job.cacheDir, 'sc-02-data-tree-c.dat'), Buffer.alloc(sz.treeC, 3));
+      if (this.opts.delayMs) await new Promise((r) => setTimeout(r, this.opts.delayMs));
+      if (job.signal?.aborted) throw new Error('aborted');
+      if (this.opts.failFor === toHex(job.replicaId)) throw new Error('simulated sealing failure');
+      await writeFile(job.sealedPath, Buffer.alloc(S, 7));
+      await writeFile(join(job.cacheDir, 'sc-02-data-tree-r-last.dat'), Buffer.alloc(sz.treeRLast, 9));
+      await writeFile(join(job.cacheDir, 'p_aux'), Buffer.concat([fromHex(o.commC), fromHex(o.commRLast)]));
+      await writeFile(join(job.cacheDir, 't_aux'), Buffer.from('t_aux'));
+      return { commC: c(o.commC), commRLast: c(o.commRLast), commR: c(o.commR) };
+    } finally {
+      this.inFlight--;
+    }
+  }
+}
