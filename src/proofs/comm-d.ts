@@ -3,7 +3,7 @@
 import type { SealProof } from './registry.js';
 import { nodeHash } from './sha254.js';
 import { checkPaddedPieceSize, stagedLayout } from './piece-layout.js';
-import { InputError, toHex, type Commitment } from './types.js';
+import { InputError, type Commitment } from './types.js';
 import { zeroCommitment } from './zero-commitments.js';
 
 /** One piece of a sector: what lotus records as abi.PieceInfo {Size (padded), PieceCID}. */
@@ -71,9 +71,4 @@ export function computeCommD(sector: SealProof | bigint, pieces: readonly PieceI
   }
   while (stack.length > 1) shiftReduce(zero(top().size));
   return top().commitment.slice() as Commitment;
-}
-
-/** For messages: "piece 2 (2048 B, commP 3731…)". */
-export function describePiece(p: PieceInfo, index: number): string {
-  return `piece ${index} (${p.size} B, commP ${toHex(p.commP)})`;
 }

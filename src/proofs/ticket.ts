@@ -18,7 +18,7 @@ export function parseTicket(text: string): Ticket {
     }
     return asTicket(new Uint8Array(Buffer.from(digits, 'hex')));
   }
-  if (!BASE64.test(s) || /[+/]/.test(s) && /[-_]/.test(s)) {
+  if (!BASE64.test(s) || (/[+/]/.test(s) && /[-_]/.test(s))) {
     throw new InputError(`ticket "${text}" is neither hex nor base64: give 32 bytes as 64 hex digits or as base64`);
   }
   const bytes = new Uint8Array(Buffer.from(s, /[-_]/.test(s) ? 'base64url' : 'base64'));
