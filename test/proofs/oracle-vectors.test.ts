@@ -36,7 +36,7 @@ interface OracleVector {
   prover_id: string;
   sector_id: string;
   ticket: string;
-  data: 'cc' | { file: string; sha256: string; unpadded_bytes: number };
+  data: 'cc' | { file?: string; generator?: string; seed?: string; sha256: string; unpadded_bytes: number };
   porep_id: string;
   layers: number;
   nodes: string;
@@ -52,6 +52,32 @@ interface OracleVector {
 
 const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/**
+ * The vector's piece data: a committed file, or regenerated from its "sha256-ctr" description
+ * (block i = SHA-256(seed ‖ u64le(i)), concatenated, truncated to unpadded_bytes).
+ */
+const generated = new Map<string, Uint8Array>();
+function pieceData(d: Exclude<OracleVector['data'], 'cc'>): Uint8Array {
+  const cached = generated.get(d.sha256);
+  if (cached) return cached;
+  const data = readOrGenerate(d);
+  generated.set(d.sha256, data);
+  return data;
+}
+
+function readOrGenerate(d: Exclude<OracleVector['data'], 'cc'>): Uint8Array {
+  if (d.file) return new Uint8Array(readFileSync(join(dir, d.file)));
+  if (d.generator !== 'sha256-ctr' || !d.seed) throw new Error(`vector data has neither a file nor a sha256-ctr generator`);
+  const out = new Uint8Array(d.unpadded_bytes);
+  const seed = unhex(d.seed);
+  const ctr = new Uint8Array(8);
+  for (let i = 0, off = 0; off < out.length; i++, off += 32) {
+    new DataView(ctr.buffer).setBigUint64(0, BigInt(i), true);
+    out.set(createHash('sha256').update(seed).update(ctr).digest().subarray(0, Math.min(32, out.length - off)), off);
+  }
+  return out;
+}
 
 describe('oracle vectors (fixtures/vectors)', () => {
   it('are present', () => expect(files.length).toBeGreaterThan(0));
@@ -78,7 +104,7 @@ describe('oracle vectors (fixtures/vectors)', () => {
       });
 
       it('piece commitments, comm_d and its CID', () => {
-        const data = v.data === 'cc' ? undefined : new Uint8Array(readFileSync(join(dir, v.data.file)));
+        const data = v.data === 'cc' ? undefined : pieceData(v.data);
         if (data && v.data !== 'cc') {
           expect(sha256(data)).toBe(v.data.sha256);
           const first = commP(data);
@@ -100,7 +126,7 @@ describe('oracle vectors (fixtures/vectors)', () => {
         const staged = new Uint8Array(Number(proof.sectorBytes));
         const layout = stagedLayout(proof.sectorBytes, v.pieces.map((p) => BigInt(p.padded_size)));
         if (v.data !== 'cc') {
-          const padded = fr32Pad(new Uint8Array(readFileSync(join(dir, v.data.file))));
+          const padded = fr32Pad(pieceData(v.data));
           staged.set(padded, Number(layout.pieces[0]!.paddedOffset));
         }
         expect(staged.length).toBe(v.staged.size);
