@@ -130,3 +130,30 @@ describe('Lotus JSON-RPC client against the loopback devnet', () => {
     await expect(dead.chainHead()).rejects.toThrow(/cannot reach the Lotus node at http:\/\/127.0.0.1:1\/rpc\/v1/);
   });
 });
+
+describe('bundled devnet (fixtures/devnet/network.json) against the oracle vectors', () => {
+  it('exports every sector with the ticket, CommR and (deal) pieces of its reference vector', async () => {
+    const { loadVector } = await import('../helpers/vectors.js');
+    const { client } = await serve(await loadNetwork(networkPath));
+    const cases: [number, string][] = [
+      [1, '2KiB-V1_1-cc-f01000-s1'],
+      [2, '2KiB-V1_1-cc-f01000-s2'],
+      [3, '2KiB-V1_1-cc-f01000-s3'],
+      [4, '2KiB-V1_1-deal-f01000-s4'],
+    ];
+    for (const [n, name] of cases) {
+      const v = loadVector(name);
+      const rec = await sectorFromChain(client, f01000, asSectorNumber(n));
+      expect(toHex(rec.ticket)).toBe(v.ticket);
+      expect(toHex(rec.commR)).toBe(v.comm_r);
+      expect(rec.sealedCid).toBe(v.comm_r_cid);
+      expect(rec.proof.id).toBe(v.proof.id);
+      if (v.data === 'cc') expect(rec.unsealedCid).toBeUndefined();
+      else {
+        expect(rec.unsealedCid).toBe(v.comm_d_cid);
+        const deals = v.pieces.filter((p) => !p.filler);
+        expect(rec.pieces).toEqual(deals.map((p) => ({ size: BigInt(p.padded_size), pieceCid: p.cid })));
+      }
+    }
+  });
+});
