@@ -38,8 +38,10 @@ export const asCommitment = (b: Uint8Array, what = 'commitment'): Commitment => 
 export const asTicket = (b: Uint8Array): Ticket => exactly32(b, 'ticket') as Ticket;
 
 export function asSectorNumber(n: number | bigint | string): SectorNumber {
-  const v = typeof n === 'bigint' ? n : typeof n === 'number' ? BigInt(Math.trunc(n)) : parseBigUint(n, 'sector number');
-  if (typeof n === 'number' && (!Number.isInteger(n) || n < 0)) throw new InputError(`sector number must be a non-negative integer, got ${n}`);
+  if (typeof n === 'number' && !(Number.isSafeInteger(n) && n >= 0)) {
+    throw new InputError(`sector number must be a non-negative integer, got ${n}`);
+  }
+  const v = typeof n === 'string' ? parseBigUint(n, 'sector number') : BigInt(n);
   // u64 as the proofs take it (rfp SectorId); the chain stops at 2^63-1 but the math does not.
   if (v < 0n || v >= 1n << 64n) throw new InputError(`sector number out of range (0 … 2^64-1): ${String(n)}`);
   return v as SectorNumber;

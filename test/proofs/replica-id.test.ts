@@ -50,3 +50,15 @@ describe('replica_id (sdr.md §2.3, vectors §9.6)', () => {
     expect(hex(replicaId(prover, asSectorNumber(sector), ticket, commD, porep))).toBe(want.toString('hex'));
   });
 });
+
+describe('sector numbers', () => {
+  it('span u64 and reject anything else with a clear error', () => {
+    expect(asSectorNumber('18446744073709551615')).toBe(18446744073709551615n);
+    expect(asSectorNumber(7)).toBe(7n);
+    expect(() => asSectorNumber('18446744073709551616')).toThrow(/out of range/);
+    expect(() => asSectorNumber(-1)).toThrow(/non-negative integer, got -1/);
+    expect(() => asSectorNumber(Number.NaN)).toThrow(/non-negative integer, got NaN/);
+    expect(() => asSectorNumber(1.5)).toThrow(/non-negative integer, got 1.5/);
+    expect(() => asSectorNumber('0x10')).toThrow(/non-negative integer, got "0x10"/);
+  });
+});
