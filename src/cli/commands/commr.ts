@@ -55,10 +55,12 @@ export interface SealCommitments {
 }
 
 // ───────────────────────────── SEAM: integrator ─────────────────────────────
-// NOT IMPLEMENTED HERE. When the native sealing core lands, seal the sector (CC: no staged file;
-// data: a staged file built with stagedLayout() from the pieces) in a temp dir via
-// src/seal/seal.ts sealSector() and return its {commC, commRLast, commR}. Until then it returns
-// undefined and the command reports those values as unavailable.
+// NOT IMPLEMENTED HERE. When the native sealing core lands, seal the sector in a temp dir via
+// src/seal/seal.ts sealSector() and return its {commC, commRLast, commR}. CC (commDSource 'cc', or
+// pieces that are all zero commitments) needs no staged file. A data sector needs the piece bytes,
+// which --piece <cid>:<size> does not carry: add a way to pass piece files, build the staged file
+// with stagedLayout() + Fr32PadStream, or return undefined for such sectors. Until then this
+// returns undefined and the command reports comm_r as unavailable.
 export async function sealCommitments(
   _inputs: CommrInputs,
   _ids: SectorIdentities,
