@@ -32,8 +32,16 @@ export interface WriteParentsCacheOptions {
   readonly threads?: number;
 }
 
+/**
+ * Feistel/BLAKE2b kernels: 'portable' is the plain twin (general BLAKE2b, one permutation at a time);
+ * 'scalar', 'avx2', 'avx512' batch permutations through a specialised BLAKE2b. All give identical parents.
+ */
+export type GraphKernel = 'portable' | 'scalar' | 'avx2' | 'avx512';
+
 interface GraphAddon {
-  graphParents(params: GraphParams, start: bigint, count: bigint): Uint32Array;
+  graphParents(params: GraphParams, start: bigint, count: bigint, kernel?: GraphKernel): Uint32Array;
+  graphKernels(): { best: GraphKernel; supported: GraphKernel[] };
+  blake2bFeistelWords(m0: BigUint64Array, m1: bigint, kernel: GraphKernel): BigUint64Array;
   writeParentsCache(
     params: GraphParams,
     path: string,
@@ -49,9 +57,21 @@ interface GraphAddon {
 const addon = (): GraphAddon => rawAddon() as unknown as GraphAddon;
 
 /** Parents of nodes [start, start+count): 14 u32 per node, b0..b5 then e0..e7 (sync; small ranges). */
-export function graphParents(params: GraphParams, start: bigint | number, count: bigint | number): Uint32Array {
-  return addon().graphParents(params, BigInt(start), BigInt(count));
+export function graphParents(
+  params: GraphParams,
+  start: bigint | number,
+  count: bigint | number,
+  kernel?: GraphKernel,
+): Uint32Array {
+  return addon().graphParents(params, BigInt(start), BigInt(count), kernel);
 }
+
+/** The kernel graphParents/writeParentsCache use by default, and all this CPU supports. */
+export const graphKernels = (): { best: GraphKernel; supported: GraphKernel[] } => addon().graphKernels();
+
+/** Word 0 (digest bytes 0..7, LE) of BLAKE2b-512(u64le(m0[i]) || u64le(m1)) via a specialised kernel; for twin tests. */
+export const blake2bFeistelWords = (m0: BigUint64Array, m1: bigint, kernel: GraphKernel): BigUint64Array =>
+  addon().blake2bFeistelWords(m0, m1, kernel);
 
 /**
  * Generates the whole parents cache at `path` (N × 56 bytes) off the JS thread. The file appears under

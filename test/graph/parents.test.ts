@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { sealProof } from '../../src/proofs/registry.js';
 import { graphParams } from '../../src/seal/graph-seeds.js';
-import { graphParents } from '../../src/native/graph.js';
+import { graphKernels, graphParents } from '../../src/native/graph.js';
 
 const parentsOf = (id: number, node: bigint | number) => Array.from(graphParents(graphParams(sealProof(id)), node, 1));
 
@@ -95,5 +95,22 @@ describe('graph properties (sdr.md §9.2)', () => {
 
   it('rejects ranges outside the graph with a clear error', () => {
     expect(() => graphParents(graphParams(sealProof(5)), 60, 5)).toThrow(/inside \[0, nodes\)/);
+  });
+});
+
+describe('fast graph kernels equal the portable twin', () => {
+  const kernels = graphKernels().supported.filter((k) => k !== 'portable');
+  it('the default kernel is one of the supported ones', () => {
+    expect(graphKernels().supported).toContain(graphKernels().best);
+  });
+  // 2KiB V1 and V1_1 whole; 8MiB (cycle walking on every other draw) and 32GiB/64GiB V1 and V1_1 slices.
+  const cases: Array<[number, bigint, number]> = [[0, 0n, 64], [5, 0n, 64], [6, 0n, 4096], [1, 200000n, 2048], [3, 987654321n, 1024], [8, 5n, 1024], [4, 2147482000n, 1024], [9, 0n, 1024]];
+  it.each(kernels)('%s', (kernel) => {
+    for (const [id, start, count] of cases) {
+      const p = graphParams(sealProof(id));
+      const fast = graphParents(p, start, count, kernel);
+      const plain = graphParents(p, start, count, 'portable');
+      expect(Buffer.from(fast.buffer).equals(Buffer.from(plain.buffer)), `proof ${id} from ${start}`).toBe(true);
+    }
   });
 });

@@ -3,7 +3,7 @@
 // spec text (sdr.md §3.3) whose 20-round form is itself checked against node:crypto.
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { blake2b512, chacha8Block, feistelPermute } from '../../src/native/graph.js';
+import { blake2b512, blake2bFeistelWords, chacha8Block, feistelPermute, graphKernels } from '../../src/native/graph.js';
 
 describe('BLAKE2b-512 (Feistel round hash)', () => {
   it('matches node:crypto blake2b512 at block boundaries and beyond', () => {
@@ -104,5 +104,36 @@ describe('Feistel permutation (rfp crypto/feistel.rs properties)', () => {
     let fixed = 0;
     for (let x = 0; x < 256; x++) if (feistelPermute(256n, keys, BigInt(x)) === BigInt(x)) fixed++;
     expect(fixed).toBeLessThan(32);
+  });
+});
+
+describe('specialised Feistel BLAKE2b kernels (fast twins of the general BLAKE2b)', () => {
+  it.each(graphKernels().supported)('%s: word 0 of BLAKE2b-512(16 bytes) equals node:crypto', (kernel) => {
+    const m0 = new BigUint64Array(37); // not a multiple of the lane count
+    const bytes = randomBytes(8 * m0.length);
+    for (let i = 0; i < m0.length; i++) m0[i] = bytes.readBigUInt64LE(8 * i);
+    m0[0] = 0n;
+    m0[1] = 0xffffffffffffffffn;
+    const m1 = 0x0123456789abcdefn;
+    const got = blake2bFeistelWords(m0, m1, kernel);
+    for (let i = 0; i < m0.length; i++) {
+      const msg = Buffer.alloc(16);
+      msg.writeBigUInt64LE(m0[i]!, 0);
+      msg.writeBigUInt64LE(m1, 8);
+      expect(got[i], `lane ${i}`).toBe(createHash('blake2b512').update(msg).digest().readBigUInt64LE(0));
+    }
+  });
+});
+
+describe('kernel selection', () => {
+  it('SDR_DISABLE_AVX512 / SDR_DISABLE_AVX2 force the scalar kernel', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { ADDON_PATH } = await import('../../src/native/addon.js');
+    const r = spawnSync(process.execPath, ['-e', `console.log(JSON.stringify(require(${JSON.stringify(ADDON_PATH)}).graphKernels()))`], {
+      env: { ...process.env, SDR_DISABLE_AVX512: '1', SDR_DISABLE_AVX2: '1' },
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ best: 'scalar', supported: ['portable', 'scalar'] });
   });
 });

@@ -1,6 +1,7 @@
 #include "blake2b.h"
 
 #include <cstring>
+#include <utility>
 
 namespace sdr {
 
@@ -61,7 +62,98 @@ void compress(uint64_t h[8], const uint8_t block[128], uint64_t t, bool last) {
   for (int i = 0; i < 8; i++) h[i] ^= v[i] ^ v[i + 8];
 }
 
+// ---- Specialised single-block kernel, generic over a lane type: uint64_t or a GCC/Clang vector of
+// u64 (compiled for AVX2 / AVX-512F by the target attribute of the function that inlines it). Vector
+// extensions rather than intrinsics keep one body for every width.
+// The vector instantiations are always inlined into their target functions, so the ABI note GCC
+// gives about passing vectors by value never applies.
+#pragma GCC diagnostic ignored "-Wpsabi"
+#define SDR_INLINE inline __attribute__((always_inline))
+
+template <class V>
+SDR_INLINE V ror(V x, int n) { return (x >> n) | (x << (64 - n)); }
+
+// Message word I of the Feistel block: m0, m1, or zero (the add is then dropped at compile time).
+template <int I, class V>
+SDR_INLINE V plus_msg(V x, const V& m0, const V& m1) {
+  if constexpr (I == 0) return x + m0;
+  else if constexpr (I == 1) return x + m1;
+  else return x;
+}
+
+template <int I0, int I1, class V>
+SDR_INLINE void gv(V& a, V& b, V& c, V& d, const V& m0, const V& m1) {
+  a = plus_msg<I0>(a + b, m0, m1);
+  d = ror(d ^ a, 32);
+  c = c + d;
+  b = ror(b ^ c, 24);
+  a = plus_msg<I1>(a + b, m0, m1);
+  d = ror(d ^ a, 16);
+  c = c + d;
+  b = ror(b ^ c, 63);
+}
+
+template <int R, class V>
+SDR_INLINE void round_v(V* v, const V& m0, const V& m1) {
+  constexpr const uint8_t* s = kSigma[R];
+  gv<s[0], s[1]>(v[0], v[4], v[8], v[12], m0, m1);
+  gv<s[2], s[3]>(v[1], v[5], v[9], v[13], m0, m1);
+  gv<s[4], s[5]>(v[2], v[6], v[10], v[14], m0, m1);
+  gv<s[6], s[7]>(v[3], v[7], v[11], v[15], m0, m1);
+  gv<s[8], s[9]>(v[0], v[5], v[10], v[15], m0, m1);
+  gv<s[10], s[11]>(v[1], v[6], v[11], v[12], m0, m1);
+  gv<s[12], s[13]>(v[2], v[7], v[8], v[13], m0, m1);
+  gv<s[14], s[15]>(v[3], v[4], v[9], v[14], m0, m1);
+}
+
+template <class V, size_t... R>
+SDR_INLINE void rounds_v(V* v, const V& m0, const V& m1, std::index_sequence<R...>) {
+  (round_v<R>(v, m0, m1), ...);
+}
+
+template <class V>
+SDR_INLINE V word0_16(const V& m0, const V& m1, const V& splat_one) {
+  constexpr uint64_t h0 = kIv[0] ^ 0x01010040ull;  // parameter block: 64-byte digest, unkeyed
+  V v[16];
+  v[0] = splat_one * h0;
+  for (int i = 1; i < 8; i++) v[i] = splat_one * kIv[i];
+  for (int i = 0; i < 8; i++) v[8 + i] = splat_one * kIv[i];
+  v[12] = v[12] ^ (splat_one * uint64_t{16});  // t = 16 bytes
+  v[14] = ~v[14];                              // final block
+  rounds_v(v, m0, m1, std::make_index_sequence<12>{});
+  return (splat_one * h0) ^ v[0] ^ v[8];
+}
+
 }  // namespace
+
+uint64_t blake2b512_word0_16(uint64_t m0, uint64_t m1) { return word0_16<uint64_t>(m0, m1, 1); }
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+typedef uint64_t u64x4 __attribute__((vector_size(32)));
+typedef uint64_t u64x8 __attribute__((vector_size(64)));
+
+__attribute__((target("avx2"))) void blake2b512_word0_16_x4_avx2(const uint64_t m0[4], uint64_t m1, uint64_t out[4]) {
+  u64x4 a, one = {1, 1, 1, 1};
+  std::memcpy(&a, m0, sizeof a);
+  u64x4 r = word0_16<u64x4>(a, one * m1, one);
+  std::memcpy(out, &r, sizeof r);
+}
+
+__attribute__((target("avx512f"))) void blake2b512_word0_16_x8_avx512(const uint64_t m0[8], uint64_t m1, uint64_t out[8]) {
+  u64x8 a, one = {1, 1, 1, 1, 1, 1, 1, 1};
+  std::memcpy(&a, m0, sizeof a);
+  u64x8 r = word0_16<u64x8>(a, one * m1, one);
+  std::memcpy(out, &r, sizeof r);
+}
+#else
+// No x86 SIMD build: callers never select these (cpu_features() reports no AVX2/AVX-512 there).
+void blake2b512_word0_16_x4_avx2(const uint64_t m0[4], uint64_t m1, uint64_t out[4]) {
+  for (int i = 0; i < 4; i++) out[i] = blake2b512_word0_16(m0[i], m1);
+}
+void blake2b512_word0_16_x8_avx512(const uint64_t m0[8], uint64_t m1, uint64_t out[8]) {
+  for (int i = 0; i < 8; i++) out[i] = blake2b512_word0_16(m0[i], m1);
+}
+#endif
 
 void blake2b512(const uint8_t* data, size_t len, uint8_t out[64]) {
   uint64_t h[8];

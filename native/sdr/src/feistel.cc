@@ -1,6 +1,7 @@
 #include "feistel.h"
 
 #include "blake2b.h"
+#include "cpu-features.h"
 
 namespace sdr {
 
@@ -48,6 +49,100 @@ uint64_t feistel_permute(const FeistelDomain& d, const uint64_t keys[3], uint64_
   uint64_t u = feistel_encode(d, keys, x);
   while (u >= d.num_elements) u = feistel_encode(d, keys, u);
   return u;
+}
+
+namespace {
+
+inline uint64_t bswap64(uint64_t x) { return __builtin_bswap64(x); }
+
+using HashLanes = void (*)(const uint64_t* m0, uint64_t m1, uint64_t* out);
+
+void hash_scalar(const uint64_t* m0, uint64_t m1, uint64_t* out) { out[0] = blake2b512_word0_16(m0[0], m1); }
+
+// W inputs in flight. Each pass encodes every lane once (3 rounds, one W-wide hash per round); a
+// lane whose value has landed in [0, num_elements) is retired and refilled with the next input.
+// Cycle walking makes lanes finish at different times, so refilling keeps the lanes busy.
+template <int W, HashLanes H>
+void batch(const FeistelDomain& d, const uint64_t keys[3], const uint64_t* in, uint64_t* out, size_t n) {
+  uint64_t x[W], m0[W], h[W];
+  size_t idx[W];
+  bool live[W];
+  size_t next = 0, live_count = 0;
+  for (int w = 0; w < W; w++) {
+    live[w] = next < n;
+    idx[w] = next;
+    x[w] = live[w] ? in[next++] : 0;
+    live_count += live[w];
+  }
+  uint64_t key_words[3];
+  for (int r = 0; r < 3; r++) key_words[r] = bswap64(keys[r]);  // message bytes 8..15 = u64be(key)
+  while (live_count > 0) {
+    uint64_t left[W], right[W];
+    for (int w = 0; w < W; w++) {
+      left[w] = (x[w] & d.left_mask) >> d.half_bits;
+      right[w] = x[w] & d.right_mask;
+    }
+    for (int r = 0; r < 3; r++) {
+      for (int w = 0; w < W; w++) m0[w] = bswap64(right[w]);  // message bytes 0..7 = u64be(R)
+      H(m0, key_words[r], h);
+      for (int w = 0; w < W; w++) {
+        // First digest bytes read big-endian = byte-swapped LE word 0.
+        const uint64_t next_right = left[w] ^ (bswap64(h[w]) & d.right_mask);
+        left[w] = right[w];
+        right[w] = next_right;
+      }
+    }
+    for (int w = 0; w < W; w++) {
+      x[w] = (left[w] << d.half_bits) | right[w];
+      if (live[w] && x[w] < d.num_elements) {
+        out[idx[w]] = x[w];
+        if (next < n) {
+          idx[w] = next;
+          x[w] = in[next++];
+        } else {
+          live[w] = false;
+          live_count--;
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+FeistelKernel feistel_best_kernel() {
+  const CpuFeatures& f = cpu_features();
+  if (f.avx512f) return FeistelKernel::kAvx512;
+  if (f.avx2) return FeistelKernel::kAvx2;
+  return FeistelKernel::kScalar;
+}
+
+bool feistel_kernel_supported(FeistelKernel k) {
+  switch (k) {
+    case FeistelKernel::kPortable:
+    case FeistelKernel::kScalar:
+      return true;
+    case FeistelKernel::kAvx2:
+      return cpu_features().avx2;
+    case FeistelKernel::kAvx512:
+      return cpu_features().avx512f;
+  }
+  return false;
+}
+
+void feistel_permute_batch(FeistelKernel k, const FeistelDomain& d, const uint64_t keys[3], const uint64_t* in,
+                           uint64_t* out, size_t n) {
+  switch (k) {
+    case FeistelKernel::kPortable:
+      for (size_t i = 0; i < n; i++) out[i] = feistel_permute(d, keys, in[i]);
+      return;
+    case FeistelKernel::kScalar:
+      return batch<1, hash_scalar>(d, keys, in, out, n);
+    case FeistelKernel::kAvx2:
+      return batch<4, blake2b512_word0_16_x4_avx2>(d, keys, in, out, n);
+    case FeistelKernel::kAvx512:
+      return batch<8, blake2b512_word0_16_x8_avx512>(d, keys, in, out, n);
+  }
 }
 
 }  // namespace sdr

@@ -2,6 +2,7 @@
 // whole file), and the primitives blake2b512 / chacha8Block / feistelPermute for tests.
 #include <napi.h>
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -57,6 +58,64 @@ sdr::GraphParams graph_params(const Napi::Value& v) {
   return g;
 }
 
+sdr::FeistelKernel kernel_arg(const Napi::Value& v) {
+  if (v.IsUndefined() || v.IsNull()) return sdr::feistel_best_kernel();
+  static const char* names[] = {"portable", "scalar", "avx2", "avx512"};
+  std::string s = v.IsString() ? v.As<Napi::String>().Utf8Value() : "";
+  for (int i = 0; i < 4; i++) {
+    if (s == names[i]) {
+      auto k = static_cast<sdr::FeistelKernel>(i);
+      if (!sdr::feistel_kernel_supported(k))
+        throw Napi::Error::New(v.Env(), "graph kernel '" + s + "' is not supported by this CPU (or disabled by SDR_DISABLE_*)");
+      return k;
+    }
+  }
+  throw Napi::TypeError::New(v.Env(), "kernel must be one of portable, scalar, avx2, avx512");
+}
+
+// graphKernels() → { best: string, supported: string[] }
+Napi::Value GraphKernels(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  static const char* names[] = {"portable", "scalar", "avx2", "avx512"};
+  Napi::Array supported = Napi::Array::New(env);
+  for (int i = 0; i < 4; i++)
+    if (sdr::feistel_kernel_supported(static_cast<sdr::FeistelKernel>(i))) supported.Set(supported.Length(), names[i]);
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("best", names[static_cast<int>(sdr::feistel_best_kernel())]);
+  o.Set("supported", supported);
+  return o;
+}
+
+// blake2bFeistelWords(m0: BigUint64Array, m1: bigint, kernel) → BigUint64Array: word 0 of
+// BLAKE2b-512(u64le(m0[i]) || u64le(m1)) through the specialised kernels, for twin tests.
+Napi::Value Blake2bFeistelWords(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_biguint64_array)
+    throw Napi::TypeError::New(env, "m0 must be a BigUint64Array");
+  Napi::TypedArrayOf<uint64_t> m0 = info[0].As<Napi::TypedArrayOf<uint64_t>>();
+  uint64_t m1 = to_u64(info[1], "m1");
+  sdr::FeistelKernel k = kernel_arg(info[2]);
+  size_t n = m0.ElementLength();
+  Napi::TypedArrayOf<uint64_t> out = Napi::TypedArrayOf<uint64_t>::New(env, n, napi_biguint64_array);
+  for (size_t i = 0; i < n;) {
+    uint64_t in8[8] = {0}, r[8];
+    size_t take = std::min<size_t>(8, n - i);
+    std::memcpy(in8, m0.Data() + i, take * 8);
+    switch (k) {
+      case sdr::FeistelKernel::kAvx512: sdr::blake2b512_word0_16_x8_avx512(in8, m1, r); break;
+      case sdr::FeistelKernel::kAvx2:
+        sdr::blake2b512_word0_16_x4_avx2(in8, m1, r);
+        sdr::blake2b512_word0_16_x4_avx2(in8 + 4, m1, r + 4);
+        break;
+      default:
+        for (int j = 0; j < 8; j++) r[j] = sdr::blake2b512_word0_16(in8[j], m1);
+    }
+    std::memcpy(out.Data() + i, r, take * 8);
+    i += take;
+  }
+  return out;
+}
+
 Napi::Value GraphParents(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   sdr::GraphParams g = graph_params(info[0]);
@@ -67,7 +126,7 @@ Napi::Value GraphParents(const Napi::CallbackInfo& info) {
   // Synchronous on the JS thread: keep it to test-sized ranges; whole graphs go through writeParentsCache.
   if (count > (uint64_t{1} << 20)) throw Napi::RangeError::New(env, "graphParents is limited to 2^20 nodes per call");
   Napi::Uint32Array out = Napi::Uint32Array::New(env, count * sdr::kTotalParents);
-  sdr::graph_parents(g, start, count, out.Data());
+  sdr::graph_parents_with(g, kernel_arg(info[3]), start, count, out.Data());
   return out;
 }
 
@@ -186,6 +245,8 @@ Napi::Value FeistelPermute(const Napi::CallbackInfo& info) {
 void InitGraph(Napi::Env env, Napi::Object exports) {
   exports.Set("graphParents", Napi::Function::New(env, GraphParents, "graphParents"));
   exports.Set("writeParentsCache", Napi::Function::New(env, WriteParentsCache, "writeParentsCache"));
+  exports.Set("graphKernels", Napi::Function::New(env, GraphKernels, "graphKernels"));
+  exports.Set("blake2bFeistelWords", Napi::Function::New(env, Blake2bFeistelWords, "blake2bFeistelWords"));
   exports.Set("blake2b512", Napi::Function::New(env, Blake2b512, "blake2b512"));
   exports.Set("chacha8Block", Napi::Function::New(env, ChaCha8Block, "chacha8Block"));
   exports.Set("feistelPermute", Napi::Function::New(env, FeistelPermute, "feistelPermute"));

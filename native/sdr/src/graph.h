@@ -4,6 +4,8 @@
 #include <functional>
 #include <string>
 
+#include "feistel.h"
+
 namespace sdr {
 
 // Seeds come from TypeScript (src/seal/graph-seeds.ts computes them from porep_id with SHA-256),
@@ -27,6 +29,10 @@ void graph_parents(const GraphParams& g, uint64_t start, uint64_t count, uint32_
 // for callers that need only one kind.
 void drg_parents(const GraphParams& g, uint64_t node, uint32_t out[kBaseDegree]);
 void expander_parents(const GraphParams& g, uint64_t node, uint32_t out[kExpDegree]);
+
+// graph_parents with an explicit Feistel kernel (graph_parents uses feistel_best_kernel()).
+// kPortable is the plain twin the fast kernels are tested against.
+void graph_parents_with(const GraphParams& g, FeistelKernel k, uint64_t start, uint64_t count, uint32_t* out);
 
 // Writes the whole reference-format parents cache (N records of 14 u32 LE, sdr.md §3.6) to `path`:
 // generated into a temp file in the same directory by `threads` workers (0 = all cores; 1 = the
