@@ -52,8 +52,19 @@ export class MerkleAccumulator {
   }
 }
 
+export interface CommPStreamOptions {
+  /**
+   * The piece's padded size when known (e.g. from the chain): the data is treated as zero-extended
+   * to it, as lotus pads a short piece file. Default: the smallest size that holds the data.
+   */
+  readonly paddedSize?: bigint;
+}
+
 /** commP and padded size of the unpadded piece bytes produced by `source`. */
-export async function commPOfStream(source: AsyncIterable<Uint8Array> | NodeJS.ReadableStream): Promise<PieceCommitment> {
+export async function commPOfStream(
+  source: AsyncIterable<Uint8Array> | NodeJS.ReadableStream,
+  opts: CommPStreamOptions = {},
+): Promise<PieceCommitment> {
   const acc = new MerkleAccumulator();
   let unpadded = 0;
   let carry = new Uint8Array(0);
@@ -77,6 +88,10 @@ export async function commPOfStream(source: AsyncIterable<Uint8Array> | NodeJS.R
     carry = buf.slice(whole);
   }
   if (unpadded === 0) throw new InputError('cannot compute the commP of an empty piece');
-  const size = paddedPieceSize(unpadded);
+  const needed = paddedPieceSize(unpadded);
+  const size = opts.paddedSize ?? needed;
+  if (size < needed || (size & (size - 1n)) !== 0n) {
+    throw new InputError(`a piece of ${unpadded} bytes needs a padded size of at least ${needed} (a power of two), not ${size}`);
+  }
   return { commP: acc.root(size), size };
 }

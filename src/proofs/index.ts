@@ -18,7 +18,7 @@ export {
 export { sha254, nodeHash, mask254 } from './sha254.js';
 export { zeroCommitment } from './zero-commitments.js';
 export { computeCommD, checkPieces, type PieceInfo } from './comm-d.js';
-export { commPOfStream, MerkleAccumulator } from './comm-p-stream.js';
+export { commPOfStream, MerkleAccumulator, type CommPStreamOptions } from './comm-p-stream.js';
 export { commP, paddedPieceSize, type PieceCommitment } from './comm-p.js';
 export {
   pieceAlignment,

@@ -39,6 +39,18 @@ describe('commPOfStream', () => {
     });
   }
 
+  it('with a known padded size treats a short file as zero-extended (as lotus pads pieces)', async () => {
+    const data = pseudoRandom(1000, 9);
+    const full = new Uint8Array(2032);
+    full.set(data);
+    const got = await commPOfStream(Readable.from([Buffer.from(data)]), { paddedSize: 2048n });
+    expect(got.size).toBe(2048n);
+    expect(hex(got.commP)).toBe(hex(refTreeRoot(Buffer.concat([fr32Pad(full)]))));
+    await expect(commPOfStream(Readable.from([Buffer.from(data)]), { paddedSize: 512n })).rejects.toThrow(
+      /needs a padded size of at least 1024/,
+    );
+  });
+
   it('refuses an empty piece', async () => {
     await expect(commPOfStream(Readable.from([]))).rejects.toThrow(/empty piece/);
   });
