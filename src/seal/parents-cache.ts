@@ -59,12 +59,34 @@ async function readStamp(path: string): Promise<VerifiedStamp | undefined> {
   }
 }
 
-async function writeStamp(path: string, digest: string): Promise<void> {
-  const s = await stat(path);
-  const stamp: VerifiedStamp = { size: s.size, mtimeMs: s.mtimeMs, ino: s.ino, digest };
+/** Best effort: a read-only cache directory (e.g. lotus's, owned by another user) only costs a rehash next time. */
+async function writeStamp(path: string, digest: string): Promise<boolean> {
   const tmp = `${stampPath(path)}.tmp-${process.pid}`;
-  await writeFile(tmp, JSON.stringify(stamp) + '\n');
-  await rename(tmp, stampPath(path));
+  try {
+    const s = await stat(path);
+    const stamp: VerifiedStamp = { size: s.size, mtimeMs: s.mtimeMs, ino: s.ino, digest };
+    await writeFile(tmp, JSON.stringify(stamp) + '\n');
+    await rename(tmp, stampPath(path));
+    return true;
+  } catch {
+    await unlink(tmp).catch(() => undefined);
+    return false;
+  }
+}
+
+/** Adds the way out to errors an operator can fix by pointing the cache elsewhere. */
+function withDirHint(err: unknown, dir: string): unknown {
+  const e = err as NodeJS.ErrnoException;
+  const msg = String(e?.message ?? err);
+  const codes = ['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'ENOTDIR', 'EEXIST'];
+  if (/Permission denied|Read-only file system|No space left|Not a directory/.test(msg) || codes.includes(e?.code ?? '')) {
+    return new Error(
+      `${msg} — the parents cache directory ${dir} is not usable: free space or fix its permissions, ` +
+        'or set FIL_PROOFS_PARENT_CACHE to a writable directory with enough space.',
+      { cause: err },
+    );
+  }
+  return err;
 }
 
 async function stampMatches(path: string, digest: string): Promise<boolean> {
@@ -136,7 +158,7 @@ async function ensure(proof: SealProof, opts: EnsureParentsCacheOptions): Promis
       }
       const digest = await hashWithProgress(path, 0, total);
       if (digest === entry.digest) {
-        await writeStamp(path, digest);
+        if (!(await writeStamp(path, digest))) note(`cannot write ${stampPath(path)}; the cache will be rehashed next time`);
         return { path, action: 'reused', digestVerified: true, notes };
       }
       note(`parents cache ${path} is corrupt (SHA-256 ${digest}, reference ${entry.digest}): regenerating it`);
@@ -147,7 +169,9 @@ async function ensure(proof: SealProof, opts: EnsureParentsCacheOptions): Promis
     }
   }
 
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true }).catch((err: unknown) => {
+    throw withDirHint(err, dir);
+  });
   // Generate under a staging name and move it into place only once verified, so neither a killed
   // run nor a wrong graph ever sits under the name lotus would read.
   const staged = `${path}.staged-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -170,7 +194,7 @@ async function ensure(proof: SealProof, opts: EnsureParentsCacheOptions): Promis
     await rename(staged, path);
   } catch (err) {
     await unlink(staged).catch(() => undefined);
-    throw err;
+    throw withDirHint(err, dir);
   }
   if (entry) await writeStamp(path, entry.digest);
   else await unlink(stampPath(path)).catch(() => undefined);

@@ -119,6 +119,12 @@ describe('ensureParentsCache', () => {
     expect(a).toBe(b);
   });
 
+  it('an unusable directory fails with the way out (FIL_PROOFS_PARENT_CACHE)', async () => {
+    const file = join(await freshDir(), 'not-a-dir');
+    await writeFile(file, 'x');
+    await expect(ensureParentsCache(sealProof(0), { dir: join(file, 'parents') })).rejects.toThrow(/FIL_PROOFS_PARENT_CACHE/);
+  });
+
   it('cancellation mid-generation leaves no file under the real name and no temp files', async () => {
     const dir = await freshDir();
     const ac = new AbortController();
