@@ -64,8 +64,13 @@ export interface LatestView {
 export const keyString = (k: Uint8Array): string => Buffer.from(k.buffer, k.byteOffset, k.byteLength).toString('latin1');
 
 export interface ViewOptions {
-  /** called per file with bytes read so far (benchmarks / progress) */
+  /** called per file with its size as it is read (progress) */
   readonly onFile?: (file: string, bytes: number) => void;
+  /**
+   * Table scans shared between views of the same directory: a lenient scan serves a strict view
+   * too (a table strict keeps is clean, so both scans hold the same entries).
+   */
+  readonly scans?: Map<string, TableScan>;
 }
 
 export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions = {}): Promise<LatestView> {
@@ -112,9 +117,13 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
   // tables, in file-number order
   const tableFiles = layout.files.filter((f) => f.role === 'table').sort((a, b) => a.number! - b.number!);
   for (const f of tableFiles) {
-    const buf = await readFile(f.path);
-    opts.onFile?.(f.name, buf.length);
-    const scan = scanTable(buf, f.name, { correct: !strict });
+    let scan = opts.scans?.get(f.name);
+    if (!scan) {
+      const buf = await readFile(f.path);
+      opts.onFile?.(f.name, buf.length);
+      scan = scanTable(buf, f.name, { correct: !strict });
+      if (!strict) opts.scans?.set(f.name, scan);
+    }
     tables.push(scan);
     damage.push(...scan.damage);
     const live = manifestOk ? layout.version!.files.has(f.number!) : null;

@@ -5,6 +5,8 @@
 //	leveldb-gen write   -dir D -truth T.json [-sectors N] [-compression none|snappy] [-seed S] [-wb BYTES] [-table BYTES] [-log N]
 //	leveldb-gen dump    -dir D [-strict all|default|none] [-readonly]   → JSON {ok, error, keys}
 //	leveldb-gen recover -dir D [-strict all|default|none]                → JSON {ok, error, keys} (RecoverFile, then iterate)
+//	leveldb-gen lotus   -dir D                                           → JSON: what lotus sees (go-ds-leveldb: OpenFile
+//	                                                                        with lotus options, RecoverFile on a corruption error)
 //
 // Stores are written with lotus's options (lotus: node/repo/fsrepo_ds.go: NoCompression, StrictAll)
 // except WriteBuffer/CompactionTableSize, which are small by default so that a few hundred keys
@@ -18,9 +20,12 @@ import (
 	"fmt"
 	"math/rand"
 	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/syndtr/goleveldb/leveldb"
+	"github.com/syndtr/goleveldb/leveldb/errors"
 	"github.com/syndtr/goleveldb/leveldb/opt"
 	"github.com/syndtr/goleveldb/leveldb/util"
 )
@@ -69,6 +74,7 @@ func main() {
 	logN := fs.Int("log", 3, "Log entries per SectorInfo (value size)")
 	strict := fs.String("strict", "all", "all|default|none")
 	ro := fs.Bool("readonly", false, "open read-only (dump)")
+	leftover := fs.Bool("leftover", false, "write: also leave an obsolete table from phase 1 behind (a crash leftover)")
 	_ = fs.Parse(os.Args[2:])
 	if *dir == "" {
 		die("-dir is required")
@@ -82,7 +88,7 @@ func main() {
 			die("unknown -compression %q", *comp)
 		}
 		o := &opt.Options{Compression: c, Strict: opt.StrictAll, WriteBuffer: *wb, CompactionTableSize: *table, NoSync: true}
-		t := generate(*dir, o, *sectors, *seed, *logN)
+		t := generate(*dir, o, *sectors, *seed, *logN, *leftover)
 		if *truthPath != "" {
 			b, _ := json.Marshal(t)
 			if err := os.WriteFile(*truthPath, b, 0o644); err != nil {
@@ -92,6 +98,14 @@ func main() {
 	case "dump":
 		o := &opt.Options{Compression: opt.NoCompression, Strict: strictOf(*strict), ReadOnly: *ro, ErrorIfMissing: true}
 		db, err := leveldb.OpenFile(*dir, o)
+		report(db, err)
+	case "lotus":
+		// ipfs/go-ds-leveldb datastore.go NewDatastore: OpenFile, and RecoverFile if the error IsCorrupted
+		o := &opt.Options{Compression: opt.NoCompression, Strict: opt.StrictAll}
+		db, err := leveldb.OpenFile(*dir, o)
+		if err != nil && errors.IsCorrupted(err) {
+			db, err = leveldb.RecoverFile(*dir, o)
+		}
 		report(db, err)
 	case "recover":
 		o := &opt.Options{Compression: opt.NoCompression, Strict: strictOf(*strict)}
@@ -173,7 +187,7 @@ func open(dir string, o *opt.Options) *leveldb.DB {
 
 func sectorKey(n uint64) string { return "/sectors/" + strconv.FormatUint(n, 10) }
 
-func generate(dir string, o *opt.Options, n int, seed int64, logN int) *truth {
+func generate(dir string, o *opt.Options, n int, seed int64, logN int, leftover bool) *truth {
 	r := rand.New(rand.NewSource(seed))
 	t := &truth{Sectors: map[string]SectorTruth{}}
 	w := &writer{t: t}
@@ -196,9 +210,22 @@ func generate(dir string, o *opt.Options, n int, seed int64, logN int) *truth {
 		die("compact: %v", err)
 	}
 	w.db.Close()
+	var old []byte
+	if leftover {
+		// the highest-numbered table now: phase 2 will supersede some of its keys
+		ents, _ := os.ReadDir(dir)
+		for _, e := range ents {
+			if strings.HasSuffix(e.Name(), ".ldb") {
+				old, _ = os.ReadFile(filepath.Join(dir, e.Name()))
+			}
+		}
+	}
 
 	// Phase 2: state changes and deletions; the journal is flushed to a level-0 table holding
-	// tombstones at the next open.
+	// tombstones at the next open. Lotus's default 4 MiB write buffer keeps it in one journal.
+	big := *o
+	big.WriteBuffer = 4 << 20
+	o = &big
 	w.db = open(dir, o)
 	for i := 0; i < n; i++ {
 		switch {
@@ -237,5 +264,10 @@ func generate(dir string, o *opt.Options, n int, seed int64, logN int) *truth {
 	w.put(sectorKey(bad), full[:len(full)/2])
 	t.Bad = append(t.Bad, sectorKey(bad))
 	w.db.Close()
+	if old != nil {
+		if err := os.WriteFile(filepath.Join(dir, "000900.ldb"), old, 0o644); err != nil {
+			die("%v", err)
+		}
+	}
 	return t
 }

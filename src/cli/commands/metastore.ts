@@ -1,12 +1,116 @@
+// `sealer-recover metastore inspect|dump|sectors|repair <dir>`: read-only forensics and repair of a
+// lotus-miner metadata store (datastore/metadata, a goleveldb LevelDB). See src/metastore/.
 import type { CommandModule } from 'yargs';
-import { notImplemented } from '../not-implemented.js';
+import { stat } from 'node:fs/promises';
+import { EXIT, UsageError } from '../errors.js';
+import { inspectStore, formatInspect } from '../../metastore/inspect.js';
+import { dumpStore } from '../../metastore/dump.js';
+import { readSectorsFromStore, type MetastoreSector } from '../../metastore/sector-info.js';
+import { repairStore, formatRepair, RepairError } from '../../metastore/repair.js';
+import { StoreError } from '../../metastore/store-files.js';
+import { toJson } from '../../metastore/json.js';
 
-export const metastoreCommand: CommandModule = {
+interface Args {
+  action: 'inspect' | 'dump' | 'sectors' | 'repair';
+  dir: string;
+  json: boolean;
+  prefix?: string;
+  decode: boolean;
+  out?: string;
+  mode?: 'strict' | 'lenient';
+}
+
+const hex = (b: Uint8Array | null): string => (b ? Buffer.from(b).toString('hex') : '-');
+
+function sectorLine(s: MetastoreSector): string {
+  const pieces = s.pieces.map((p) => `${p.size}${p.dealId !== null ? `@deal${p.dealId}` : ''}`).join(',');
+  return [
+    String(s.number).padStart(8),
+    s.state.padEnd(22),
+    (s.proof?.name ?? `type ${s.sectorType}`).padEnd(28),
+    `ticket ${hex(s.ticket)} @${s.ticketEpoch ?? '-'}`,
+    `CommD ${s.commDCid ?? '-'}`,
+    `CommR ${s.commRCid ?? '-'}`,
+    `pieces [${pieces}]`,
+    s.fieldErrors.length ? `FIELD ERRORS: ${s.fieldErrors.join('; ')}` : '',
+    s.possiblyStale ? `POSSIBLY STALE: ${s.possiblyStale}` : '',
+  ]
+    .filter(Boolean)
+    .join('  ');
+}
+
+async function run(a: Args): Promise<number> {
+  try {
+    if (!(await stat(a.dir)).isDirectory()) throw new UsageError(`${a.dir} is not a directory; pass the store directory (e.g. ~/.lotusminer/datastore/metadata)`);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`cannot open ${a.dir}: ${(e as Error).message}`);
+  }
+  const print = (s: string) => process.stdout.write(s);
+  switch (a.action) {
+    case 'inspect': {
+      const r = await inspectStore(a.dir);
+      print(a.json ? toJson(r) + '\n' : formatInspect(r));
+      return EXIT.ok;
+    }
+    case 'dump': {
+      const { entries, view } = await dumpStore(a.dir, { prefix: a.prefix, decode: a.decode });
+      if (a.json) print(toJson({ entries, damage: view.damage, stale: view.stale }) + '\n');
+      else {
+        for (const e of entries) {
+          const v = e.decoded !== undefined && e.decoded !== null ? toJson(e.decoded, 0) : e.decodeError ? `UNDECODABLE (${e.decodeError}) 0x${e.valueHex}` : (e.value ?? `0x${e.valueHex}`);
+          print(`${e.key}\t${v}${e.possiblyStale ? `\t[possibly stale: ${e.possiblyStale}]` : ''}\n`);
+        }
+        if (view.damage.length) process.stderr.write(`metastore dump: the store is damaged (${view.damage.length} problems); this is the newest surviving version of each key — see \`metastore inspect\`\n`);
+      }
+      return EXIT.ok;
+    }
+    case 'sectors': {
+      const { sectors, problems, view } = await readSectorsFromStore(a.dir);
+      if (a.json) print(toJson({ sectors, problems, damage: view.damage }) + '\n');
+      else {
+        for (const s of sectors) print(sectorLine(s) + '\n');
+        for (const p of problems) print(`UNDECODABLE ${p.key}: ${p.error}\n`);
+        print(`${sectors.length} sectors, ${problems.length} undecodable record(s)\n`);
+      }
+      return problems.length ? EXIT.failed : EXIT.ok;
+    }
+    case 'repair': {
+      if (!a.out) throw new UsageError('metastore repair needs --out <newdir> (a new directory; the input is never modified)');
+      if (!a.mode) throw new UsageError('metastore repair needs --mode strict|lenient');
+      const r = await repairStore(a.dir, a.out, a.mode);
+      print(a.json ? toJson(r) + '\n' : formatRepair(r));
+      return EXIT.ok;
+    }
+  }
+}
+
+export const metastoreCommand: CommandModule<object, Args> = {
   command: 'metastore <action> <dir>',
-  describe: 'Inspect, dump, list sectors of, or repair a lotus-miner metadata store (LevelDB)',
+  describe: 'Inspect, dump, list sectors of, or repair a lotus-miner metadata store (LevelDB); never writes to <dir>',
   builder: (y) =>
     y
-      .positional('action', { choices: ['inspect', 'dump', 'sectors', 'repair'] as const })
-      .positional('dir', { type: 'string' }),
-  handler: notImplemented('metastore'),
+      .positional('action', {
+        choices: ['inspect', 'dump', 'sectors', 'repair'] as const,
+        demandOption: true,
+        describe: 'inspect: forensic report; dump: newest value of every key; sectors: decoded SectorInfo records (exit 1 if any does not decode); repair: write a fresh store at --out',
+      })
+      .positional('dir', { type: 'string', demandOption: true, describe: 'the store directory (datastore/metadata)' })
+      .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
+      .option('prefix', { type: 'string', describe: 'dump: only keys starting with this (e.g. /sectors/)' })
+      .option('decode', { type: 'boolean', default: false, describe: 'dump: decode SectorInfo CBOR and /storage/nextid' })
+      .option('out', { type: 'string', describe: 'repair: new directory to write the repaired store to' })
+      .option('mode', { choices: ['strict', 'lenient'] as const, describe: 'repair: strict = goleveldb StrictRecovery (damaged tables dropped whole, journal replay stops at the first bad record); lenient = every checksum-valid block and record' }) as never,
+  handler: async (a) => {
+    try {
+      process.exitCode = await run(a);
+    } catch (e) {
+      if (e instanceof StoreError || e instanceof RepairError) {
+        process.stderr.write(`sealer-recover metastore ${a.action}: ${e.message}\n`);
+        process.exitCode = e instanceof RepairError && /already exists|inside it/.test(e.message) ? EXIT.usage : EXIT.failed;
+        return;
+      }
+      throw e;
+    }
+  },
 };

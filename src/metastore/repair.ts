@@ -1,0 +1,143 @@
+// Repair = read the damaged store (never writing to it), take the chosen view of its keys, and
+// write them into a fresh store with classic-level. Options match lotus (no compression) so the
+// result opens in goleveldb with lotus's options as well as in classic-level.
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { ClassicLevel } from 'classic-level';
+import { buildView, liveEntries, type LatestView, type LostRange, type SourceSummary, type StaleKey } from './latest-view.js';
+import type { ReadMode } from './log-reader.js';
+import type { Damage } from './damage.js';
+import { StoreError } from './store-files.js';
+
+export interface RepairReport {
+  readonly mode: ReadMode;
+  readonly input: string;
+  readonly output: string;
+  readonly keysWritten: number;
+  /** keys whose newest surviving version is a deletion (left out) */
+  readonly keysDeleted: number;
+  readonly staleKeys: StaleKey[];
+  readonly lostRanges: LostRange[];
+  readonly damagedFiles: string[];
+  readonly sources: SourceSummary[];
+  readonly obsoleteVersionsIgnored: number;
+  readonly damage: Damage[];
+  readonly bytesRead: number;
+}
+
+export class RepairError extends Error {
+  override name = 'RepairError';
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await stat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Check the output location before reading anything: it must not exist (or be an empty dir). */
+async function checkOutput(input: string, out: string): Promise<void> {
+  const a = resolve(input);
+  const b = resolve(out);
+  if (a === b || b.startsWith(a + '/')) throw new RepairError(`--out ${out} is the input store or inside it; give a new directory elsewhere (the input is never modified)`);
+  if (await exists(b)) {
+    const s = await stat(b);
+    if (!s.isDirectory() || (await readdir(b)).length) throw new RepairError(`--out ${out} already exists and is not an empty directory; choose a new path`);
+  }
+}
+
+async function writeStore(dir: string, view: LatestView): Promise<number> {
+  const db = new ClassicLevel<Uint8Array, Uint8Array>(dir, {
+    createIfMissing: true,
+    errorIfExists: true,
+    compression: false,
+    keyEncoding: 'view',
+    valueEncoding: 'view',
+  });
+  await db.open();
+  let n = 0;
+  try {
+    let batch = db.batch();
+    let pending = 0;
+    for (const e of liveEntries(view)) {
+      batch.put(e.key, e.value);
+      n++;
+      if (++pending >= 2000) {
+        await batch.write();
+        batch = db.batch();
+        pending = 0;
+      }
+    }
+    if (pending) await batch.write();
+    else await batch.close();
+  } finally {
+    await db.close();
+  }
+  return n;
+}
+
+export async function repairStore(input: string, out: string, mode: ReadMode): Promise<RepairReport> {
+  await checkOutput(input, out);
+  let bytesRead = 0;
+  const view = await buildView(input, mode, { onFile: (_f, n) => (bytesRead += n) });
+  const storeFiles = view.layout.files.filter((f) => f.role === 'table' || f.role === 'log' || f.role === 'manifest');
+  if (!storeFiles.length) throw new StoreError(`${input} holds no LevelDB tables, logs or manifests: nothing to repair (is this the datastore/metadata directory?)`);
+  const keys = liveEntries(view).length;
+  if (keys === 0) throw new RepairError(`no key of ${input} survived in ${mode} mode; nothing was written${mode === 'strict' ? ' (try --mode lenient)' : ''}`);
+
+  // build next to the target and rename, so a crash never leaves a half-written store at --out
+  const target = resolve(out);
+  await mkdir(dirname(target), { recursive: true });
+  const tmp = join(dirname(target), `.${basename(target)}.partial-${process.pid}`);
+  await rm(tmp, { recursive: true, force: true });
+  let written: number;
+  try {
+    written = await writeStore(tmp, view);
+    if (await exists(target)) await rm(target, { recursive: true }); // an empty dir, checked above
+    await rename(tmp, target);
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  let deleted = 0;
+  for (const v of view.versions.values()) if (v.kind === 0) deleted++;
+  return {
+    mode,
+    input,
+    output: out,
+    keysWritten: written,
+    keysDeleted: deleted,
+    staleKeys: view.stale,
+    lostRanges: view.lostRanges,
+    damagedFiles: [...new Set(view.damage.map((d) => d.file))].filter(Boolean).sort(),
+    sources: view.sources,
+    obsoleteVersionsIgnored: view.obsoleteIgnored,
+    damage: view.damage,
+    bytesRead,
+  };
+}
+
+export function formatRepair(r: RepairReport): string {
+  const out: string[] = [];
+  out.push(`repaired ${r.input} → ${r.output} (${r.mode}): ${r.keysWritten} keys written, ${r.keysDeleted} deleted keys left out`);
+  if (r.staleKeys.length) {
+    out.push(`${r.staleKeys.length} key(s) possibly stale or resurrected (an older value survived where newer data was lost):`);
+    for (const s of r.staleKeys.slice(0, 50)) out.push(`  ${s.key} (seq ${s.seq}): ${s.reason}`);
+    if (r.staleKeys.length > 50) out.push(`  … ${r.staleKeys.length - 50} more (use --json)`);
+  }
+  if (r.lostRanges.length) {
+    out.push(`lost data:`);
+    for (const l of r.lostRanges) out.push(`  ${l.file}: ${l.what}${l.lo !== null || l.hi !== null ? ` [keys ${l.lo ?? '(start)'} … ${l.hi ?? '(end)'}]` : ''}`);
+  }
+  const dropped = r.sources.filter((s) => !s.used && s.note);
+  if (dropped.length) {
+    out.push('files not used:');
+    for (const s of dropped) out.push(`  ${s.file}: ${s.note}`);
+  }
+  if (r.obsoleteVersionsIgnored) out.push(`${r.obsoleteVersionsIgnored} version(s) in retired files ignored (they would resurrect deleted or overwritten keys)`);
+  if (r.damagedFiles.length) out.push(`damaged files: ${r.damagedFiles.join(', ')} (details: metastore inspect)`);
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { crc32cOf, maskCrc, unmaskCrc } from '../../src/metastore/crc.js';
+import { applyCorrection, findSingleByteCorrection } from '../../src/metastore/crc-correct.js';
+
+// deterministic pseudo-random bytes (SHA-256 in counter mode)
+function bytes(seed: string, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0, c = 0; i < n; c++) {
+    const d = createHash('sha256').update(`${seed}/${c}`).digest();
+    out.set(d.subarray(0, Math.min(32, n - i)), i);
+    i += 32;
+  }
+  return out;
+}
+
+describe('CRC-32C and LevelDB masking', () => {
+  it('matches the CRC-32C check value and the RFC 3720 B.4 vectors (as in leveldb util/crc32c_test.cc)', () => {
+    expect(crc32cOf(Buffer.from('123456789'))).toBe(0xe3069283);
+    expect(crc32cOf(new Uint8Array(32))).toBe(0x8a9136aa);
+    expect(crc32cOf(new Uint8Array(32).fill(0xff))).toBe(0x62a8ab43);
+    expect(crc32cOf(Uint8Array.from({ length: 32 }, (_, i) => i))).toBe(0x46dd794e);
+    expect(crc32cOf(Uint8Array.from({ length: 32 }, (_, i) => 31 - i))).toBe(0x113fdb5c);
+  });
+
+  it('continues a CRC across chunks', () => {
+    const a = bytes('chunks', 1000);
+    expect(crc32cOf(a.subarray(300), crc32cOf(a.subarray(0, 300)))).toBe(crc32cOf(a));
+  });
+
+  it('masks as leveldb does: rotate right 15, add 0xa282ead8; unmask inverts it', () => {
+    // BigInt model of the formula in leveldb-recovery.md §1.3
+    const model = (c: bigint) => ((((c >> 15n) | (c << 17n)) & 0xffffffffn) + 0xa282ead8n) & 0xffffffffn;
+    for (const c of [0, 1, 0xe3069283, 0xffffffff, 0x80000000, 0x12345678]) {
+      expect(maskCrc(c)).toBe(Number(model(BigInt(c))));
+      expect(unmaskCrc(maskCrc(c))).toBe(c);
+      expect(maskCrc(c)).not.toBe(c);
+    }
+  });
+});
+
+describe('single-byte correction', () => {
+  it('restores a block with any one byte changed, bit-exactly', () => {
+    for (let t = 0; t < 40; t++) {
+      const orig = bytes(`blk${t}`, 200 + t * 97);
+      const crc = crc32cOf(orig);
+      const bad = Uint8Array.from(orig);
+      const pos = (t * 7919) % bad.length;
+      const xor = (t * 37) % 255 + 1;
+      bad[pos]! ^= xor;
+      const fix = findSingleByteCorrection(bad, crc, crc32cOf(bad));
+      expect(fix).toEqual({ position: pos, xor });
+      expect(Buffer.compare(applyCorrection(bad, fix!), orig)).toBe(0);
+    }
+  });
+
+  it('refuses wider damage instead of guessing', () => {
+    for (let t = 0; t < 20; t++) {
+      const orig = bytes(`wide${t}`, 4096);
+      const crc = crc32cOf(orig);
+      const bad = Uint8Array.from(orig);
+      for (let i = 0; i < 16; i++) bad[100 + t * 50 + i * 7]! ^= 0x5a;
+      expect(findSingleByteCorrection(bad, crc, crc32cOf(bad))).toBeNull();
+    }
+  });
+
+  it('reports nothing to correct when the CRC already matches', () => {
+    const orig = bytes('same', 100);
+    expect(findSingleByteCorrection(orig, crc32cOf(orig), crc32cOf(orig))).toBeNull();
+  });
+});
