@@ -2,7 +2,7 @@
 // so an operator's existing lotus cache is reused and ours is usable by lotus.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SealProof } from '../proofs/registry.js';
 import { graphParents, PARENTS_RECORD_BYTES, TOTAL_PARENTS, writeParentsCache } from '../native/graph.js';
@@ -130,6 +130,33 @@ async function spotCheck(proof: SealProof, path: string): Promise<boolean> {
   }
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A killed run leaves its staging file (up to 112 GiB) behind; remove those whose process is gone.
+ * Names: `<cache>.staged-<pid>-<hex>` (ours) and `<…>.tmp-<pid>-<hex>` (the native writer's).
+ */
+async function removeStaleStaging(dir: string, name: string, note: (m: string) => void): Promise<void> {
+  const entries = await readdir(dir).catch(() => [] as string[]);
+  for (const f of entries) {
+    if (!f.startsWith(`${name}.staged-`)) continue;
+    const pids = [...f.matchAll(/\.(?:staged|tmp)-(\d+)-[0-9a-f]+/g)].map((m) => Number(m[1]));
+    if (pids.length > 0 && pids.every((pid) => pid !== process.pid && !processAlive(pid))) {
+      await unlink(join(dir, f)).then(
+        () => note(`removed ${join(dir, f)} left by an interrupted run`),
+        () => undefined,
+      );
+    }
+  }
+}
+
 async function ensure(proof: SealProof, opts: EnsureParentsCacheOptions): Promise<ParentsCacheResult> {
   const dir = opts.dir ?? defaultParentsCacheDir();
   const name = parentsCacheFileName(proof);
@@ -172,6 +199,7 @@ async function ensure(proof: SealProof, opts: EnsureParentsCacheOptions): Promis
   await mkdir(dir, { recursive: true }).catch((err: unknown) => {
     throw withDirHint(err, dir);
   });
+  await removeStaleStaging(dir, name, note);
   // Generate under a staging name and move it into place only once verified, so neither a killed
   // run nor a wrong graph ever sits under the name lotus would read.
   const staged = `${path}.staged-${process.pid}-${randomBytes(4).toString('hex')}`;

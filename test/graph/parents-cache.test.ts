@@ -119,6 +119,21 @@ describe('ensureParentsCache', () => {
     expect(a).toBe(b);
   });
 
+  it('removes staging files left by a killed run (dead pid) before generating, keeps live ones', async () => {
+    const dir = await freshDir();
+    const name = parentsCacheFileName(sealProof(0));
+    const dead = `${name}.staged-999999999-abcd1234`;
+    const deadNative = `${name}.staged-999999998-abcd1234.tmp-999999998-00ff00ff`;
+    const live = `${name}.staged-${process.ppid}-abcd1234`;
+    for (const f of [dead, deadNative, live]) await writeFile(join(dir, f), 'partial');
+    const r = await ensureParentsCacheDetailed(sealProof(0), { dir });
+    const left = await readdir(dir);
+    expect(left).not.toContain(dead);
+    expect(left).not.toContain(deadNative);
+    expect(left).toContain(live);
+    expect(r.notes.join('\n')).toMatch(/interrupted run/);
+  });
+
   it('an unusable directory fails with the way out (FIL_PROOFS_PARENT_CACHE)', async () => {
     const file = join(await freshDir(), 'not-a-dir');
     await writeFile(file, 'x');
