@@ -10,6 +10,7 @@ import { replicaId } from '../proofs/replica-id.js';
 import { zeroCommitment } from '../proofs/zero-commitments.js';
 import { computeCommD, type PieceInfo } from '../proofs/comm-d.js';
 import { cidToCommD } from '../proofs/cid.js';
+import { stagedLayout } from '../proofs/piece-layout.js';
 import { formatMinerAddress, sectorFileName, type MinerAddress } from '../chain/address.js';
 import type { SectorRecord } from '../chain/export-file.js';
 
@@ -17,8 +18,8 @@ export interface PlannedPiece {
   readonly size: bigint;
   readonly pieceCid: string;
   readonly commP: Commitment;
-  /** raw (unpadded) piece bytes */
-  readonly path: string;
+  /** raw (unpadded) piece bytes; null for a zero filler piece */
+  readonly path: string | null;
 }
 
 export type DataSource =
@@ -56,12 +57,39 @@ export class PlanError extends InputError {
 
 const exists = (p: string) => access(p).then(() => true, () => false);
 
+/**
+ * Chain deals list only the deal pieces; lotus also seals zero filler pieces up to the sector end
+ * (storage/pipeline/utils.go fillersFromRem: ascending powers of two), and rust's compute_comm_d
+ * does not pad a short list (rfp filecoin-proofs/src/pieces.rs), so add them back. Gaps between
+ * pieces are filled by compute_comm_d itself.
+ */
+export function fillToSector(sectorBytes: bigint, pieces: readonly PieceInfo[]): PieceInfo[] {
+  const out = [...pieces];
+  if (!out.length) return out;
+  let rem = sectorBytes - stagedLayout(sectorBytes, out.map((p) => p.size)).usedBytes;
+  for (let bit = 1n; rem > 0n; bit <<= 1n) {
+    if (rem & bit) {
+      out.push({ size: bit, commP: zeroCommitment(bit) });
+      rem ^= bit;
+    }
+  }
+  return out;
+}
+
+const isZeroPiece = (size: bigint, commP: Commitment): boolean => Buffer.compare(commP, zeroCommitment(size)) === 0;
+
 export async function planSector(rec: SectorRecord, miner: MinerAddress, opts: PlanOptions): Promise<SectorPlan> {
   const who = `sector ${rec.sectorNumber} of ${formatMinerAddress(miner)}`;
   const name = sectorFileName(miner.id, rec.sectorNumber);
   const zero = zeroCommitment(rec.proof.sectorBytes);
-  const chainCommD = rec.unsealedCid ? cidToCommD(rec.unsealedCid) : zero;
-  const isCC = Buffer.compare(chainCommD, zero) === 0 && !(rec.pieces && rec.pieces.length > 0);
+  // A sector whose comm_d is the all-zero tree holds no data, whatever filler pieces were listed.
+  const listed = (rec.pieces ?? []).filter((p) => !isZeroPiece(p.size, cidToCommD(p.pieceCid)));
+  const chainCommD = rec.unsealedCid
+    ? cidToCommD(rec.unsealedCid)
+    : listed.length
+      ? computeCommD(rec.proof, fillToSector(rec.proof.sectorBytes, (rec.pieces ?? []).map((p) => ({ size: p.size, commP: cidToCommD(p.pieceCid) }))))
+      : zero;
+  const isCC = Buffer.compare(chainCommD, zero) === 0;
 
   let data: DataSource = { kind: 'cc' };
   let commD = zero;
@@ -101,14 +129,20 @@ export async function planSector(rec: SectorRecord, miner: MinerAddress, opts: P
 async function planPieces(rec: SectorRecord, chainCommD: Commitment, pieceDir: string, who: string): Promise<PlannedPiece[]> {
   const planned: PlannedPiece[] = [];
   for (const [i, p] of (rec.pieces ?? []).entries()) {
+    const commP = cidToCommD(p.pieceCid);
+    if (isZeroPiece(p.size, commP)) {
+      // lotus filler pieces: zeros, nothing to read
+      planned.push({ size: p.size, pieceCid: p.pieceCid, commP, path: null });
+      continue;
+    }
     const path = join(pieceDir, p.pieceCid);
     if (!(await exists(path))) {
       throw new PlanError(`${who}: piece ${i} (${p.pieceCid}, ${p.size} B padded) is not in --piece-dir: expected the raw piece data at ${path}`);
     }
-    planned.push({ size: p.size, pieceCid: p.pieceCid, commP: cidToCommD(p.pieceCid), path });
+    planned.push({ size: p.size, pieceCid: p.pieceCid, commP, path });
   }
   const infos: PieceInfo[] = planned.map((p) => ({ size: p.size, commP: p.commP }));
-  const got = computeCommD(rec.proof, infos);
+  const got = computeCommD(rec.proof, fillToSector(rec.proof.sectorBytes, infos));
   if (Buffer.compare(got, chainCommD) !== 0) {
     throw new PlanError(
       `${who}: its ${planned.length} piece(s) give comm_d ${toHex(got)} but the chain's UnsealedCID is ${toHex(chainCommD)} ` +

@@ -18,6 +18,7 @@ export async function stagePieces(proof: SealProof, pieces: readonly PlannedPiec
   const fh = await open(stagedPath, 'w');
   try {
     for (const [i, p] of pieces.entries()) {
+      if (p.path === null) continue; // zero filler: the file is zero there already
       const unpaddedMax = (p.size * 127n) / 128n;
       const size = BigInt((await stat(p.path)).size);
       if (size > unpaddedMax) {

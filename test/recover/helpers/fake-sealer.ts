@@ -70,3 +70,14 @@ export class FakeSealer implements Sealer {
     }
   }
 }
+
+/** Table entries straight from oracle vectors (fixtures/vectors/*.json). */
+export async function vectorTable(names: readonly string[]): Promise<Record<string, Outcome>> {
+  const { loadVector } = await import('../../helpers/vectors.js');
+  const t: Record<string, Outcome> = {};
+  for (const n of names) {
+    const v = loadVector(n);
+    t[v.replica_id] = { commC: v.comm_c, commRLast: v.comm_r_last, commR: v.comm_r };
+  }
+  return t;
+}
