@@ -167,3 +167,16 @@ export function vectorPieceData(v: OracleVector): Uint8Array | null {
   if (v.data.generator === 'sha256-ctr' && v.data.seed) return sha256Ctr(v.data.seed, v.data.unpadded_bytes);
   throw new Error(`vector data has neither a file nor a generator: ${JSON.stringify(v.data)}`);
 }
+
+/** Reference Poseidon outputs (neptune via filecoin-hashers' constants), elements canonical LE hex. */
+export interface PoseidonVectors {
+  readonly generator: VectorGenerator;
+  readonly hash_type: 'MerkleTree';
+  readonly strength: 'Standard';
+  readonly seed: Hex32;
+  readonly arity: Readonly<Record<'2' | '8' | '11', readonly { readonly what: string; readonly inputs: readonly Hex32[]; readonly output: Hex32 }[]>>;
+}
+
+export function loadPoseidonVectors(): PoseidonVectors {
+  return JSON.parse(readFileSync(path.join(VECTORS_DIR, 'poseidon', 'neptune-merkletree-standard.json'), 'utf8')) as PoseidonVectors;
+}

@@ -96,6 +96,12 @@ function cases() {
 
 export async function generateVectors({ only } = {}) {
   mkdirSync(VECTORS_DIR, { recursive: true });
+  if (!only || 'poseidon'.includes(only)) {
+    mkdirSync(path.join(VECTORS_DIR, 'poseidon'), { recursive: true });
+    const r = runOracle(['poseidon-vectors'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    if (r.status !== 0) throw new Error(`oracle poseidon-vectors failed (exit ${r.status})`);
+    writeFileSync(path.join(VECTORS_DIR, 'poseidon', 'neptune-merkletree-standard.json'), r.stdout);
+  }
   for (const [file, { seed, length }] of Object.entries(PIECES)) {
     writeFileSync(path.join(VECTORS_DIR, file), sha256Ctr(seed, length));
   }

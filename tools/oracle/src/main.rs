@@ -6,6 +6,7 @@
 //!               [--out file.json] [--work-dir dir] [--keep] [--multicore] [--extra-nodes k]
 //!   oracle bench --proof <id|name> [--threads N]
 //!   oracle poseidon-bench [--seconds s]
+//!   oracle poseidon-vectors
 
 mod cid;
 mod datagen;
@@ -33,7 +34,8 @@ const USAGE: &str = "usage:
               --data cc|<unpadded piece file>|sha256-ctr:<seed hex32>:<unpadded bytes>
               [--fill] [--out <file.json>] [--work-dir <dir>] [--keep] [--multicore] [--extra-nodes <k>]
   oracle bench --proof <id|name> [--threads <n>]
-  oracle poseidon-bench [--seconds <s>]";
+  oracle poseidon-bench [--seconds <s>]
+  oracle poseidon-vectors";
 
 struct Args {
     values: HashMap<String, String>,
@@ -282,7 +284,7 @@ fn main() {
     let argv: Vec<String> = env::args().skip(1).collect();
     let result = (|| -> Result<()> {
         let (cmd, rest) = match argv.first().map(|s| s.as_str()) {
-            Some("seal") | Some("bench") | Some("poseidon-bench") => (argv[0].as_str(), &argv[1..]),
+            Some("seal") | Some("bench") | Some("poseidon-bench") | Some("poseidon-vectors") => (argv[0].as_str(), &argv[1..]),
             Some(s) if s.starts_with("--") => ("seal", &argv[..]),
             _ => {
                 println!("{USAGE}");
@@ -297,6 +299,7 @@ fn main() {
         match cmd {
             "seal" => cmd_seal(&args),
             "bench" => cmd_bench(&args),
+            "poseidon-vectors" => poseidon_bench::vectors(),
             _ => poseidon_bench::run(args.get("seconds").unwrap_or("1").parse()?),
         }
     })();
