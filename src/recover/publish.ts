@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { access, copyFile, link, mkdir, open, readdir, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { VerifiedSector } from './verify-commr.js';
-import { isPrecommitOnlyFile } from './sector-files.js';
+import { isFinalizedFile, isPrecommitOnlyFile } from './sector-files.js';
 
 export const STAGING_DIR = '.sealer-recover';
 
@@ -49,14 +49,6 @@ async function fsyncPath(p: string): Promise<void> {
   }
 }
 
-async function fsyncTree(dir: string): Promise<void> {
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    if (e.isDirectory()) await fsyncTree(join(dir, e.name));
-    else await fsyncPath(join(dir, e.name));
-  }
-  await fsyncPath(dir);
-}
-
 async function sameFilesystem(a: string, b: string): Promise<boolean> {
   return (await stat(a)).dev === (await stat(b)).dev;
 }
@@ -83,18 +75,18 @@ export async function publish(v: VerifiedSector, opts: PublishOptions): Promise<
   }
   await ensureSectorStore(root);
 
-  if (!opts.keepPrecommitFiles) {
-    for (const n of await readdir(dir.cacheDir)) if (isPrecommitOnlyFile(n)) await rm(join(dir.cacheDir, n), { force: true });
-  }
+  // An allowlist: the sealer's own bookkeeping (checkpoints, state files) never reaches the storage path.
+  const publishable = (n: string) => isFinalizedFile(n) || (opts.keepPrecommitFiles === true && isPrecommitOnlyFile(n));
+  const names = (await readdir(dir.cacheDir)).filter(publishable);
   // Sealer output must be durable before it can be renamed anywhere.
-  await fsyncTree(dir.cacheDir);
+  for (const n of names) await fsyncPath(join(dir.cacheDir, n));
   await fsyncPath(dir.sealedPath);
 
   const staging = join(root, STAGING_DIR, plan.name);
   await rm(staging, { recursive: true, force: true });
   await mkdir(join(staging, 'cache'), { recursive: true });
   const same = await sameFilesystem(dir.root, staging);
-  for (const n of await readdir(dir.cacheDir)) await stageFile(join(dir.cacheDir, n), join(staging, 'cache', n), same);
+  for (const n of names) await stageFile(join(dir.cacheDir, n), join(staging, 'cache', n), same);
   await fsyncPath(join(staging, 'cache'));
   await fault('staged-cache');
   await stageFile(dir.sealedPath, join(staging, 'sealed'), same);

@@ -2,9 +2,16 @@
 // storage-proofs-core/src/util.rs default_rows_to_discard; merkletree level_cache store).
 import type { SealProof } from '../proofs/registry.js';
 
-/** Files that ClearCache deletes once a sector is proven (rfp clear_files.rs clear_cache_dir). */
+/**
+ * Files that ClearCache deletes once a sector is proven (rfp clear_files.rs clear_cache_dir), plus
+ * the synthetic-PoRep proofs C1 needs: kept only for sectors still waiting for ProveCommit.
+ */
 export const isPrecommitOnlyFile = (name: string): boolean =>
-  /^sc-02-data-(layer-\d+|tree-d|tree-c(-\d+)?)\.dat$/.test(name);
+  /^sc-02-data-(layer-\d+|tree-d|tree-c(-\d+)?)\.dat$/.test(name) || name === 'syn-porep-vanilla-proofs.dat';
+
+/** What a finalized sector's cache holds (lotus CheckProvable / WindowPoSt). */
+export const isFinalizedFile = (name: string): boolean =>
+  name === 'p_aux' || name === 't_aux' || /^sc-02-data-tree-r-last(-\d+)?\.dat$/.test(name);
 
 export function treeRLastNames(p: SealProof): string[] {
   return p.baseTrees === 1

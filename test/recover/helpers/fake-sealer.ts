@@ -64,6 +64,8 @@ export class FakeSealer implements Sealer {
       await writeFile(join(job.cacheDir, 'sc-02-data-tree-r-last.dat'), Buffer.alloc(sz.treeRLast, 9));
       await writeFile(join(job.cacheDir, 'p_aux'), Buffer.concat([fromHex(o.commC), fromHex(o.commRLast)]));
       await writeFile(join(job.cacheDir, 't_aux'), Buffer.from('t_aux'));
+      // sealer bookkeeping that must not be published
+      await writeFile(join(job.cacheDir, 'pc1-state.json'), '{}');
       return { commC: c(o.commC), commRLast: c(o.commRLast), commR: c(o.commR) };
     } finally {
       this.inFlight--;
