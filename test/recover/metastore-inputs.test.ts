@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { CID } from 'multiformats/cid';
+import { metastoreInputs } from '../../src/recover/metastore-inputs.js';
+import { parseMinerAddress } from '../../src/chain/address.js';
+import { toHex } from '../../src/proofs/types.js';
+import { goStore, tempDir } from '../metastore/helpers.js';
+
+// A lotus-style store written by real goleveldb (tools/leveldb-gen); its truth file is the expectation.
+describe('--metadata-store inputs', () => {
+  it('turns /sectors/<n> records into recovery inputs, miner from /miner-address', async () => {
+    const dir = join(tempDir('recover-inputs'), 'metadata');
+    const truth = goStore(dir, { sectors: 40 });
+    const m = await metastoreInputs(dir);
+    expect(m.miner.id).toBe(1000n);
+    const bad = new Set(truth.badSectorKeys.map((k) => Buffer.from(k, 'base64').toString('latin1')));
+    let checked = 0;
+    for (const t of Object.values(truth.sectors)) {
+      if (bad.has(`/sectors/${t.number}`)) continue;
+      const rec = m.records.find((r) => r.sectorNumber === BigInt(t.number));
+      if (t.commR === null) {
+        expect(rec).toBeUndefined();
+        expect(m.unusable.get(BigInt(t.number))).toMatch(/no CommR in the record .*never pre-committed/);
+        continue;
+      }
+      expect(rec, `sector ${t.number}`).toBeDefined();
+      expect(toHex(rec!.ticket)).toBe(t.ticketValue);
+      expect(toHex(rec!.commR)).toBe(t.commR);
+      expect(rec!.proof.id).toBe(t.sectorType);
+      expect(rec!.sealRandEpoch).toBe(t.ticketEpoch);
+      // the truth file holds binary CIDs (hex)
+      expect(rec!.pieces?.map((p) => p.pieceCid)).toEqual(t.pieces.map((p) => CID.decode(Buffer.from(p.pieceCid, 'hex')).toString()));
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+
+  it('refuses a --miner that is not the store’s', async () => {
+    const dir = join(tempDir('recover-inputs'), 'metadata');
+    goStore(dir, { sectors: 5 });
+    await expect(metastoreInputs(dir, parseMinerAddress('f01001'))).rejects.toThrow(/--miner f01001 does not match the store's \/miner-address f01000/);
+  });
+});
