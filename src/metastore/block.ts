@@ -49,3 +49,37 @@ export function decodeBlock(contents: Uint8Array): BlockEntry[] {
   if (entriesEnd > 0 && restartsSeen !== restarts.size) throw new DecodeError('a restart point does not start an entry');
   return out;
 }
+
+/**
+ * Entries that parse from the start of possibly damaged bytes, stopping at the first
+ * inconsistency. `withTrailer`: the bytes end with a restart array (a whole block); otherwise they
+ * are a raw region of unknown extent. The result is unverified: evidence, never data.
+ */
+export function decodeEntriesLoose(contents: Uint8Array, withTrailer: boolean): BlockEntry[] {
+  let end = contents.length;
+  if (withTrailer && end >= 4) {
+    const nr = fixed32(contents, end - 4);
+    if (nr * 4 + 4 <= end) end -= 4 + 4 * nr;
+  }
+  const out: BlockEntry[] = [];
+  const c = cursor(contents, 0, end);
+  let prev: Uint8Array = new Uint8Array(0);
+  try {
+    while (c.pos < end) {
+      const shared = varint32(c);
+      const nonShared = varint32(c);
+      const valueLen = varint32(c);
+      if (shared > prev.length || c.pos + nonShared + valueLen > end || nonShared + shared < 8) break;
+      const key = new Uint8Array(shared + nonShared);
+      key.set(prev.subarray(0, shared), 0);
+      key.set(contents.subarray(c.pos, c.pos + nonShared), shared);
+      c.pos += nonShared;
+      out.push({ key, value: contents.subarray(c.pos, c.pos + valueLen) });
+      c.pos += valueLen;
+      prev = key;
+    }
+  } catch {
+    /* stop at the first entry that does not parse */
+  }
+  return out;
+}

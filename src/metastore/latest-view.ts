@@ -59,6 +59,12 @@ export interface LatestView {
   readonly maxSeq: bigint;
   /** versions in retired files that the live files supersede (not used) */
   readonly obsoleteIgnored: number;
+  /**
+   * Entries parsed from damaged blocks (checksum failed, not correctable) that are newer than the
+   * verified version of their key: possibly intact, possibly corrupted. Used only with
+   * includeUnverified.
+   */
+  readonly unverified: KeyVersion[];
 }
 
 export const keyString = (k: Uint8Array): string => Buffer.from(k.buffer, k.byteOffset, k.byteLength).toString('latin1');
@@ -71,13 +77,19 @@ export interface ViewOptions {
    * too (a table strict keeps is clean, so both scans hold the same entries).
    */
   readonly scans?: Map<string, TableScan>;
+  /**
+   * Also use entries from blocks that failed their checksum (and could not be corrected) where
+   * they are newer than every verified version, as RepairDB does. They are flagged in `stale`;
+   * some of them may hold corrupted bytes.
+   */
+  readonly includeUnverified?: boolean;
 }
 
 export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions = {}): Promise<LatestView> {
   const layout = await scanStore(dir);
   const damage: Damage[] = [...layout.damage];
   const versions = new Map<string, KeyVersion>();
-  const evidence = new Map<string, { seq: bigint; kind: Kind; file: string }>();
+  const evidence = new Map<string, KeyVersion>();
   const lostRanges: LostRange[] = [];
   const sources: SourceSummary[] = [];
   const tables: TableScan[] = [];
@@ -156,7 +168,7 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
     for (const g of scan.ghosts) {
       const k = keyString(g.userKey);
       const cur = evidence.get(k);
-      if (!cur || g.seq > cur.seq) evidence.set(k, { seq: g.seq, kind: g.kind, file: f.name });
+      if (!cur || g.seq > cur.seq) evidence.set(k, { key: g.userKey, seq: g.seq, kind: g.kind, value: g.value, source: f.name });
     }
   }
 
@@ -235,6 +247,21 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
     } else obsoleteIgnored++;
   }
 
+  // unverified salvage: what damaged blocks hold that is newer than the verified view
+  const unverified: KeyVersion[] = [];
+  for (const [k, ev] of evidence) {
+    const cur = versions.get(k);
+    if (cur && cur.seq >= ev.seq) continue;
+    unverified.push(ev);
+  }
+  const unverifiedUsed = new Set<string>();
+  if (opts.includeUnverified && !strict) {
+    for (const ev of unverified) {
+      offer(ev.key, ev.seq, ev.kind, ev.value, ev.source);
+      unverifiedUsed.add(keyString(ev.key));
+    }
+  }
+
   // stale / possibly resurrected keys
   const stale: StaleKey[] = [];
   {
@@ -242,7 +269,8 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
       const reasons: string[] = [];
       const ev = evidence.get(k);
       if (v.kind !== Kind.Value) continue;
-      if (ev && ev.seq > v.seq) reasons.push(`an unverified ${ev.kind === Kind.Deletion ? 'deletion' : 'newer value'} (seq ${ev.seq}) in a damaged block of ${ev.file}`);
+      if (unverifiedUsed.has(k)) reasons.push(`UNVERIFIED: taken from a block of ${v.source} that failed its checksum; the value may be corrupted`);
+      else if (ev && ev.seq > v.seq) reasons.push(`an unverified ${ev.kind === Kind.Deletion ? 'deletion' : 'newer value'} (seq ${ev.seq}) in a damaged block of ${ev.source}`);
       for (const r of lostRanges) {
         if (r.lo === null && r.hi === null) continue;
         if ((r.lo !== null && k < r.lo) || (r.hi !== null && k > r.hi)) continue;
@@ -255,7 +283,7 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
       if (reasons.length) stale.push({ key: showKey(v.key), seq: v.seq, reason: reasons.join('; ') });
     }
   }
-  return { mode, layout, versions, stale, lostRanges, sources, tables, damage, maxSeq, obsoleteIgnored };
+  return { mode, layout, versions, stale, lostRanges, sources, tables, damage, maxSeq, obsoleteIgnored, unverified };
 }
 
 /** Live key/value pairs of a view (tombstones removed), sorted bytewise. */

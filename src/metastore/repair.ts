@@ -8,6 +8,7 @@ import { buildView, liveEntries, type LatestView, type LostRange, type SourceSum
 import type { ReadMode } from './log-reader.js';
 import type { Damage } from './damage.js';
 import { StoreError } from './store-files.js';
+import { showKey } from './internal-key.js';
 
 export interface RepairReport {
   readonly mode: ReadMode;
@@ -21,6 +22,9 @@ export interface RepairReport {
   readonly damagedFiles: string[];
   readonly sources: SourceSummary[];
   readonly obsoleteVersionsIgnored: number;
+  /** entries of damaged blocks newer than the verified view: written only with includeUnverified */
+  readonly unverified: Array<{ key: string; seq: bigint; deletion: boolean; value: Uint8Array; source: string }>;
+  readonly unverifiedIncluded: boolean;
   readonly damage: Damage[];
   readonly bytesRead: number;
 }
@@ -79,10 +83,16 @@ async function writeStore(dir: string, view: LatestView): Promise<number> {
   return n;
 }
 
-export async function repairStore(input: string, out: string, mode: ReadMode): Promise<RepairReport> {
+export interface RepairOptions {
+  /** lenient only: also write entries of damaged blocks that are newer than any verified version */
+  readonly includeUnverified?: boolean;
+}
+
+export async function repairStore(input: string, out: string, mode: ReadMode, opts: RepairOptions = {}): Promise<RepairReport> {
   await checkOutput(input, out);
   let bytesRead = 0;
-  const view = await buildView(input, mode, { onFile: (_f, n) => (bytesRead += n) });
+  const includeUnverified = mode === 'lenient' && opts.includeUnverified === true;
+  const view = await buildView(input, mode, { onFile: (_f, n) => (bytesRead += n), includeUnverified });
   const storeFiles = view.layout.files.filter((f) => f.role === 'table' || f.role === 'log' || f.role === 'manifest');
   if (!storeFiles.length) throw new StoreError(`${input} holds no LevelDB tables, logs or manifests: nothing to repair (is this the datastore/metadata directory?)`);
   const keys = liveEntries(view).length;
@@ -115,6 +125,8 @@ export async function repairStore(input: string, out: string, mode: ReadMode): P
     damagedFiles: [...new Set(view.damage.map((d) => d.file))].filter(Boolean).sort(),
     sources: view.sources,
     obsoleteVersionsIgnored: view.obsoleteIgnored,
+    unverified: view.unverified.map((u) => ({ key: showKey(u.key), seq: u.seq, deletion: u.kind === 0, value: u.value, source: u.source })),
+    unverifiedIncluded: includeUnverified,
     damage: view.damage,
     bytesRead,
   };
@@ -136,6 +148,13 @@ export function formatRepair(r: RepairReport): string {
   if (dropped.length) {
     out.push('files not used:');
     for (const s of dropped) out.push(`  ${s.file}: ${s.note}`);
+  }
+  if (r.unverified.length) {
+    out.push(
+      r.unverifiedIncluded
+        ? `${r.unverified.length} entr(ies) from damaged blocks were written UNVERIFIED (listed as stale above): they may hold corrupted bytes`
+        : `${r.unverified.length} entr(ies) in damaged blocks are newer than what was kept but cannot be verified; not written (see --json, or --include-unverified to write them as RepairDB would)`,
+    );
   }
   if (r.obsoleteVersionsIgnored) out.push(`${r.obsoleteVersionsIgnored} version(s) in retired files ignored (they would resurrect deleted or overwritten keys)`);
   if (r.damagedFiles.length) out.push(`damaged files: ${r.damagedFiles.join(', ')} (details: metastore inspect)`);

@@ -7,8 +7,8 @@ import { uncompressSync } from 'snappy';
 import { applyCorrection, findSingleByteCorrection } from './crc-correct.js';
 import { tableBlockCrc, unmaskCrc, crc32cOf, crc32cByte } from './crc.js';
 import { DecodeError, cursor, fixed32, varintNumber } from './coding.js';
-import { decodeBlock, type BlockEntry } from './block.js';
-import { Kind, parseInternalKey, showKey } from './internal-key.js';
+import { decodeBlock, decodeEntriesLoose, type BlockEntry } from './block.js';
+import { Kind, MAX_SEQUENCE, parseInternalKey, showKey } from './internal-key.js';
 import type { Damage } from './damage.js';
 
 export const FOOTER_SIZE = 48;
@@ -238,6 +238,7 @@ export function scanTable(buf: Uint8Array, file: string, opts: ScanOptions): Tab
       }
     }
     metaindexOk = meta !== null;
+    if (metaindexOk && rb.status === 'corrected') dmg({ offset: rb.correctedAt!, length: 1, kind: 'corrected', message: 'metaindex block: single-byte corruption undone' });
     // goleveldb always verifies the metaindex: a bad one makes the table unreadable for it
     if (!metaindexOk) dmg({ offset: metaH.offset, length: metaH.size + BLOCK_TRAILER_SIZE, kind: rb.status === 'checksum' ? 'checksum' : 'structure', message: `metaindex block: ${rb.message ?? rb.status}` });
     blocks.push({ role: 'metaindex', offset: metaH.offset, size: metaH.size, compression: rb.compression, status: metaindexOk ? rb.status : rb.status === 'ok' ? 'undecodable' : rb.status, entries: meta?.length ?? 0, foundBy: 'index' });
@@ -257,6 +258,13 @@ export function scanTable(buf: Uint8Array, file: string, opts: ScanOptions): Tab
       }
     }
   }
+
+  const addGhosts = (list: BlockEntry[]) => {
+    for (const e of list) {
+      const ik = parseInternalKey(e.key);
+      if (ik && ik.seq !== MAX_SEQUENCE) ghosts.push({ userKey: ik.userKey, seq: ik.seq, kind: ik.kind, value: e.value });
+    }
+  };
 
   // 3. data blocks named by the index
   const seen = new Map<number, number>(); // offset → end (exclusive, trailer included)
@@ -278,7 +286,9 @@ export function scanTable(buf: Uint8Array, file: string, opts: ScanOptions): Tab
     if (list) {
       for (const e of list) {
         const ik = parseInternalKey(e.key);
-        if (!ik) {
+        if (!ik || ik.seq === MAX_SEQUENCE) {
+          // kMaxSequenceNumber only appears in index separators: a block of them found by walking
+          // the file is the index, not data
           invalidKeys++;
           continue;
         }
@@ -298,23 +308,18 @@ export function scanTable(buf: Uint8Array, file: string, opts: ScanOptions): Tab
       const held = range ? `keys ${range.lo ? showKey(range.lo) : '(start)'} < k ≤ ${showKey(range.hi)}` : 'unknown keys';
       dmg({ offset: h.offset, length: h.size + BLOCK_TRAILER_SIZE, kind: status === 'checksum' ? 'checksum' : 'structure', message: `data block: ${rb.message ?? status}`, held });
       lostRanges.push({ lo: range?.lo ?? null, hi: range?.hi ?? null, message: `data block @${h.offset}: ${rb.message ?? status}` });
-      if (rb.unverified) {
-        try {
-          for (const e of decodeBlock(rb.unverified)) {
-            const ik = parseInternalKey(e.key);
-            if (ik) ghosts.push({ userKey: ik.userKey, seq: ik.seq, kind: ik.kind, value: e.value });
-          }
-        } catch {
-          /* garbage: no evidence */
-        }
-      }
+      if (rb.unverified) addGhosts(decodeEntriesLoose(rb.unverified, true));
     }
     blocks.push({ role: 'data', offset: h.offset, size: h.size, compression: rb.compression, status, entries: list?.length ?? 0, firstKey: first, lastKey: last, foundBy });
   };
   for (const { h, lo, hi } of handles) {
     if (seen.has(h.offset)) continue;
     const rb = readBlock(buf, h, opts.correct);
-    if (!indexOk && rb.status !== 'ok' && rb.status !== 'corrected') continue; // an unverified handle that names no real block
+    if (!indexOk && rb.status !== 'ok' && rb.status !== 'corrected') {
+      // an unverified handle: its block is not trusted, but what parses is evidence
+      if (rb.unverified) addGhosts(decodeEntriesLoose(rb.unverified, true));
+      continue;
+    }
     addData(h, rb, 'index', { lo, hi });
   }
 
@@ -359,6 +364,7 @@ export function scanTable(buf: Uint8Array, file: string, opts: ScanOptions): Tab
       const end = next ?? limit;
       dmg({ offset: s, length: end - s, kind: 'structure', message: `${end - s} bytes of the data area hold no verifiable block`, held: 'unknown keys' });
       lostRanges.push({ lo: lastKeyBefore(s), hi: firstKeyFrom(end), message: `${end - s} unverifiable bytes @${s}` });
+      addGhosts(decodeEntriesLoose(buf.subarray(s, end), false));
       s = end;
     }
   }

@@ -196,3 +196,35 @@ export function score(keys: Map<string, string>, t: Truth): Score {
 }
 
 export const b64 = (u: Uint8Array): string => Buffer.from(u).toString('base64');
+
+/** A store written by C++ LevelDB (classic-level defaults: Snappy, bloom filter); returns the truth. */
+export async function cppStore(dir: string, n = 1500): Promise<Truth> {
+  const { randomBytes } = await import('node:crypto');
+  const writes: Write[] = [];
+  const db = new ClassicLevel<string, Uint8Array>(dir, { valueEncoding: 'view', writeBufferSize: 64 * 1024 });
+  await db.open();
+  const put = async (k: string, v: Uint8Array) => {
+    await db.put(k, v);
+    writes.push({ k: b64(Buffer.from(k)), v: b64(v) });
+  };
+  const del = async (k: string) => {
+    await db.del(k);
+    writes.push({ k: b64(Buffer.from(k)), v: null });
+  };
+  for (let i = 0; i < n; i++) await put(`/sectors/${i}`, i % 2 ? randomBytes(700) : Buffer.alloc(700, `Proving-${i}-`));
+  await db.compactRange('\x00', '\xff');
+  for (let i = 0; i < n; i += 7) await del(`/sectors/${i}`);
+  for (let i = 1; i < n; i += 5) await put(`/sectors/${i}`, randomBytes(500));
+  await db.close();
+  const final = new Map<string, string>();
+  const everWritten = new Map<string, Set<string>>();
+  for (const w of writes) {
+    if (w.v === null) final.delete(w.k);
+    else {
+      final.set(w.k, w.v);
+      if (!everWritten.has(w.k)) everWritten.set(w.k, new Set());
+      everWritten.get(w.k)!.add(w.v);
+    }
+  }
+  return { writes, sectors: {}, badSectorKeys: [], final, everWritten };
+}

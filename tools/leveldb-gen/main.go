@@ -74,7 +74,7 @@ func main() {
 	logN := fs.Int("log", 3, "Log entries per SectorInfo (value size)")
 	strict := fs.String("strict", "all", "all|default|none")
 	ro := fs.Bool("readonly", false, "open read-only (dump)")
-	leftover := fs.Bool("leftover", false, "write: also leave an obsolete table from phase 1 behind (a crash leftover)")
+	leftover := fs.Bool("leftover", false, "write: compact everything at the end and leave an obsolete phase-1 table behind (a crash leftover)")
 	_ = fs.Parse(os.Args[2:])
 	if *dir == "" {
 		die("-dir is required")
@@ -263,6 +263,12 @@ func generate(dir string, o *opt.Options, n int, seed int64, logN int, leftover 
 	full, _ := sectorInfo(r, bad, 0, logN)
 	w.put(sectorKey(bad), full[:len(full)/2])
 	t.Bad = append(t.Bad, sectorKey(bad))
+	if old != nil {
+		// a crash leftover is dangerous once compaction has dropped the tombstones that hid its keys
+		if err := w.db.CompactRange(util.Range{}); err != nil {
+			die("compact: %v", err)
+		}
+	}
 	w.db.Close()
 	if old != nil {
 		if err := os.WriteFile(filepath.Join(dir, "000900.ldb"), old, 0o644); err != nil {

@@ -18,6 +18,7 @@ interface Args {
   decode: boolean;
   out?: string;
   mode?: 'strict' | 'lenient';
+  includeUnverified: boolean;
 }
 
 const hex = (b: Uint8Array | null): string => (b ? Buffer.from(b).toString('hex') : '-');
@@ -78,7 +79,8 @@ async function run(a: Args): Promise<number> {
     case 'repair': {
       if (!a.out) throw new UsageError('metastore repair needs --out <newdir> (a new directory; the input is never modified)');
       if (!a.mode) throw new UsageError('metastore repair needs --mode strict|lenient');
-      const r = await repairStore(a.dir, a.out, a.mode);
+      if (a.includeUnverified && a.mode !== 'lenient') throw new UsageError('--include-unverified only applies to --mode lenient');
+      const r = await repairStore(a.dir, a.out, a.mode, { includeUnverified: a.includeUnverified });
       print(a.json ? toJson(r) + '\n' : formatRepair(r));
       return EXIT.ok;
     }
@@ -100,6 +102,7 @@ export const metastoreCommand: CommandModule<object, Args> = {
       .option('prefix', { type: 'string', describe: 'dump: only keys starting with this (e.g. /sectors/)' })
       .option('decode', { type: 'boolean', default: false, describe: 'dump: decode SectorInfo CBOR and /storage/nextid' })
       .option('out', { type: 'string', describe: 'repair: new directory to write the repaired store to' })
+      .option('include-unverified', { type: 'boolean', default: false, describe: 'repair --mode lenient: also write entries of damaged blocks that failed their checksum (as RepairDB does; they may be corrupted, and are listed as stale)' })
       .option('mode', { choices: ['strict', 'lenient'] as const, describe: 'repair: strict = goleveldb StrictRecovery (damaged tables dropped whole, journal replay stops at the first bad record); lenient = every checksum-valid block and record' }) as never,
   handler: async (a) => {
     try {
