@@ -147,4 +147,17 @@ describe('recover orchestration (fake sealer writing real files)', () => {
     // the failed sector's working dir stays for a resume
     expect(await exists(join(d.temp, 's-t01000-2', 'state.json'))).toBe(true);
   });
+
+  it('cancellation (Ctrl-C): the running sector fails as cancelled, queued ones are skipped, the rerun resumes', async () => {
+    const d = await dirs();
+    const ac = new AbortController();
+    const sealer = new FakeSealer(table, { delayMs: 200 });
+    const recs = records([{ n: 1, sealedCid: E2E_2K.sealedCid }, { n: 2, sealedCid: E2E_2K.sealedCid }]);
+    setTimeout(() => ac.abort(), 50);
+    const r = await recoverSectors(f01000, recs, [n(1), n(2)], options(d, sealer, { signal: ac.signal }));
+    expect(r.sectors[0]).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^cancelled .*rerun to resume/) });
+    expect(r.sectors[1]).toMatchObject({ status: 'skipped', reason: 'cancelled before it started' });
+    const again = await recoverSectors(f01000, recs, [n(1)], options(d, new FakeSealer(table)));
+    expect(again.sectors[0]).toMatchObject({ status: 'recovered', resumed: true });
+  });
 });
