@@ -144,6 +144,7 @@ async function recoverOne(plan: SectorPlan, rep: SectorReport, opts: RecoverOpti
   rep.paths = { workDir: plan.workDir };
   let wd: SectorWorkDir | undefined;
   let removed = false;
+  const stageStart = new Map<string, number>();
   try {
     wd = await SectorWorkDir.open(plan, { restart: opts.restart ?? false });
     rep.resumed = wd.resumed;
@@ -171,10 +172,19 @@ async function recoverOne(plan: SectorPlan, rep: SectorReport, opts: RecoverOpti
         cacheDir: wd.dir.cacheDir,
         sealedPath: wd.dir.sealedPath,
         stagedPath: plan.data.kind === 'cc' ? null : plan.data.kind === 'unsealed' ? plan.data.path : wd.dir.stagedPath,
-        onProgress: (p) => ev?.progress?.(plan.name, p),
+        onProgress: (p) => {
+          if (!stageStart.has(p.stage)) stageStart.set(p.stage, performance.now());
+          ev?.progress?.(plan.name, p);
+        },
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
-      timings.sealMs = Math.round(performance.now() - ts);
+      const end = performance.now();
+      timings.sealMs = Math.round(end - ts);
+      // PC1 = labeling (after parents cache and tree-d); PC2 = tree-c through aux.
+      const pc1 = stageStart.get('pc1');
+      const pc2 = stageStart.get('tree-c');
+      if (pc1 !== undefined) timings.pc1Ms = Math.round((pc2 ?? end) - pc1);
+      if (pc2 !== undefined) timings.pc2Ms = Math.round(end - pc2);
       await wd.markSealed(outcome);
     }
     rep.commC = toHex(outcome.commC);

@@ -17,7 +17,7 @@ export interface SectorReport {
   commRLast?: string;
   commR?: { expected: string; got?: string };
   resumed?: boolean;
-  timings?: { sealMs?: number; verifyMs?: number; publishMs?: number; totalMs: number };
+  timings?: { sealMs?: number; pc1Ms?: number; pc2Ms?: number; verifyMs?: number; publishMs?: number; totalMs: number };
   paths?: { workDir?: string; sealed?: string; cache?: string };
 }
 
