@@ -9,6 +9,18 @@ export interface BlockEntry {
 
 /** Decode every entry of a block; throws DecodeError on any inconsistency. */
 export function decodeBlock(contents: Uint8Array): BlockEntry[] {
+  const out: BlockEntry[] = [];
+  forEachBlockEntry(contents, (key, value) => out.push({ key, value }));
+  return out;
+}
+
+/**
+ * Visit every entry of a block without building an array (the hot path of whole-store scans).
+ * The block is validated completely before the first visit, so a bad block yields no entries.
+ */
+export function forEachBlockEntry(contents: Uint8Array, visit: (key: Uint8Array, value: Uint8Array) => void): number {
+  const keys: Uint8Array[] = [];
+  const values: Uint8Array[] = [];
   const n = contents.length;
   if (n < 4) throw new DecodeError(`block of ${n} bytes is too small`);
   const numRestarts = fixed32(contents, n - 4);
@@ -17,7 +29,6 @@ export function decodeBlock(contents: Uint8Array): BlockEntry[] {
   const entriesEnd = n - 4 - 4 * numRestarts;
   const restarts = new Set<number>();
   for (let i = 0; i < numRestarts; i++) restarts.add(fixed32(contents, entriesEnd + 4 * i));
-  const out: BlockEntry[] = [];
   const c = cursor(contents, 0, entriesEnd);
   let prev: Uint8Array = new Uint8Array(0);
   let restartsSeen = 0;
@@ -43,11 +54,13 @@ export function decodeBlock(contents: Uint8Array): BlockEntry[] {
     c.pos += nonShared;
     const value = contents.subarray(c.pos, c.pos + valueLen);
     c.pos += valueLen;
-    out.push({ key, value });
+    keys.push(key);
+    values.push(value);
     prev = key;
   }
   if (entriesEnd > 0 && restartsSeen !== restarts.size) throw new DecodeError('a restart point does not start an entry');
-  return out;
+  for (let i = 0; i < keys.length; i++) visit(keys[i]!, values[i]!);
+  return keys.length;
 }
 
 /**

@@ -65,9 +65,13 @@ export interface LatestView {
    * includeUnverified.
    */
   readonly unverified: KeyVersion[];
+  /** journal batches whose sequence goes below what precedes them (goleveldb: invalid sequence number) */
+  readonly seqRegressions: number;
 }
 
-export const keyString = (k: Uint8Array): string => Buffer.from(k.buffer, k.byteOffset, k.byteLength).toString('latin1');
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice: (this: Uint8Array, start: number, end: number) => string }).latin1Slice;
+/** A key as a latin1 string: one char per byte, so string order is bytewise order. */
+export const keyString = (k: Uint8Array): string => latin1Slice.call(k, 0, k.length);
 
 export interface ViewOptions {
   /** called per file with its size as it is read (progress) */
@@ -128,10 +132,19 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
 
   // tables, in file-number order
   const tableFiles = layout.files.filter((f) => f.role === 'table').sort((a, b) => a.number! - b.number!);
-  for (const f of tableFiles) {
+  // read the next table while this one is parsed
+  const reads = new Map<string, Promise<Buffer>>();
+  const prefetch = (i: number) => {
+    const f = tableFiles[i];
+    if (f && !opts.scans?.has(f.name) && !reads.has(f.name)) reads.set(f.name, readFile(f.path));
+  };
+  prefetch(0);
+  for (const [i, f] of tableFiles.entries()) {
+    prefetch(i + 1);
     let scan = opts.scans?.get(f.name);
     if (!scan) {
-      const buf = await readFile(f.path);
+      const buf = await (reads.get(f.name) ?? readFile(f.path));
+      reads.delete(f.name);
       opts.onFile?.(f.name, buf.length);
       scan = scanTable(buf, f.name, { correct: !strict });
       if (!strict) opts.scans?.set(f.name, scan);
@@ -173,6 +186,7 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
   }
 
   // journals, in file-number order, on top of the tables
+  let seqRegressions = 0;
   let expectSeq = maxSeq; // goleveldb Recover: batches must not go below the tables' last sequence
   let stopped = false;
   const logFiles = layout.files.filter((f) => f.role === 'log').sort((a, b) => a.number! - b.number!);
@@ -199,7 +213,8 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
           break;
         }
       }
-      if (strict && b.seq < expectSeq && b.count > 0) {
+      if (live !== false && b.seq < expectSeq && b.count > 0) seqRegressions++;
+      if (strict && live !== false && b.seq < expectSeq && b.count > 0) {
         damage.push({ file: f.name, offset: r.offset, length: r.data.length, kind: 'sequence', message: `batch sequence ${b.seq} is below ${expectSeq} (goleveldb: invalid sequence number)` });
         stopped = true;
         note = `replay stopped at offset ${r.offset}: sequence goes backwards`;
@@ -208,7 +223,7 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
       for (const e of b.entries) put(e.key, e.seq, e.kind, e.value, f.name);
       entries += b.entries.length;
       const end = b.seq + BigInt(b.count);
-      if (end > expectSeq) expectSeq = end;
+      if (live !== false && end > expectSeq) expectSeq = end;
     }
     if (log.stoppedAt !== null && !stopped) {
       stopped = true;
@@ -283,17 +298,14 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
       if (reasons.length) stale.push({ key: showKey(v.key), seq: v.seq, reason: reasons.join('; ') });
     }
   }
-  return { mode, layout, versions, stale, lostRanges, sources, tables, damage, maxSeq, obsoleteIgnored, unverified };
+  return { mode, layout, versions, stale, lostRanges, sources, tables, damage, maxSeq, obsoleteIgnored, unverified, seqRegressions };
 }
 
 /** Live key/value pairs of a view (tombstones removed), sorted bytewise. */
 export function liveEntries(view: LatestView, prefix?: Uint8Array): KeyVersion[] {
-  const out: KeyVersion[] = [];
-  for (const v of view.versions.values()) {
-    if (v.kind !== Kind.Value) continue;
-    if (prefix && (v.key.length < prefix.length || Buffer.compare(v.key.subarray(0, prefix.length), prefix) !== 0)) continue;
-    out.push(v);
-  }
-  out.sort((a, b) => Buffer.compare(a.key, b.key));
-  return out;
+  const p = prefix ? keyString(prefix) : '';
+  const keys: string[] = [];
+  for (const [k, v] of view.versions) if (v.kind === Kind.Value && k.startsWith(p)) keys.push(k);
+  keys.sort(); // latin1 strings: code-unit order is bytewise order
+  return keys.map((k) => view.versions.get(k)!);
 }

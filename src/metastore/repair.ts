@@ -58,6 +58,8 @@ async function writeStore(dir: string, view: LatestView): Promise<number> {
     createIfMissing: true,
     errorIfExists: true,
     compression: false,
+    // one big memtable: fewer level-0 flushes and compactions while bulk loading
+    writeBufferSize: 64 << 20,
     keyEncoding: 'view',
     valueEncoding: 'view',
   });

@@ -5,9 +5,9 @@
 // its type byte and masked CRC, so a block proves its own extent.
 import { uncompressSync } from 'snappy';
 import { applyCorrection, findSingleByteCorrection } from './crc-correct.js';
-import { tableBlockCrc, unmaskCrc, crc32cOf, crc32cByte } from './crc.js';
+import { unmaskCrc, crc32cOf, crc32cByte } from './crc.js';
 import { DecodeError, cursor, fixed32, varintNumber } from './coding.js';
-import { decodeBlock, decodeEntriesLoose, type BlockEntry } from './block.js';
+import { decodeBlock, decodeEntriesLoose, forEachBlockEntry, type BlockEntry } from './block.js';
 import { Kind, MAX_SEQUENCE, parseInternalKey, showKey } from './internal-key.js';
 import type { Damage } from './damage.js';
 
@@ -104,7 +104,8 @@ function readBlock(buf: Uint8Array, h: BlockHandle, correct: boolean): RawBlock 
   const expected = unmaskCrc(fixed32(buf, h.offset + h.size + 1));
   let status: BlockStatus = 'ok';
   let correctedAt: number | undefined;
-  const actual = tableBlockCrc(raw, type);
+  // the type byte follows the block on disk, so one pass covers block ‖ type
+  const actual = crc32cOf(buf.subarray(h.offset, h.offset + h.size + 1));
   if (actual !== expected) {
     const message = buf.subarray(h.offset, h.offset + h.size + 1);
     const fix = correct ? findSingleByteCorrection(message, expected, actual) : null;
@@ -174,7 +175,7 @@ export function scanTable(buf: Uint8Array, file: string, opts: ScanOptions): Tab
   let metaH: BlockHandle | null = null;
   if (size < FOOTER_SIZE) {
     dmg({ offset: 0, length: size, kind: 'truncated', message: `file is ${size} bytes, shorter than a table footer (48)` });
-  } else if (!MAGIC.equals(buf.subarray(size - 8))) {
+  } else if (Buffer.compare(MAGIC, buf.subarray(size - 8)) !== 0) {
     dmg({ offset: size - 8, length: 8, kind: 'structure', message: 'bad table magic number (footer damaged or not a table)' });
   } else {
     try {
@@ -270,12 +271,37 @@ export function scanTable(buf: Uint8Array, file: string, opts: ScanOptions): Tab
   const seen = new Map<number, number>(); // offset → end (exclusive, trailer included)
   const blockKeys = new Map<number, { first: Uint8Array; last: Uint8Array }>();
   const addData = (h: BlockHandle, rb: RawBlock, foundBy: 'index' | 'scan', range: { lo: Uint8Array | null; hi: Uint8Array } | null) => {
-    let list: BlockEntry[] | null = null;
     let status = rb.status;
+    let count = 0;
+    let firstKey: Uint8Array | null = null;
+    let lastKey: Uint8Array | null = null;
+    let decoded = false;
     if (rb.contents) {
+      const before = entries.length;
       try {
-        list = decodeBlock(rb.contents);
+        count = forEachBlockEntry(rb.contents, (key, value) => {
+          const n = key.length - 8;
+          const kind = n >= 0 ? key[n]! : 255;
+          const userKey = n >= 0 ? key.subarray(0, n) : key;
+          firstKey ??= userKey;
+          lastKey = userKey;
+          if (kind > 1) {
+            invalidKeys++;
+            return;
+          }
+          const lo = fixed32(key, n);
+          const hi = fixed32(key, n + 4);
+          // kMaxSequenceNumber only appears in index separators: a block of them found by walking
+          // the file is the index, not data
+          if (hi === 0xffffffff && lo >>> 8 === 0xffffff) {
+            invalidKeys++;
+            return;
+          }
+          entries.push({ userKey, seq: (BigInt(hi) << 24n) | BigInt(lo >>> 8), kind: kind as Kind, value });
+        });
+        decoded = true;
       } catch (e) {
+        entries.length = before;
         status = 'undecodable';
         rb.message = (e as Error).message;
       }
@@ -283,25 +309,11 @@ export function scanTable(buf: Uint8Array, file: string, opts: ScanOptions): Tab
     seen.set(h.offset, h.offset + h.size + BLOCK_TRAILER_SIZE);
     let first: string | undefined;
     let last: string | undefined;
-    if (list) {
-      for (const e of list) {
-        const ik = parseInternalKey(e.key);
-        if (!ik || ik.seq === MAX_SEQUENCE) {
-          // kMaxSequenceNumber only appears in index separators: a block of them found by walking
-          // the file is the index, not data
-          invalidKeys++;
-          continue;
-        }
-        entries.push({ userKey: ik.userKey, seq: ik.seq, kind: ik.kind, value: e.value });
-      }
-      if (list.length) {
-        const f = parseInternalKey(list[0]!.key);
-        const l = parseInternalKey(list[list.length - 1]!.key);
-        const fk = f ? f.userKey : list[0]!.key;
-        const lk = l ? l.userKey : list[list.length - 1]!.key;
-        blockKeys.set(h.offset, { first: fk, last: lk });
-        first = showKey(fk);
-        last = showKey(lk);
+    if (decoded) {
+      if (firstKey && lastKey) {
+        blockKeys.set(h.offset, { first: firstKey, last: lastKey });
+        first = showKey(firstKey);
+        last = showKey(lastKey);
       }
       if (status === 'corrected') dmg({ offset: rb.correctedAt!, length: 1, kind: 'corrected', message: `data block @${h.offset}: single-byte corruption undone` });
     } else {
@@ -310,7 +322,7 @@ export function scanTable(buf: Uint8Array, file: string, opts: ScanOptions): Tab
       lostRanges.push({ lo: range?.lo ?? null, hi: range?.hi ?? null, message: `data block @${h.offset}: ${rb.message ?? status}` });
       if (rb.unverified) addGhosts(decodeEntriesLoose(rb.unverified, true));
     }
-    blocks.push({ role: 'data', offset: h.offset, size: h.size, compression: rb.compression, status, entries: list?.length ?? 0, firstKey: first, lastKey: last, foundBy });
+    blocks.push({ role: 'data', offset: h.offset, size: h.size, compression: rb.compression, status, entries: count, firstKey: first, lastKey: last, foundBy });
   };
   for (const { h, lo, hi } of handles) {
     if (seen.has(h.offset)) continue;
@@ -374,10 +386,11 @@ export function scanTable(buf: Uint8Array, file: string, opts: ScanOptions): Tab
   let maxSeq = 0n;
   let smallest: Uint8Array | null = null;
   let largest: Uint8Array | null = null;
-  for (const e of entries) {
-    if (e.seq > maxSeq) maxSeq = e.seq;
-    if (!smallest || Buffer.compare(e.userKey, smallest) < 0) smallest = e.userKey;
-    if (!largest || Buffer.compare(e.userKey, largest) > 0) largest = e.userKey;
+  for (const e of entries) if (e.seq > maxSeq) maxSeq = e.seq;
+  // entries are sorted within a block, so its first and last keys bound it
+  for (const { first, last } of blockKeys.values()) {
+    if (!smallest || Buffer.compare(first, smallest) < 0) smallest = first;
+    if (!largest || Buffer.compare(last, largest) > 0) largest = last;
   }
   return { file, size, footerOk, indexOk, metaindexOk, filterName, blocks, entries, ghosts, invalidKeys, damage, clean, maxSeq, smallest, largest, lostRanges };
 }
