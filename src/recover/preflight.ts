@@ -7,6 +7,9 @@ import { freemem } from 'node:os';
 import type { SealProof } from '../proofs/registry.js';
 import type { SectorPlan } from './plan.js';
 import { treeCFileBytes, treeDFileBytes, treeRLastFileBytes } from './sector-files.js';
+import { defaultParentsCacheDir, parentsCacheBytes } from '../seal/parents-cache.js';
+import { parentsCacheFileName } from '../seal/graph-seeds.js';
+import { join } from 'node:path';
 
 export interface SectorNeeds {
   /** peak bytes in the working dir while sealing */
@@ -83,6 +86,8 @@ export interface PreflightInput {
   readonly tempRoot: string;
   readonly resultRoot: string;
   readonly keepPrecommitFiles: boolean;
+  /** default: FIL_PROOFS_PARENT_CACHE or /var/tmp/filecoin-parents, as rust-fil-proofs */
+  readonly parentsCacheDir?: string;
   readonly probe?: HostProbe;
 }
 
@@ -94,6 +99,8 @@ export interface PreflightReport {
   readonly memoryNeeded: bigint;
   readonly memoryAvailable: bigint;
   readonly sameFilesystem: boolean;
+  /** bytes of parents cache files that must still be generated */
+  readonly parentsCacheNeeded: bigint;
 }
 
 export const fmtBytes = (n: bigint): string => {
@@ -146,6 +153,27 @@ export async function preflight(inp: PreflightInput): Promise<PreflightReport> {
       problems.push(`--sealing-result ${inp.resultRoot} has ${fmtBytes(resultFree)} free but the results need ${fmtBytes(resultNeeded)}`);
     }
   }
+  // Parents cache files (one per graph) that do not exist yet are generated before labeling.
+  const parentsDir = inp.parentsCacheDir ?? defaultParentsCacheDir();
+  let parentsCacheNeeded = 0n;
+  const missing: string[] = [];
+  for (const proof of new Map(inp.plans.map((p) => [parentsCacheFileName(p.proof), p.proof])).entries()) {
+    const [name, pr] = proof;
+    const want = parentsCacheBytes(pr);
+    const have = await stat(join(parentsDir, name)).then((s) => BigInt(s.size), () => -1n);
+    if (have !== want) {
+      parentsCacheNeeded += want;
+      missing.push(name);
+    }
+  }
+  if (parentsCacheNeeded > 0n) {
+    const free = await probe.freeBytes(parentsDir);
+    if (parentsCacheNeeded > free) {
+      problems.push(
+        `the parents cache directory ${parentsDir} has ${fmtBytes(free)} free but ${missing.length} cache file(s) of ${fmtBytes(parentsCacheNeeded)} must be generated there (set FIL_PROOFS_PARENT_CACHE to a larger disk)`,
+      );
+    }
+  }
   if (memoryNeeded > memoryAvailable) {
     problems.push(`labeling ${inFlight} sector(s) at once needs ${fmtBytes(memoryNeeded)} of memory but ${fmtBytes(memoryAvailable)} is available`);
   }
@@ -155,5 +183,5 @@ export async function preflight(inp: PreflightInput): Promise<PreflightReport> {
         `Free space, choose other --sealing-temp/--sealing-result paths, or lower --parallel.`,
     );
   }
-  return { tempNeeded, tempFree, resultNeeded, resultFree, memoryNeeded, memoryAvailable, sameFilesystem };
+  return { tempNeeded, tempFree, resultNeeded, resultFree, memoryNeeded, memoryAvailable, sameFilesystem, parentsCacheNeeded };
 }

@@ -38,6 +38,7 @@ export interface RecoverOptions {
   readonly events?: RecoverEvents;
   readonly signal?: AbortSignal;
   readonly probe?: HostProbe;
+  readonly parentsCacheDir?: string;
   readonly publishFault?: PublishOptions['fault'];
   readonly version: string;
   /** where the inputs came from, for the report */
@@ -107,6 +108,7 @@ export async function recoverSectors(
       resultRoot: opts.resultRoot,
       keepPrecommitFiles: opts.keepPrecommitFiles ?? false,
       ...(opts.probe ? { probe: opts.probe } : {}),
+      ...(opts.parentsCacheDir ? { parentsCacheDir: opts.parentsCacheDir } : {}),
     });
     report.preflight = {
       tempNeeded: fmtBytes(pf.tempNeeded),
@@ -116,6 +118,7 @@ export async function recoverSectors(
       memoryNeeded: fmtBytes(pf.memoryNeeded),
       memoryAvailable: fmtBytes(pf.memoryAvailable),
       sameFilesystem: pf.sameFilesystem,
+      parentsCacheToGenerate: fmtBytes(pf.parentsCacheNeeded),
     };
     log.info(report.preflight, 'pre-flight ok');
   }

@@ -161,3 +161,19 @@ describe('recover orchestration (fake sealer writing real files)', () => {
     expect(again.sectors[0]).toMatchObject({ status: 'recovered', resumed: true });
   });
 });
+
+describe('pre-flight: parents cache', () => {
+  it('refuses when the parents cache cannot be generated in its directory, naming the variable to set', async () => {
+    const d = await dirs();
+    const probe: HostProbe = {
+      freeBytes: async (p) => (p.includes('parents') ? 1000n : 1n << 40n),
+      device: async () => 1n,
+      availableMemory: () => 1n << 34n,
+    };
+    const parentsCacheDir = join(d.root, 'parents');
+    // 2KiB graph: 64 nodes × 56 bytes (sdr.md §3.6) = 3584 bytes
+    await expect(
+      recoverSectors(f01000, records([{ n: 1, sealedCid: E2E_2K.sealedCid }]), [n(1)], options(d, new FakeSealer(table), { probe, parentsCacheDir })),
+    ).rejects.toThrow(/parents cache directory .*parents has 1000 B free but 1 cache file\(s\) of 3.5 KiB must be generated there \(set FIL_PROOFS_PARENT_CACHE/);
+  });
+});
