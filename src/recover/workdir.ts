@@ -2,7 +2,7 @@
 // the replica being built, staged deal data, and state.json tying the files to the exact inputs.
 // A rerun with the same inputs resumes; different inputs or --restart discard the old files.
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rm, writeFile, rename } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toHex, type Commitment } from '../proofs/types.js';
 import type { SectorPlan } from './plan.js';
@@ -53,10 +53,13 @@ export class SectorWorkDir {
   static async open(plan: SectorPlan, opts: { restart?: boolean } = {}): Promise<SectorWorkDir> {
     const dir = workDirLayout(plan.workDir);
     const inputs = inputsDigest(plan);
-    if (opts.restart) await rm(dir.root, { recursive: true, force: true });
     await mkdir(dir.root, { recursive: true });
     const lock = join(dir.root, 'lock');
+    // Lock first: --restart must not wipe a directory another run is still writing.
     await takeLock(lock, plan.name);
+    if (opts.restart) {
+      for (const n of await readdir(dir.root)) if (n !== 'lock') await rm(join(dir.root, n), { recursive: true, force: true });
+    }
     let state: State | undefined;
     try {
       state = JSON.parse(await readFile(join(dir.root, 'state.json'), 'utf8')) as State;

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { writeFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SectorWorkDir } from '../../src/recover/workdir.js';
+import { planSector } from '../../src/recover/plan.js';
+import { E2E_2K } from './helpers/fake-sealer.js';
+import { dirs, f01000, records } from './helpers/setup.js';
+
+describe('sector working dir', () => {
+  it('refuses a sector another live process holds, even with --restart', async () => {
+    const d = await dirs();
+    const plan = await planSector(records([{ n: 1, sealedCid: E2E_2K.sealedCid }])[0]!, f01000, { tempRoot: d.temp });
+    const wd = await SectorWorkDir.open(plan);
+    await writeFile(join(wd.dir.cacheDir, 'sc-02-data-layer-1.dat'), 'x');
+    await wd.release();
+    // a live process that is not us
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 5000)']);
+    try {
+      await writeFile(join(plan.workDir, 'lock'), String(other.pid));
+      await expect(SectorWorkDir.open(plan, { restart: true })).rejects.toThrow(new RegExp(`s-t01000-1 is being worked on by process ${other.pid}`));
+      expect(await readFile(join(wd.dir.cacheDir, 'sc-02-data-layer-1.dat'), 'utf8')).toBe('x');
+    } finally {
+      other.kill();
+    }
+  });
+
+  it('keeps checkpoints for the same inputs and drops them when the inputs change', async () => {
+    const d = await dirs();
+    const [a, b] = [records([{ n: 1, sealedCid: E2E_2K.sealedCid }])[0]!, records([{ n: 1, ticketHex: '02'.repeat(32), sealedCid: E2E_2K.sealedCid }])[0]!];
+    const pa = await planSector(a, f01000, { tempRoot: d.temp });
+    const w1 = await SectorWorkDir.open(pa);
+    await writeFile(join(w1.dir.cacheDir, 'sc-02-data-layer-1.dat'), 'x');
+    await w1.release();
+    const w2 = await SectorWorkDir.open(pa);
+    expect(w2.resumed).toBe(true);
+    await w2.release();
+    const w3 = await SectorWorkDir.open(await planSector(b, f01000, { tempRoot: d.temp }));
+    expect(w3.resumed).toBe(false);
+    await expect(readFile(join(w3.dir.cacheDir, 'sc-02-data-layer-1.dat'))).rejects.toThrow(/ENOENT/);
+    await w3.release();
+  });
+});
