@@ -105,6 +105,20 @@ describe('recover command', () => {
     expect(rep.sectors.map((s: { sector: string; status: string }) => [s.sector, s.status])).toEqual([['1', 'recovered'], ['9', 'skipped']]);
   });
 
+  it('--devnet serves the bundled network in-process (no FULLNODE_API_INFO needed)', async () => {
+    const d = await dirs();
+    const o = io();
+    const code = await runRecover({ ...base(d), devnet: '', miner: 'f01000', sectors: ['2'], json: true }, {
+      sealer: new FakeSealer(await vectorTable(VECTORS)),
+      stdout: o.stdout,
+      stderr: o.stderr,
+      tty: false,
+      env: {},
+    });
+    expect(code).toBe(0);
+    expect(JSON.parse(o.out()).sectors[0].status).toBe('recovered');
+  });
+
   it('usage errors: no sectors, bad --parallel, no input source, bad sector number', async () => {
     const d = await dirs();
     const deps = { stdout: io().stdout, stderr: io().stderr, tty: false, env: {} };

@@ -23,6 +23,8 @@ import { allRecovered, renderReport, writeReport, type RunReport } from '../../r
 import { PreflightError, type HostProbe } from '../../recover/preflight.js';
 import { metastoreInputs } from '../../recover/metastore-inputs.js';
 import { createProgress } from '../progress.js';
+import { loadNetwork } from '../../devnet/network.js';
+import { startDevnet } from '../../devnet/server.js';
 
 export interface RecoverArgs {
   readonly numbers?: readonly (string | number)[];
@@ -41,6 +43,8 @@ export interface RecoverArgs {
   readonly report?: string;
   readonly logLevel?: LogLevel;
   readonly logFile?: string;
+  /** serve a fixture network in-process and read the chain from it (try-out / demo) */
+  readonly devnet?: string | boolean;
 }
 
 export interface RecoverDeps {
@@ -54,6 +58,7 @@ export interface RecoverDeps {
 }
 
 const root = join(fileURLToPath(import.meta.url), '..', '..', '..', '..');
+const DEFAULT_NETWORK = join(root, 'fixtures', 'devnet', 'network.json');
 const version = (): string => {
   try {
     return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
@@ -138,6 +143,16 @@ function usage<T>(f: () => T): T {
 }
 
 export async function runRecover(args: RecoverArgs, deps: RecoverDeps): Promise<number> {
+  if (args.devnet !== undefined && args.devnet !== false) {
+    // The bundled devnet on a loopback port, as if FULLNODE_API_INFO pointed at a node.
+    const net = await loadNetwork(typeof args.devnet === 'string' && args.devnet !== '' ? expandHome(args.devnet) : DEFAULT_NETWORK);
+    const d = await startDevnet(net);
+    try {
+      return await runRecover({ ...args, devnet: false }, { ...deps, env: { ...deps.env, FULLNODE_API_INFO: d.apiInfo } });
+    } finally {
+      await d.close();
+    }
+  }
   const numbers = sectorList(args);
   const parallel = parseParallel(args.parallel);
   const tempRoot = expandHome(args.sealingTemp);
@@ -225,7 +240,8 @@ export const recoverCommand: CommandModule = {
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON on stdout' })
       .option('report', { type: 'string', describe: 'also write the JSON report to this file' })
       .option('log-level', { type: 'string', choices: LOG_LEVELS as unknown as string[], describe: 'log level (default info)' })
-      .option('log-file', { type: 'string', describe: 'write JSON logs to this file' }),
+      .option('log-file', { type: 'string', describe: 'write JSON logs to this file' })
+      .option('devnet', { type: 'string', describe: 'read the chain from the bundled loopback devnet (or the given network JSON) instead of FULLNODE_API_INFO' }),
   handler: async (argv) => {
     const ac = new AbortController();
     const onSigint = () => {
