@@ -13,6 +13,8 @@ export interface Pc2NativeProgress {
 interface Common {
   /** worker threads; default all cores */
   readonly threads?: number;
+  /** trees only: leaves per streaming chunk (power of 8, default 32768); small values exercise chunk seams in tests */
+  readonly chunkLeaves?: bigint;
   readonly onProgress?: (p: Pc2NativeProgress) => void;
   readonly signal?: AbortSignal;
 }

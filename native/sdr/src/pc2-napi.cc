@@ -297,6 +297,14 @@ void check_tree_shape(Napi::Env env, uint64_t leaves) {
     throw Napi::RangeError::New(env, "leavesPerTree must be a power of 8 (≥ 8), got " + std::to_string(leaves));
 }
 
+// chunkLeaves: streaming chunk size (power of 8); tests use small chunks to exercise the seams.
+uint64_t chunk_opt(const Napi::Object& o) {
+  const uint64_t c = num_opt(o, "chunkLeaves", false);
+  if (c && (!tree::is_power_of_8(c) || c < 8))
+    throw Napi::RangeError::New(o.Env(), "chunkLeaves must be a power of 8 (≥ 8), got " + std::to_string(c));
+  return c;
+}
+
 Napi::Value queue(Napi::Env env, Pc2Worker* w) {
   auto p = w->promise();
   w->Queue();
@@ -313,9 +321,10 @@ Napi::Value BuildTreeC(const Napi::CallbackInfo& info) {
   if (layers.size() != 2 && layers.size() != 11)
     throw Napi::RangeError::New(info.Env(), "tree-c needs 2 or 11 layer files, got " + std::to_string(layers.size()));
   auto roots = std::make_shared<std::vector<std::vector<uint8_t>>>();
-  auto run = [layers, outs, leaves, roots](const tree::Control& c) {
+  const uint64_t chunk = chunk_opt(o);
+  auto run = [layers, outs, leaves, roots, chunk](const tree::Control& c) {
     tree::ColumnLeaves src(layers);
-    tree::OctreeJob job{&src, leaves, outs, 0};
+    tree::OctreeJob job{&src, leaves, outs, 0, chunk};
     *roots = tree::build_octrees(job, c);
   };
   return queue(info.Env(), new Pc2Worker(info.Env(), "tree-c", run,
@@ -334,9 +343,10 @@ Napi::Value BuildTreeRLast(const Napi::CallbackInfo& info) {
   if ((int64_t)discard + 1 >= tree::row_count(leaves))
     throw Napi::RangeError::New(info.Env(), "rowsToDiscard leaves no stored row for this tree size");
   auto roots = std::make_shared<std::vector<std::vector<uint8_t>>>();
-  auto run = [replica, outs, leaves, discard, roots](const tree::Control& c) {
+  const uint64_t chunk = chunk_opt(o);
+  auto run = [replica, outs, leaves, discard, roots, chunk](const tree::Control& c) {
     tree::FileLeaves src(replica);
-    tree::OctreeJob job{&src, leaves, outs, (int)discard + 1};
+    tree::OctreeJob job{&src, leaves, outs, (int)discard + 1, chunk};
     *roots = tree::build_octrees(job, c);
   };
   return queue(info.Env(), new Pc2Worker(info.Env(), "tree-r-last", run,

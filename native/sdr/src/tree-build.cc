@@ -177,7 +177,8 @@ std::vector<std::vector<uint8_t>> build_octrees(const OctreeJob& job, const Cont
   const size_t trees = job.out_paths.size();
   if (trees == 0) throw std::invalid_argument("no output paths");
 
-  const uint64_t chunk = std::min(leaves, kChunkLeaves);
+  if (job.chunk_leaves && !is_power_of_8(job.chunk_leaves)) throw std::invalid_argument("chunk size must be a power of 8");
+  const uint64_t chunk = std::min(leaves, job.chunk_leaves ? job.chunk_leaves : kChunkLeaves);
   const uint64_t chunks_per_tree = leaves / chunk;
 
   std::vector<TreeFile> files(trees);
@@ -202,9 +203,6 @@ std::vector<std::vector<uint8_t>> build_octrees(const OctreeJob& job, const Cont
 
   // Roots of every chunk, per tree: row chunk_rows−1 of the tree.
   std::vector<uint8_t> tops(trees * chunks_per_tree * 32);
-  Control inner = control;
-  inner.progress = nullptr;
-
   parallel_jobs(trees * chunks_per_tree, control, chunk, [&](uint64_t jid) {
     const uint64_t tree = jid / chunks_per_tree, ci = jid % chunks_per_tree;
     const TreeFile& f = files[tree];

@@ -85,6 +85,7 @@ struct OctreeJob {
   uint64_t leaves_per_tree;          // power of 8
   std::vector<std::string> out_paths; // one per base tree; tree i covers leaves [i·leaves, (i+1)·leaves)
   int first_stored_row = 0;          // 0 for tree-c; rows_to_discard + 1 for tree-r-last
+  uint64_t chunk_leaves = 0;         // leaves per streaming chunk (power of 8); 0 = default (8^5)
 };
 
 // Builds every base tree, writes each file (exact size, rows bottom-up) and returns the roots.
