@@ -3,9 +3,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <mutex>
 #include <random>
@@ -56,14 +58,13 @@ void pwrite_all(int fd, const uint8_t* data, size_t len, off_t offset, const std
 
 void preallocate(int fd, uint64_t size, const std::string& path) {
 #ifdef __linux__
-  // Reserve the blocks up front so a full disk fails now, not hours into a 56 GiB run.
-  int rc = ::posix_fallocate(fd, 0, static_cast<off_t>(size));
-  if (rc == 0) return;
-  if (rc != EOPNOTSUPP && rc != EINVAL) {
-    errno = rc;
+  // Reserve the blocks up front so a full disk fails now, not an hour into a 56 GiB run. The raw
+  // fallocate(2), not posix_fallocate: glibc's fallback for filesystems without it writes every
+  // block, which for 56 GiB is slower than just writing the file.
+  if (::fallocate(fd, 0, 0, static_cast<off_t>(size)) == 0) return;
+  if (errno != EOPNOTSUPP && errno != ENOSYS && errno != EINVAL)
     throw std::runtime_error(errno_message("cannot reserve " + std::to_string(size) + " bytes for the parents cache",
                                            path) + " (free disk space or point FIL_PROOFS_PARENT_CACHE elsewhere)");
-  }
 #endif
   if (::ftruncate(fd, static_cast<off_t>(size)) != 0)
     throw std::runtime_error(errno_message("cannot size the parents cache", path));
