@@ -4,6 +4,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <vector>
@@ -82,10 +83,14 @@ bool run_labeling(const RunSpec& spec, const int32_t* cancel, const RunCallbacks
 
 std::string layer_file_name(uint32_t layer);  // sc-02-data-layer-<l>.dat
 
-// Writes one finished label message's digest into `out`, masked to 254 bits.
+// Writes one finished label message's digest into `out`, masked to 254 bits. Built in registers and
+// stored whole: the next node reads this label right away (it is always parent b0), and a load
+// that spans many small stores cannot be forwarded and stalls the hash chain.
 inline void finish_label(const uint32_t state[8], uint8_t* out) {
-  sha256::state_to_digest(state, out);
-  sha256::mask254(out);
+  uint32_t w[8];
+  for (int i = 0; i < 8; i++) w[i] = __builtin_bswap32(state[i]);
+  w[7] &= 0x3FFFFFFFu;  // mask254: byte 31 is the top byte of the last little-endian word
+  std::memcpy(out, w, 32);
 }
 
 }  // namespace label

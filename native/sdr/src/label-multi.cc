@@ -41,7 +41,7 @@ bool label_layer_multi(const sha256::Impl& h, uint64_t nodes, uint32_t layer, co
       const uint64_t v = start + i;
       const uint32_t* row = rows + i * kParents;
       if (i + kPrefetchDistance < count)
-        for (size_t j = 0; j < k; j++) prefetch_parents(rows + (i + kPrefetchDistance) * kParents, layer, sectors[j].prev);
+        for (size_t j = 0; j < k; j++) prefetch_parents(rows + (i + kPrefetchDistance) * kParents, layer, sectors[j].cur, sectors[j].prev);
       for (size_t j = 0; j < k; j++) {
         std::memcpy(lanes[j].st, sha256::kInitialState, sizeof lanes[j].st);
         write_header(lanes[j].msg, sectors[j].replica_id, layer, v);
