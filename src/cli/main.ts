@@ -37,7 +37,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`sealer-recover: ${err.message}\n`);
       return EXIT.usage;
     }
-    process.stderr.write(`sealer-recover: ${(err as Error).stack ?? String(err)}\n`);
+    // Operators get the message; the stack trace only when asked for (SEALER_RECOVER_DEBUG=1).
+    const e = err as Error;
+    process.stderr.write(`sealer-recover: ${process.env.SEALER_RECOVER_DEBUG ? (e.stack ?? String(e)) : (e.message ?? String(e))}\n`);
     return EXIT.failed;
   }
   // Command handlers report partial failure through process.exitCode (EXIT.failed).

@@ -1,8 +1,9 @@
 // The commr command end to end through bin/sealer-recover.js. Expected replica_ids and comm_d:
 // sdr.md §9.6 (E2E-2KiB-V1_1, E2E-2KiB-V1, E2E-8MiB-V1_1) and §6.3.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -11,20 +12,16 @@ const bin = join(root, 'bin', 'sealer-recover.js');
 const TICKET = '01'.repeat(32);
 const ZERO_2K_CID = 'baga6ea4seaqpy7usqklokfx2vxuynmupslkeutzexe2uqurdg5vhtebhxqmpqmy';
 
-function run(args: string[]) {
-  return spawnSync(process.execPath, [bin, 'commr', ...args], { encoding: 'utf8' });
-}
+// Sealing writes a parents cache: keep it out of the machine's /var/tmp/filecoin-parents.
+const parentsDir = mkdtempSync(join(tmpdir(), 'sealer-recover-parents-'));
+afterAll(() => rmSync(parentsDir, { recursive: true, force: true }));
 
-/** bin/ prefers dist/; a dist older than these sources would test stale code. */
-beforeAll(() => {
-  const compiled = join(root, 'dist', 'cli', 'commands', 'commr.js');
-  if (!existsSync(join(root, 'dist', 'cli', 'run.js'))) return; // bin runs the sources through tsx
-  const sources = [join(root, 'src', 'cli', 'commands', 'commr.ts'), ...readdirSync(join(root, 'src', 'proofs')).map((f) => join(root, 'src', 'proofs', f))];
-  const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs));
-  if (!existsSync(compiled) || statSync(compiled).mtimeMs < newest) {
-    throw new Error('dist/ is older than src/proofs or src/cli/commands/commr.ts: run `npm run build` first');
-  }
-});
+function run(args: string[]) {
+  return spawnSync(process.execPath, [bin, 'commr', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, FIL_PROOFS_PARENT_CACHE: parentsDir },
+  });
+}
 
 describe('sealer-recover commr', () => {
   it('prints the §9.6 E2E-2KiB-V1_1 identities (README main command)', () => {
@@ -36,7 +33,11 @@ describe('sealer-recover commr', () => {
     expect(r.stdout).toMatch(new RegExp(`^comm_d_cid\\s+${ZERO_2K_CID}$`, 'm'));
     expect(r.stdout).toMatch(/^porep_id\s+05(00){31}$/m);
     expect(r.stdout).toMatch(/^prover_id\s+e807(00){30}$/m);
-    expect(r.stdout).toMatch(/^comm_r\s+not available/m);
+    // comm_c, comm_r_last and comm_r of E2E-2KiB-V1_1 (sdr.md §9.6), by sealing in a scratch dir.
+    expect(r.stdout).toMatch(/^comm_c\s+341fe7b18303170f67577d8e825f09e2cf6cf4c2b65d4fa2eaf4e2b70eeeb365$/m);
+    expect(r.stdout).toMatch(/^comm_r_last\s+90e693754e3cd7d23b1cbb26a69183485d04d7a96e8b0c2fef039a0f09bfef05$/m);
+    expect(r.stdout).toMatch(/^comm_r\s+77424390b36f74acd595c40d0e341f4fbff18623feaf8ad72fe73d7490d0d65c$/m);
+    expect(r.stdout).toMatch(/^comm_r_cid\s+bagboea4b5abc/m);
   });
 
   it('--json for E2E-2KiB-V1 (proof by id) and E2E-8MiB-V1_1 (base64 ticket, t0 address)', () => {
@@ -46,10 +47,10 @@ describe('sealer-recover commr', () => {
     expect(j.replicaId).toBe('833e3d0ec6313d5110118382a53eadc8851b3bdc3c64d9d0a9515f36d630ee22');
     expect(j.proof).toEqual({ id: 0, name: 'StackedDrg2KiBV1' });
     expect(j.commD).toEqual({ hex: 'fc7e928296e516faade986b28f92d44a4f24b935485223376a799027bc18f833', cid: ZERO_2K_CID, source: 'cc' });
-    expect(j.commR).toBeNull();
+    expect(j.commR.hex).toBe('5b25c87c9893927d5e7fe75707fc77fd700b9c0c732851dea4da8a7822fca340');
 
     const b64 = Buffer.from(TICKET, 'hex').toString('base64');
-    const m8 = JSON.parse(run(['--proof', '8MiB/V1_1', '--miner', 't01000', '--sector', '1', '--ticket', b64, '--json']).stdout);
+    const m8 = JSON.parse(run(['--proof', '8MiB/V1_1', '--miner', 't01000', '--sector', '1', '--ticket', b64, '--json', '--no-seal']).stdout);
     expect(m8.replicaId).toBe('49808a3f801fc76f8e0a19e5f87f2810b61d0fb8cef7816a7396ab91d1774f3e');
     expect(m8.commD.hex).toBe('65f29e5d98d246c38b388cfc06db1f6b021303c5a289000bdce832a9c3ec421c');
   });

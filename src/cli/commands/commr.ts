@@ -1,7 +1,10 @@
 // `sealer-recover commr`: the identities and commitments of one sector that need no sealing
-// (porep_id, prover_id, comm_d, replica_id), plus — through the sealCommitments() seam, once the
-// native core is wired in — comm_c, comm_r_last and the CommR CID.
+// (porep_id, prover_id, comm_d, replica_id), plus — by sealing the sector in a scratch directory —
+// comm_c, comm_r_last and the CommR CID.
 import type { Argv, CommandModule } from 'yargs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import {
   InputError,
@@ -54,20 +57,39 @@ export interface SealCommitments {
   readonly commR: Commitment;
 }
 
-// ───────────────────────────── SEAM: integrator ─────────────────────────────
-// NOT IMPLEMENTED HERE. When the native sealing core lands, seal the sector in a temp dir via
-// src/seal/seal.ts sealSector() and return its {commC, commRLast, commR}. CC (commDSource 'cc', or
-// pieces that are all zero commitments) needs no staged file. A data sector needs the piece bytes,
-// which --piece <cid>:<size> does not carry: add a way to pass piece files, build the staged file
-// with stagedLayout() + Fr32PadStream, or return undefined for such sectors. Until then this
-// returns undefined and the command reports comm_r as unavailable.
-export async function sealCommitments(
-  _inputs: CommrInputs,
-  _ids: SectorIdentities,
-): Promise<SealCommitments | undefined> {
-  return undefined;
+export interface SealOptions {
+  /** fr32-padded staged sector for data sectors; CC needs none */
+  readonly stagedPath?: string;
+  /** scratch directory; default a fresh dir under the OS temp dir, removed afterwards */
+  readonly workDir?: string;
+  readonly parentsCacheDir?: string;
 }
-// ────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Seals the sector in a scratch directory to obtain comm_c, comm_r_last and comm_r. A data sector
+ * needs its staged bytes (--staged); the --piece list only carries commitments.
+ */
+export async function sealCommitments(inputs: CommrInputs, ids: SectorIdentities, o: SealOptions = {}): Promise<SealCommitments> {
+  const isCc = toHex(inputs.commD) === toHex(computeCommD(inputs.proof, []));
+  if (!isCc && !o.stagedPath) {
+    throw new InputError('this is a data sector (its comm_d is not the CC one): pass its fr32-padded staged sector with --staged <file>, or --no-seal');
+  }
+  const { sealSector } = await import('../../seal/seal.js');
+  const work = o.workDir ?? (await mkdtemp(join(tmpdir(), 'sealer-recover-commr-')));
+  try {
+    return await sealSector({
+      proof: inputs.proof,
+      replicaId: ids.replicaId,
+      commD: inputs.commD,
+      stagedPath: isCc && !o.stagedPath ? null : o.stagedPath!,
+      cacheDir: join(work, 'cache'),
+      sealedPath: join(work, 'sealed'),
+      parentsCacheDir: o.parentsCacheDir,
+    });
+  } finally {
+    if (!o.workDir) await rm(work, { recursive: true, force: true });
+  }
+}
 
 interface CommrArgs {
   proof: string;
@@ -77,6 +99,9 @@ interface CommrArgs {
   'comm-d'?: string;
   piece?: string[];
   json?: boolean;
+  seal?: boolean;
+  staged?: string;
+  'work-dir'?: string;
 }
 
 /** `<piece cid>:<padded size>`, e.g. `baga6ea4seaq…:2048`. */
@@ -163,7 +188,7 @@ function render(i: CommrInputs, ids: SectorIdentities, sealed: SealCommitments |
     rows.push(['comm_c', toHex(sealed.commC)], ['comm_r_last', toHex(sealed.commRLast)]);
     rows.push(['comm_r', toHex(sealed.commR)], ['comm_r_cid', commRToCid(sealed.commR).toString()]);
   } else {
-    rows.push(['comm_r', 'not available: needs the native sealing core, which is not wired in yet']);
+    rows.push(['comm_r', 'not computed (pass --seal to seal the sector and compute it)']);
   }
   return rows.map(([k, v]) => `${k.padEnd(12)}${v}\n`).join('');
 }
@@ -179,7 +204,13 @@ export const commrCommand: CommandModule<object, CommrArgs> = {
       .option('ticket', { type: 'string', demandOption: true, describe: '32-byte seal ticket, hex or base64' })
       .option('comm-d', { type: 'string', describe: 'unsealed CID (baga6ea4seaq…) or hex; default: from --piece, else CC' })
       .option('piece', { type: 'string', array: true, describe: '<piece CID>:<padded size>, in sector order (repeatable)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print JSON' }) as unknown as Argv<CommrArgs>,
+      .option('json', { type: 'boolean', default: false, describe: 'print JSON' })
+      .option('seal', {
+        type: 'boolean',
+        describe: 'seal in a scratch dir to get comm_c, comm_r_last, comm_r (default: on up to 8MiB; hours for 32GiB)',
+      })
+      .option('staged', { type: 'string', describe: 'fr32-padded staged sector file (data sectors)' })
+      .option('work-dir', { type: 'string', describe: 'keep the sealing scratch files here instead of a temp dir' }) as unknown as Argv<CommrArgs>,
   handler: async (argv) => {
     let inputs: CommrInputs;
     try {
@@ -189,7 +220,16 @@ export const commrCommand: CommandModule<object, CommrArgs> = {
       throw e;
     }
     const ids = identitiesOf(inputs);
-    const sealed = await sealCommitments(inputs, ids);
+    const seal = argv.seal ?? inputs.proof.sectorBytes <= 8n << 20n;
+    let sealed: SealCommitments | undefined;
+    if (seal) {
+      try {
+        sealed = await sealCommitments(inputs, ids, { stagedPath: argv.staged, workDir: argv['work-dir'] });
+      } catch (e) {
+        if (e instanceof InputError) throw new UsageError(e.message);
+        throw e;
+      }
+    }
     process.stdout.write(render(inputs, ids, sealed, argv.json === true));
   },
 };
