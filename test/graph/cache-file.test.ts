@@ -93,6 +93,16 @@ describe('parents-cache file bytes', () => {
     expect(await readdir(sub)).toEqual([]);
   });
 
+  it('rejects malformed graph params with errors naming the field', async () => {
+    const good = graphParams(sealProof(0));
+    expect(() => graphParents({ ...good, nodes: 1n }, 0, 1)).toThrow(/params.nodes must be between 2 and 2\^31/);
+    expect(() => graphParents({ ...good, nodes: 1n << 32n }, 0, 1)).toThrow(/params.nodes/);
+    expect(() => graphParents({ ...good, drgSeed: new Uint8Array(32) }, 0, 1)).toThrow(/drgSeed must be 28 bytes/);
+    expect(() => graphParents({ ...good, feistelKeys: [1n, 2n] as never }, 0, 1)).toThrow(/feistelKeys/);
+    expect(() => graphParents({ ...good, feistelKeys: [1n << 64n, 2n, 3n] }, 0, 1)).toThrow(/64-bit/);
+    await expect(writeParentsCache({ ...good, legacy: 'yes' as never }, join(dir, 'x.cache'))).rejects.toThrow(/legacy must be a boolean/);
+  });
+
   it('fails with a clear error when the directory does not exist', async () => {
     await expect(writeParentsCache(graphParams(sealProof(0)), join(dir, 'missing', 'x.cache'))).rejects.toThrow(
       /cannot create the parents cache/,

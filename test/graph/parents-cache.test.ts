@@ -134,6 +134,15 @@ describe('ensureParentsCache', () => {
     expect(r.notes.join('\n')).toMatch(/interrupted run/);
   });
 
+  it('a freshly generated cache that misses the manifest digest is an error and never reaches the real name', async () => {
+    // Same porep id (so the same file name and manifest entry as id 5) but the V1_0 slot layout:
+    // stands in for a broken graph implementation.
+    const broken = { ...sealProof(5), apiVersion: 'V1_0_0' as const };
+    const dir = await freshDir();
+    await expect(ensureParentsCache(broken, { dir })).rejects.toThrow(/reference manifest says 840057702eea.*bug in sealer-recover/);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
   it('an unusable directory fails with the way out (FIL_PROOFS_PARENT_CACHE)', async () => {
     const file = join(await freshDir(), 'not-a-dir');
     await writeFile(file, 'x');
