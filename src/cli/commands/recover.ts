@@ -159,7 +159,8 @@ export async function runRecover(args: RecoverArgs, deps: RecoverDeps): Promise<
   const resultRoot = expandHome(args.sealingResult);
   const showProgress = !args.json || deps.tty;
   const log = createLogger({
-    level: args.logLevel ?? 'info',
+    // Without a log file, stderr carries the progress lines; logs join them from warn up unless asked.
+    level: args.logLevel ?? (args.logFile ? 'info' : 'warn'),
     ...(args.logFile ? { file: expandHome(args.logFile) } : {}),
     // On a TTY the bars own stderr; logs go there only when asked for explicitly.
     quietStderr: deps.tty && !args.logLevel,
