@@ -16,30 +16,33 @@ export function decodeBlock(contents: Uint8Array): BlockEntry[] {
 
 /**
  * Visit every entry of a block without building an array (the hot path of whole-store scans).
- * The block is validated completely before the first visit, so a bad block yields no entries.
+ * Throws DecodeError at the first inconsistency, possibly after visiting earlier entries: a
+ * caller that must not keep part of a bad block rolls back what it collected.
  */
 export function forEachBlockEntry(contents: Uint8Array, visit: (key: Uint8Array, value: Uint8Array) => void): number {
-  const keys: Uint8Array[] = [];
-  const values: Uint8Array[] = [];
   const n = contents.length;
   if (n < 4) throw new DecodeError(`block of ${n} bytes is too small`);
   const numRestarts = fixed32(contents, n - 4);
   const maxRestarts = Math.floor((n - 4) / 4);
   if (numRestarts > maxRestarts) throw new DecodeError(`block claims ${numRestarts} restart points, room for ${maxRestarts}`);
   const entriesEnd = n - 4 - 4 * numRestarts;
-  const restarts = new Set<number>();
-  for (let i = 0; i < numRestarts; i++) restarts.add(fixed32(contents, entriesEnd + 4 * i));
+  // restart offsets ascend; walk them alongside the entries
+  let ri = 0;
+  let nextRestart = numRestarts ? fixed32(contents, entriesEnd) : -1;
   const c = cursor(contents, 0, entriesEnd);
-  let prev: Uint8Array = new Uint8Array(0);
-  let restartsSeen = 0;
+  let prev: Uint8Array = contents.subarray(0, 0);
+  let count = 0;
   while (c.pos < entriesEnd) {
     const at = c.pos;
     const shared = varint32(c);
     const nonShared = varint32(c);
     const valueLen = varint32(c);
-    if (restarts.has(at)) {
-      restartsSeen++;
+    if (at === nextRestart) {
       if (shared !== 0) throw new DecodeError(`restart point at ${at} has a shared prefix`);
+      ri++;
+      nextRestart = ri < numRestarts ? fixed32(contents, entriesEnd + 4 * ri) : -1;
+    } else if (nextRestart !== -1 && nextRestart < at) {
+      throw new DecodeError(`restart point ${nextRestart} does not start an entry`);
     }
     if (shared > prev.length) throw new DecodeError(`entry at ${at} shares ${shared} bytes of a ${prev.length}-byte key`);
     if (c.pos + nonShared + valueLen > entriesEnd) throw new DecodeError(`entry at ${at} overruns the block`);
@@ -54,13 +57,12 @@ export function forEachBlockEntry(contents: Uint8Array, visit: (key: Uint8Array,
     c.pos += nonShared;
     const value = contents.subarray(c.pos, c.pos + valueLen);
     c.pos += valueLen;
-    keys.push(key);
-    values.push(value);
+    visit(key, value);
+    count++;
     prev = key;
   }
-  if (entriesEnd > 0 && restartsSeen !== restarts.size) throw new DecodeError('a restart point does not start an entry');
-  for (let i = 0; i < keys.length; i++) visit(keys[i]!, values[i]!);
-  return keys.length;
+  if (entriesEnd > 0 && ri !== numRestarts) throw new DecodeError('a restart point does not start an entry');
+  return count;
 }
 
 /**

@@ -1,7 +1,7 @@
 // Forensic report of a store: every file with its role, level, key range and size; every damaged
 // block or record with file and offset; orphans; and what each repair mode would keep and lose.
 // Read-only (see store-files.ts).
-import { buildView, liveEntries, type LatestView } from './latest-view.js';
+import { buildView, type LatestView } from './latest-view.js';
 import { isLiveLog } from './store-files.js';
 import type { TableScan } from './table-reader.js';
 import { parseInternalKey, showKey } from './internal-key.js';
@@ -58,7 +58,7 @@ function outcome(v: LatestView): ModeOutcome {
   let deleted = 0;
   for (const x of v.versions.values()) if (x.kind === 0) deleted++;
   return {
-    keys: liveEntries(v).length,
+    keys: v.versions.size - deleted,
     deletedKeys: deleted,
     staleKeys: v.stale.length,
     filesDropped: v.sources.filter((s) => !s.used && s.note).map((s) => ({ file: s.file, why: s.note! })),
@@ -110,6 +110,7 @@ export async function inspectStore(dir: string): Promise<InspectReport> {
     if (!present.has(file) && file) files.push({ name: file, role: 'table', size: 0, number: null, live: true, level: null, smallest: null, largest: null, entries: null, blocks: null, compression: null, damage: list });
   }
   const orphanTables = version ? files.filter((f) => f.role === 'table' && f.live === false).map((f) => f.name) : [];
+  const lenientOutcome = outcome(lenient);
   const healthy = lenient.damage.length === 0 && layout.pointer.from === 'CURRENT' && orphanTables.length === 0;
   return {
     dir,
@@ -122,8 +123,8 @@ export async function inspectStore(dir: string): Promise<InspectReport> {
     missingTables: layout.missingTables.map((n) => `${String(n).padStart(6, '0')}.ldb`),
     damage: lenient.damage,
     healthy,
-    lenient: outcome(lenient),
-    strict: outcome(strict),
+    lenient: lenientOutcome,
+    strict: strict === lenient ? lenientOutcome : outcome(strict),
     bytesRead,
   };
 }

@@ -279,7 +279,7 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
 
   // stale / possibly resurrected keys
   const stale: StaleKey[] = [];
-  {
+  if (evidence.size || resurrected.size || unverifiedUsed.size || lostRanges.some((r) => r.lo !== null || r.hi !== null)) {
     for (const [k, v] of versions) {
       const reasons: string[] = [];
       const ev = evidence.get(k);

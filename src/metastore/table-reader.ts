@@ -34,8 +34,6 @@ export interface BlockInfo {
   readonly compression: number;
   readonly status: BlockStatus;
   readonly entries: number;
-  readonly firstKey?: string;
-  readonly lastKey?: string;
   /** how the block was located: from a verified index, an unverified index, or by walking the file */
   readonly foundBy: 'index' | 'scan';
 }
@@ -152,7 +150,9 @@ function findBlockEnd(buf: Uint8Array, s: number, limit: number, maxLen = Infini
   return null;
 }
 
-export function scanTable(buf: Uint8Array, file: string, opts: ScanOptions): TableScan {
+export function scanTable(fileBytes: Uint8Array, file: string, opts: ScanOptions): TableScan {
+  // a plain Uint8Array view: subarrays of a Buffer are Buffers, which cost more per entry
+  const buf = new Uint8Array(fileBytes.buffer, fileBytes.byteOffset, fileBytes.byteLength);
   const damage: Damage[] = [];
   const blocks: BlockInfo[] = [];
   const entries: TableEntry[] = [];
@@ -278,6 +278,7 @@ export function scanTable(buf: Uint8Array, file: string, opts: ScanOptions): Tab
     let decoded = false;
     if (rb.contents) {
       const before = entries.length;
+      const invalidBefore = invalidKeys;
       try {
         count = forEachBlockEntry(rb.contents, (key, value) => {
           const n = key.length - 8;
@@ -302,19 +303,14 @@ export function scanTable(buf: Uint8Array, file: string, opts: ScanOptions): Tab
         decoded = true;
       } catch (e) {
         entries.length = before;
+        invalidKeys = invalidBefore;
         status = 'undecodable';
         rb.message = (e as Error).message;
       }
     }
     seen.set(h.offset, h.offset + h.size + BLOCK_TRAILER_SIZE);
-    let first: string | undefined;
-    let last: string | undefined;
     if (decoded) {
-      if (firstKey && lastKey) {
-        blockKeys.set(h.offset, { first: firstKey, last: lastKey });
-        first = showKey(firstKey);
-        last = showKey(lastKey);
-      }
+      if (firstKey && lastKey) blockKeys.set(h.offset, { first: firstKey, last: lastKey });
       if (status === 'corrected') dmg({ offset: rb.correctedAt!, length: 1, kind: 'corrected', message: `data block @${h.offset}: single-byte corruption undone` });
     } else {
       const held = range ? `keys ${range.lo ? showKey(range.lo) : '(start)'} < k ≤ ${showKey(range.hi)}` : 'unknown keys';
@@ -322,7 +318,7 @@ export function scanTable(buf: Uint8Array, file: string, opts: ScanOptions): Tab
       lostRanges.push({ lo: range?.lo ?? null, hi: range?.hi ?? null, message: `data block @${h.offset}: ${rb.message ?? status}` });
       if (rb.unverified) addGhosts(decodeEntriesLoose(rb.unverified, true));
     }
-    blocks.push({ role: 'data', offset: h.offset, size: h.size, compression: rb.compression, status, entries: count, firstKey: first, lastKey: last, foundBy });
+    blocks.push({ role: 'data', offset: h.offset, size: h.size, compression: rb.compression, status, entries: count, foundBy });
   };
   for (const { h, lo, hi } of handles) {
     if (seen.has(h.offset)) continue;
