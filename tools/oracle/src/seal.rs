@@ -97,16 +97,23 @@ pub fn stage(case: &Case, staged_path: &Path) -> Result<Staged> {
     let mut pieces: Vec<(PieceInfo, bool)> = Vec::new();
     let mut lengths: Vec<UnpaddedBytesAmount> = Vec::new();
 
-    let (bytes, data_json): (Vec<u8>, Value) = match &case.data {
-        DataSpec::Cc => (vec![0u8; unpadded_sector as usize], json!("cc")),
+    // Each source is opened twice: once for add_piece, once for the reference's standalone
+    // piece-commitment path as a second opinion. Streams, so CC and large files need no RAM.
+    let (n, data_json, open): (u64, Value, Box<dyn Fn() -> Result<Box<dyn Read>>>) = match &case.data {
+        DataSpec::Cc => (
+            unpadded_sector,
+            json!("cc"),
+            Box::new(move || Ok(Box::new(std::io::repeat(0).take(unpadded_sector)) as Box<dyn Read>)),
+        ),
         DataSpec::File(p) => {
-            let b = fs::read(p).with_context(|| format!("read data file {}", p.display()))?;
+            let (size, digest) = sha256_file(p)?;
             let name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-            let j = json!({"file": name, "sha256": sha256_hex(&b), "unpadded_bytes": b.len()});
-            (b, j)
+            let j = json!({"file": name, "sha256": digest, "unpadded_bytes": size});
+            let p = p.clone();
+            (size, j, Box::new(move || Ok(Box::new(File::open(&p)?) as Box<dyn Read>)))
         }
         DataSpec::Generated { seed, unpadded_bytes } => {
-            let b = crate::datagen::sha256_ctr(seed, *unpadded_bytes as usize);
+            let b = std::sync::Arc::new(crate::datagen::sha256_ctr(seed, *unpadded_bytes as usize));
             let j = json!({
                 "generator": crate::datagen::ALGORITHM,
                 "generator_doc": "block i = SHA-256(seed_bytes(32) || u64le(i)) for i = 0,1,...; data = concatenation truncated to unpadded_bytes",
@@ -114,10 +121,9 @@ pub fn stage(case: &Case, staged_path: &Path) -> Result<Staged> {
                 "sha256": sha256_hex(&b),
                 "unpadded_bytes": unpadded_bytes,
             });
-            (b, j)
+            (*unpadded_bytes, j, Box::new(move || Ok(Box::new(Cursor::new(b.as_ref().clone())) as Box<dyn Read>)))
         }
     };
-    let n = bytes.len() as u64;
     if !is_valid_piece_size(n) {
         bail!(
             "data is {n} bytes: an unpadded piece must be 127·2^k bytes (e.g. 1016, 2032, 8323072); \
@@ -130,9 +136,8 @@ pub fn stage(case: &Case, staged_path: &Path) -> Result<Staged> {
         case.proof.name
     );
 
-    let (info, written) = add_piece(Cursor::new(&bytes), &mut out, UnpaddedBytesAmount(n), &lengths)?;
-    // Second opinion from the reference: the standalone piece-commitment path must agree.
-    let again = generate_piece_commitment(Cursor::new(&bytes), UnpaddedBytesAmount(n))?;
+    let (info, written) = add_piece(open()?, &mut out, UnpaddedBytesAmount(n), &lengths)?;
+    let again = generate_piece_commitment(open()?, UnpaddedBytesAmount(n))?;
     ensure!(again.commitment == info.commitment, "add_piece and generate_piece_commitment disagree");
     lengths.push(written);
     pieces.push((info, false));
@@ -146,8 +151,8 @@ pub fn stage(case: &Case, staged_path: &Path) -> Result<Staged> {
             let p = 1u64 << rem_padded.trailing_zeros();
             rem_padded ^= p;
             let up = u64::from(UnpaddedBytesAmount::from(PaddedBytesAmount(p)));
-            let zeros = vec![0u8; up as usize];
-            let (fi, w) = add_piece(Cursor::new(&zeros), &mut out, UnpaddedBytesAmount(up), &lengths)?;
+            let zeros = std::io::repeat(0).take(up);
+            let (fi, w) = add_piece(zeros, &mut out, UnpaddedBytesAmount(up), &lengths)?;
             lengths.push(w);
             pieces.push((fi, true));
         }
