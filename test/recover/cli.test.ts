@@ -119,6 +119,25 @@ describe('recover command', () => {
     expect(JSON.parse(o.out()).sectors[0].status).toBe('recovered');
   });
 
+  it('one-shot on a pruned node: the sector fails with the epoch needed and the offline way, the others recover', async () => {
+    const net = await startDevnet({ ...(await loadNetwork(NETWORK)), prunedBefore: 305 });
+    devnets.push(net);
+    const d = await dirs();
+    const o = io();
+    const code = await runRecover({ ...base(d), miner: 'f01000', sectors: ['1', '2', '3'], json: true }, {
+      sealer: new FakeSealer(await vectorTable(VECTORS)),
+      stdout: o.stdout,
+      stderr: o.stderr,
+      tty: false,
+      env: { FULLNODE_API_INFO: net.apiInfo },
+    });
+    expect(code).toBe(1);
+    const rep = JSON.parse(o.out());
+    // sector 1 activated at 300 (< 305: pruned); 2 at 310 (state kept); 3 is pre-committed only (head state)
+    expect(rep.sectors.map((s: { sector: string; status: string }) => [s.sector, s.status])).toEqual([['1', 'failed'], ['2', 'recovered'], ['3', 'recovered']]);
+    expect(rep.sectors[0].reason).toMatch(/no state at epoch 300 .*--metadata-store/);
+  });
+
   it('usage errors: no sectors, bad --parallel, no input source, bad sector number', async () => {
     const d = await dirs();
     const deps = { stdout: io().stdout, stderr: io().stderr, tty: false, env: {} };
