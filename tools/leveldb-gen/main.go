@@ -5,6 +5,7 @@
 //	leveldb-gen write   -dir D -truth T.json [-sectors N] [-compression none|snappy] [-seed S] [-wb BYTES] [-table BYTES] [-log N]
 //	leveldb-gen dump    -dir D [-strict all|default|none] [-readonly]   → JSON {ok, error, keys}
 //	leveldb-gen recover -dir D [-strict all|default|none]                → JSON {ok, error, keys} (RecoverFile, then iterate)
+//	leveldb-gen hold    -dir D      opens the store as lotus does, prints "ready", holds it (and its LOCK) until stdin closes
 //	leveldb-gen lotus   -dir D                                           → JSON: what lotus sees (go-ds-leveldb: OpenFile
 //	                                                                        with lotus options, RecoverFile on a corruption error)
 //
@@ -18,6 +19,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -99,6 +101,15 @@ func main() {
 		o := &opt.Options{Compression: opt.NoCompression, Strict: strictOf(*strict), ReadOnly: *ro, ErrorIfMissing: true}
 		db, err := leveldb.OpenFile(*dir, o)
 		report(db, err)
+	case "hold":
+		o := &opt.Options{Compression: opt.NoCompression, Strict: opt.StrictAll, ErrorIfMissing: true}
+		db, err := leveldb.OpenFile(*dir, o)
+		if err != nil {
+			die("open: %v", err)
+		}
+		os.Stdout.Write([]byte("ready\n"))
+		io.Copy(io.Discard, os.Stdin)
+		db.Close()
 	case "lotus":
 		// ipfs/go-ds-leveldb datastore.go NewDatastore: OpenFile, and RecoverFile if the error IsCorrupted
 		o := &opt.Options{Compression: opt.NoCompression, Strict: opt.StrictAll}

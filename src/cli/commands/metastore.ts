@@ -59,7 +59,7 @@ async function run(a: Args): Promise<number> {
       if (a.json) print(toJson({ entries, damage: view.damage, stale: view.stale }) + '\n');
       else {
         for (const e of entries) {
-          const v = e.decoded !== undefined && e.decoded !== null ? toJson(e.decoded, 0) : e.decodeError ? `UNDECODABLE (${e.decodeError}) 0x${e.valueHex}` : (e.value ?? `0x${e.valueHex}`);
+          const v = typeof e.decoded === 'bigint' ? e.decoded.toString() : e.decoded !== undefined && e.decoded !== null ? toJson(e.decoded, 0) : e.decodeError ? `UNDECODABLE (${e.decodeError}) 0x${e.valueHex}` : (e.value ?? `0x${e.valueHex}`);
           print(`${e.key}\t${v}${e.possiblyStale ? `\t[possibly stale: ${e.possiblyStale}]` : ''}\n`);
         }
         if (view.damage.length) process.stderr.write(`metastore dump: the store is damaged (${view.damage.length} problems); this is the newest surviving version of each key — see \`metastore inspect\`\n`);
