@@ -10,7 +10,7 @@ import { planSector, type SectorPlan } from './plan.js';
 import { preflight, fmtBytes, type HostProbe } from './preflight.js';
 import { schedule } from './scheduler.js';
 import { SectorWorkDir } from './workdir.js';
-import { stagePieces } from './staging.js';
+import { stagePieces, stageUnsealedCopy } from './staging.js';
 import { verifySealed } from './verify-commr.js';
 import { isPublished, publish, recoverInterruptedPublishes, resultPaths, type PublishOptions } from './publish.js';
 import { newReport, finishReport, type RunReport, type SectorReport } from './report.js';
@@ -152,10 +152,15 @@ async function recoverOne(plan: SectorPlan, rep: SectorReport, opts: RecoverOpti
     wd = await SectorWorkDir.open(plan, { restart: opts.restart ?? false });
     rep.resumed = wd.resumed;
     log.info({ proof: plan.proof.name, resumed: wd.resumed, replicaId: rep.replicaId }, 'start');
+    let stagedPath: string | null = plan.data.kind === 'cc' ? null : wd.dir.stagedPath;
     if (plan.data.kind === 'pieces' && !wd.staged) {
       ev?.phase?.(plan.name, 'staging');
       await stagePieces(plan.proof, plan.data.pieces, wd.dir.stagedPath, `sector ${plan.sector}`);
       await wd.markStaged();
+    } else if (plan.data.kind === 'unsealed') {
+      if (!wd.staged) ev?.phase?.(plan.name, 'staging');
+      stagedPath = wd.staged ? wd.dir.stagedPath : await stageUnsealedCopy(plan.proof, plan.data.path, wd.dir.stagedPath);
+      if (stagedPath === wd.dir.stagedPath) await wd.markStaged();
     }
     let outcome: SealOutcome;
     const prior = wd.sealed;
@@ -174,7 +179,7 @@ async function recoverOne(plan: SectorPlan, rep: SectorReport, opts: RecoverOpti
         replicaId: plan.replicaId,
         cacheDir: wd.dir.cacheDir,
         sealedPath: wd.dir.sealedPath,
-        stagedPath: plan.data.kind === 'cc' ? null : plan.data.kind === 'unsealed' ? plan.data.path : wd.dir.stagedPath,
+        stagedPath,
         onProgress: (p) => {
           if (!stageStart.has(p.stage)) stageStart.set(p.stage, performance.now());
           ev?.progress?.(plan.name, p);

@@ -2,6 +2,8 @@
 // own size, zeros between and after) into the staged file PC1 reads, after proving each file is the
 // piece the chain names (its commP equals the piece CID's digest).
 import { open, readFile, stat } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { commP } from '../proofs/comm-p.js';
 import { fr32Pad } from '../proofs/fr32.js';
 import { stagedLayout } from '../proofs/piece-layout.js';
@@ -41,4 +43,23 @@ export async function stagePieces(proof: SealProof, pieces: readonly PlannedPiec
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * A lotus unsealed copy is a "partial file": sector_bytes of fr32-padded data followed by an
+ * allocation trailer. rust's PC1 copies the staged file and cuts it at sector_bytes
+ * (rfp filecoin-proofs/src/api/seal.rs); we do the same copy when the file is longer, so the
+ * sealer only ever sees exactly one sector. Returns the path the sealer should read.
+ */
+export async function stageUnsealedCopy(proof: SealProof, src: string, stagedPath: string): Promise<string> {
+  const size = BigInt((await stat(src)).size);
+  if (size <= proof.sectorBytes) return src;
+  await pipeline(createReadStream(src, { start: 0, end: Number(proof.sectorBytes) - 1 }), createWriteStream(stagedPath));
+  const fh = await open(stagedPath, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  return stagedPath;
 }

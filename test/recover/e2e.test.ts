@@ -3,7 +3,8 @@
 // kill -9 / resume case takes about a minute on a busy 2-core machine: SLOW=1 runs it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { readFile, readdir, writeFile, mkdtemp, access } from 'node:fs/promises';
+import { readFile, readdir, writeFile, mkdtemp, mkdir, access } from 'node:fs/promises';
+import { fr32Pad } from '../../src/proofs/fr32.js';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -72,6 +73,27 @@ describe.skipIf(!hasSealer)('end-to-end recovery with the native sealer (bundled
       await expectLikeOracle(d.result, `s-t01000-${i + 1}`, v);
     }
   }, 120_000);
+
+  it('deal sector from an unsealed copy (lotus layout, with a trailer past the sector size)', async () => {
+    const d = await dirs();
+    const v = loadVector('2KiB-V1_1-deal-f01000-s4');
+    const piece = await readFile(join(root, 'fixtures', 'vectors', 'piece-1016-sha256ctr-44.bin'));
+    const staged = Buffer.alloc(2048);
+    Buffer.from(fr32Pad(piece)).copy(staged, 0);
+    expect(sha(staged)).toBe(v.staged.sha256); // the copy is what rust staged
+    const unsealedDir = join(d.root, 'unsealed');
+    await mkdir(unsealedDir);
+    await writeFile(join(unsealedDir, 's-t01000-4'), Buffer.concat([staged, Buffer.from('lotus-partial-file-trailer')]));
+    const out = quiet();
+    const code = await runRecover(
+      { parallel: 1, sealingTemp: d.temp, sealingResult: d.result, miner: 'f01000', numbers: ['4'], unsealed: unsealedDir, json: true },
+      { stdout: out.s, stderr: quiet().s, tty: false, env: { FULLNODE_API_INFO: net.apiInfo } },
+    );
+    const s = JSON.parse(out.text()).sectors[0];
+    expect([s.status, s.inputs.data, s.reason]).toEqual(['recovered', 'unsealed', undefined]);
+    expect(code).toBe(0);
+    await expectLikeOracle(d.result, 's-t01000-4', v);
+  }, 60_000);
 
   it('wrong ticket / wrong miner / tampered SealedCID → mismatch, nothing published, exit 1', async () => {
     const d = await dirs();
