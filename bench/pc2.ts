@@ -1,0 +1,59 @@
+// PreCommit2 wall time (tree-c + encode + tree-r-last + aux) for a CC sector, ours vs the
+// reference crate (oracle `bench`, same thread count) measured in the same run.
+// 8MiB by default; BENCH_LARGE=1 adds 512MiB. Layers come from our PC1 (not timed).
+// Prints a table; writes bench/results/pc2.json.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeParentsCache } from '../src/native/graph.js';
+import { sealProof } from '../src/proofs/registry.js';
+import { graphParams } from '../src/seal/graph-seeds.js';
+import { runPc1 } from '../src/seal/pc1.js';
+import { runPc2 } from '../src/seal/pc2.js';
+import type { ReplicaId } from '../src/proofs/types.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const threads = Number(process.env.BENCH_THREADS ?? os.cpus().length);
+const proofs = ['StackedDrg8MiBV1_1', ...(process.env.BENCH_LARGE ? ['StackedDrg512MiBV1_1'] : [])];
+
+function referencePc2(proofId: number): number | string {
+  const bin = join(here, '..', 'tools', 'oracle', 'target', 'release', 'oracle');
+  if (!existsSync(bin)) return 'oracle not built (npm run oracle -- bench builds it)';
+  const r = spawnSync(bin, ['bench', '--proof', String(proofId), '--threads', String(threads)], { encoding: 'utf8' });
+  if (r.status !== 0) return `oracle exit ${r.status}: ${r.stderr.slice(0, 200)}`;
+  return (JSON.parse(r.stdout.trim().split('\n').pop()!) as { pc2_ms: number }).pc2_ms;
+}
+
+const results: Record<string, unknown> = {};
+console.log(`PC2 wall time, CC sector, ${threads} threads`);
+console.log(['proof', 'ours ms', 'reference ms', 'ref/ours', 'max RSS MiB'].map((c) => c.padStart(22)).join(''));
+for (const name of proofs) {
+  const proof = sealProof(name);
+  const dir = mkdtempSync(join(os.tmpdir(), 'bench-pc2-'));
+  try {
+    const parents = join(dir, 'parents.cache');
+    await writeParentsCache(graphParams(proof), parents);
+    // Any replica id gives the same amount of work; this one is arbitrary but valid (< 2^254).
+    const rid = new Uint8Array(createHash('sha256').update(`bench-${name}`).digest()) as ReplicaId;
+    rid[31]! &= 0x3f;
+    await runPc1({ proof, replicaId: rid, cacheDir: dir, parentsCachePath: parents });
+    const t0 = performance.now();
+    await runPc2({ proof, cacheDir: dir, stagedPath: null, sealedPath: join(dir, 'sealed') });
+    const ours = performance.now() - t0;
+    const ref = referencePc2(proof.id);
+    const rss = process.resourceUsage().maxRSS / 1024;
+    results[name] = { oursMs: Math.round(ours), referenceMs: ref, ratio: typeof ref === 'number' ? ref / ours : null, maxRssMiB: Math.round(rss), threads };
+    console.log(
+      [name, ours.toFixed(0), String(ref), typeof ref === 'number' ? (ref / ours).toFixed(2) : '—', rss.toFixed(0)]
+        .map((c) => c.padStart(22))
+        .join(''),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+mkdirSync(join(here, 'results'), { recursive: true });
+writeFileSync(join(here, 'results', 'pc2.json'), JSON.stringify({ unit: 'ms wall, CC', threads, results }, null, 2) + '\n');

@@ -1,0 +1,91 @@
+// Poseidon throughput per arity (2, 8, 11) for each form × multiply kernel, single thread, and —
+// when the reference oracle is built — the reference crate (neptune via filecoin-hashers) measured
+// in the same run. Prints a table; writes bench/results/poseidon.json.
+// Usage: npx tsx bench/poseidon.ts   (BENCH_SECONDS=n per cell, default 1)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { frKernels, poseidonHashMany, type FrKernel, type PoseidonForm } from '../src/native/poseidon.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const seconds = Number(process.env.BENCH_SECONDS ?? 1);
+const ARITIES = [2, 8, 11] as const;
+
+function inputs(arity: number, n: number): Uint8Array {
+  const b = new Uint8Array(n * arity * 32);
+  for (let i = 0; i < b.length; i++) b[i] = (i * 131 + 7) & 0xff;
+  for (let i = 31; i < b.length; i += 32) b[i]! &= 0x3f;
+  return b;
+}
+
+function measure(arity: number, form: PoseidonForm, kernel: FrKernel): number {
+  const batch = 256;
+  const data = inputs(arity, batch);
+  poseidonHashMany(arity, data.subarray(0, arity * 32 * 8), { form, kernel });
+  let count = 0;
+  const start = process.hrtime.bigint();
+  const budget = BigInt(Math.round(seconds * 1e9));
+  while (process.hrtime.bigint() - start < budget) {
+    poseidonHashMany(arity, data, { form, kernel });
+    count += batch;
+  }
+  return count / (Number(process.hrtime.bigint() - start) / 1e9);
+}
+
+interface Reference {
+  hashesPerSecond: Record<string, number>;
+  check: Record<string, string>;
+}
+function reference(): Reference | { error: string } {
+  const bin = join(here, '..', 'tools', 'oracle', 'target', 'release', 'oracle');
+  if (!existsSync(bin)) return { error: 'oracle not built (npm run oracle -- poseidon-bench builds it)' };
+  const r = spawnSync(bin, ['poseidon-bench', '--seconds', String(seconds)], { encoding: 'utf8' });
+  if (r.status !== 0) return { error: `oracle exit ${r.status}: ${r.stderr.slice(0, 200)}` };
+  const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { hashes_per_second: Record<string, number>; check: Record<string, string> };
+  return { hashesPerSecond: j.hashes_per_second, check: j.check };
+}
+
+const cells: Record<string, Record<string, number>> = {};
+const kernels = frKernels();
+const ref1 = reference(); // reference before and after ours, averaged, to even out machine load drift
+for (const a of ARITIES) {
+  cells[a] = {};
+  for (const form of ['plain', 'optimized'] as const)
+    for (const kernel of kernels) cells[a]![`${form}/${kernel}`] = measure(a, form, kernel);
+}
+const ref2 = reference();
+const refRate = (a: number): number | undefined => {
+  if ('error' in ref1 || 'error' in ref2) return undefined;
+  return ((ref1.hashesPerSecond[a] ?? 0) + (ref2.hashesPerSecond[a] ?? 0)) / 2;
+};
+
+const cols = Object.keys(cells[2]!);
+const best = (a: number) => Math.max(...Object.values(cells[a]!));
+console.log(`Poseidon hashes/s, one thread (${seconds}s per cell)`);
+console.log(['arity', ...cols, 'reference', 'best/ref'].map((c) => c.padStart(20)).join(''));
+for (const a of ARITIES) {
+  const r = refRate(a);
+  console.log(
+    [String(a), ...cols.map((c) => cells[a]![c]!.toFixed(0)), r ? r.toFixed(0) : '—', r ? (best(a) / r).toFixed(2) : '—']
+      .map((c) => c.padStart(20))
+      .join(''),
+  );
+}
+if ('error' in ref1) console.log(`reference: ${ref1.error}`);
+
+mkdirSync(join(here, 'results'), { recursive: true });
+writeFileSync(
+  join(here, 'results', 'poseidon.json'),
+  JSON.stringify(
+    {
+      unit: 'hashes/s, 1 thread',
+      seconds,
+      ours: cells,
+      reference: 'error' in ref1 ? ref1 : Object.fromEntries(ARITIES.map((a) => [a, refRate(a)])),
+      ratioBestVsReference: Object.fromEntries(ARITIES.map((a) => [a, refRate(a) ? best(a) / refRate(a)! : null])),
+    },
+    null,
+    2,
+  ) + '\n',
+);
