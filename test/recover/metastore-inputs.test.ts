@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { CID } from 'multiformats/cid';
+import { PassThrough } from 'node:stream';
+import { runRecover } from '../../src/cli/commands/recover.js';
+import { FakeSealer } from './helpers/fake-sealer.js';
+import { dirs } from './helpers/setup.js';
 import { metastoreInputs } from '../../src/recover/metastore-inputs.js';
 import { parseMinerAddress } from '../../src/chain/address.js';
-import { toHex } from '../../src/proofs/types.js';
+import { toHex, asCommitment, fromHex } from '../../src/proofs/types.js';
+import { commDToCid } from '../../src/proofs/cid.js';
 import { goStore, tempDir } from '../metastore/helpers.js';
 
 // A lotus-style store written by real goleveldb (tools/leveldb-gen); its truth file is the expectation.
@@ -39,5 +44,25 @@ describe('--metadata-store inputs', () => {
     const dir = join(tempDir('recover-inputs'), 'metadata');
     goStore(dir, { sectors: 5 });
     await expect(metastoreInputs(dir, parseMinerAddress('f01001'))).rejects.toThrow(/--miner f01001 does not match the store's \/miner-address f01000/);
+  });
+
+  it('recover --metadata-store feeds the pipeline from the store (CLI wiring)', async () => {
+    const dir = join(tempDir('recover-inputs'), 'metadata');
+    const truth = goStore(dir, { sectors: 40 });
+    // leveldb-gen's comm_d and piece CIDs are random bytes, so every record looks like a deal
+    // sector whose pieces are missing: the refusal must name that record's own UnsealedCID.
+    const t = Object.values(truth.sectors).find((x) => x.sectorType === 5 && x.commR !== null && x.commD !== null)!;
+    const d = await dirs();
+    let out = '';
+    const stdout = new PassThrough().on('data', (c) => (out += c));
+    const code = await runRecover(
+      { parallel: 1, sealingTemp: d.temp, sealingResult: d.result, metadataStore: dir, numbers: [String(t.number)], json: true },
+      { sealer: new FakeSealer({}), stdout, stderr: new PassThrough(), tty: false, env: {} },
+    );
+    const s = JSON.parse(out).sectors[0];
+    expect(s.status).toBe('failed');
+    expect(s.proof).toBe('StackedDrg2KiBV1_1');
+    expect(s.reason).toContain(`sector ${t.number} of f01000 holds deal data (UnsealedCID ${commDToCid(asCommitment(fromHex(t.commD!))).toString()})`);
+    expect(code).toBe(1);
   });
 });
