@@ -77,6 +77,16 @@ describe('parents-cache file bytes', () => {
     expect(seen.at(-1)).toBe(1);
   });
 
+  it('a throwing progress callback rejects the promise instead of crashing', async () => {
+    await expect(
+      writeParentsCache(graphParams(sealProof(0)), join(dir, 'throwing.cache'), {
+        onProgress: () => {
+          throw new Error('progress sink broke');
+        },
+      }),
+    ).rejects.toThrow(/progress sink broke/);
+  });
+
   it('cancellation rejects and leaves neither the file nor a temp file behind', async () => {
     const sub = await mkdtemp(join(dir, 'cancel-'));
     const path = join(sub, 'big.cache');

@@ -165,11 +165,29 @@ class ParentsCacheWorker : public Napi::AsyncProgressWorker<uint64_t> {
     Napi::Object p = Napi::Object::New(env);
     p.Set("done", Napi::Number::New(env, static_cast<double>(data[count - 1])));
     p.Set("total", Napi::Number::New(env, static_cast<double>(g_.nodes)));
-    on_progress_.Call({p});
+    // A throwing progress callback must not take the process down from a libuv callback; its
+    // error becomes the promise's rejection once the worker ends.
+    try {
+      on_progress_.Call({p});
+    } catch (const Napi::Error& e) {
+      keep_progress_error(e.Value());
+    }
+    // In a thread-safe-function callback the JS exception can stay pending instead of being
+    // converted to a C++ one; take it either way.
+    if (env.IsExceptionPending()) keep_progress_error(env.GetAndClearPendingException().Value());
   }
 
-  void OnOK() override { deferred_.Resolve(Env().Undefined()); }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+  void keep_progress_error(Napi::Value err) {
+    if (progress_error_.IsEmpty()) progress_error_ = Napi::Persistent(err);
+  }
+
+  void OnOK() override {
+    if (!progress_error_.IsEmpty()) return deferred_.Reject(progress_error_.Value());
+    deferred_.Resolve(Env().Undefined());
+  }
+  void OnError(const Napi::Error& e) override {
+    deferred_.Reject(progress_error_.IsEmpty() ? e.Value() : progress_error_.Value());
+  }
 
  private:
   Napi::Promise::Deferred deferred_;
@@ -178,6 +196,7 @@ class ParentsCacheWorker : public Napi::AsyncProgressWorker<uint64_t> {
   unsigned threads_;
   Napi::FunctionReference on_progress_;
   Napi::ObjectReference cancel_ref_;
+  Napi::Reference<Napi::Value> progress_error_;
   const int32_t* cancel_ = nullptr;
 };
 
