@@ -6,7 +6,7 @@
 // before the intent leaves nothing under sealed/ or cache/ (the staging dir is discarded on the
 // next run); a crash after it is rolled forward by the next run. Nothing is ever copied in place.
 import { randomUUID } from 'node:crypto';
-import { access, copyFile, link, mkdir, open, readdir, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { access, copyFile, link, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { VerifiedSector } from './verify-commr.js';
 import { isFinalizedFile, isPrecommitOnlyFile } from './sector-files.js';
@@ -85,6 +85,8 @@ export async function publish(v: VerifiedSector, opts: PublishOptions): Promise<
   const staging = join(root, STAGING_DIR, plan.name);
   await rm(staging, { recursive: true, force: true });
   await mkdir(join(staging, 'cache'), { recursive: true });
+  // Another run on the same result path must not discard or finish this publish under our feet.
+  await writeFile(join(staging, 'owner'), String(process.pid));
   const same = await sameFilesystem(dir.root, staging);
   for (const n of names) await stageFile(join(dir.cacheDir, n), join(staging, 'cache', n), same);
   await fsyncPath(join(staging, 'cache'));
@@ -128,6 +130,8 @@ export async function recoverInterruptedPublishes(root: string): Promise<string[
   const names = await readdir(base).catch(() => [] as string[]);
   const done: string[] = [];
   for (const name of names) {
+    const owner = Number(await readFile(join(base, name, 'owner'), 'utf8').catch(() => '0'));
+    if (owner && owner !== process.pid && alive(owner)) continue;
     if (await exists(join(base, name, 'publish.json'))) {
       await finishPublish(root, name, () => undefined);
       done.push(name);
@@ -167,4 +171,13 @@ export async function ensureSectorStore(root: string): Promise<boolean> {
     await unlink(tmp);
   }
   return true;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { readFile, access } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFile, access, mkdir, writeFile } from 'node:fs/promises';
+import { recoverInterruptedPublishes, STAGING_DIR } from '../../src/recover/publish.js';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { recoverSectors } from '../../src/recover/recover.js';
@@ -72,5 +73,21 @@ describe('atomic publish', () => {
     const r = await recoverSectors(f01000, recs, [asSectorNumber(1)], options(d, second, { restart: true }));
     expect(r.sectors[0]).toMatchObject({ status: 'recovered', resumed: false });
     expect(second.calls).toHaveLength(1);
+  });
+
+  it('leaves another live run’s staging alone and discards a dead run’s', async () => {
+    const d = await dirs();
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 5000)']);
+    try {
+      for (const [name, pid] of [['s-t01000-8', other.pid!], ['s-t01000-9', 999_999_999]] as const) {
+        await mkdir(join(d.result, STAGING_DIR, name, 'cache'), { recursive: true });
+        await writeFile(join(d.result, STAGING_DIR, name, 'owner'), String(pid));
+      }
+      expect(await recoverInterruptedPublishes(d.result)).toEqual([]);
+      expect(await exists(join(d.result, STAGING_DIR, 's-t01000-8'))).toBe(true);
+      expect(await exists(join(d.result, STAGING_DIR, 's-t01000-9'))).toBe(false);
+    } finally {
+      other.kill();
+    }
   });
 });
