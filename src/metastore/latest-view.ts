@@ -117,6 +117,9 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
     if (seq > maxSeq) maxSeq = seq;
   };
 
+  for (const d of layout.damage) {
+    if (d.kind === 'missing' && d.file.endsWith('.log')) lostRanges.push({ file: d.file, lo: null, hi: null, maxSeq: null, what: 'live journal missing; the keys it wrote are unknown' });
+  }
   for (const m of layout.missingTables) {
     const meta = layout.version!.files.get(m)!;
     const lo = parseInternalKey(meta.smallest);
@@ -200,11 +203,12 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
     opts.onFile?.(f.name, buf.length);
     const log = readLog(buf, f.name, mode);
     const put = offerFrom(live);
-    damage.push(...log.damage);
     let entries = 0;
     let note: string | undefined;
+    const batchSeqs: Array<{ offset: number; seq: bigint; end: bigint }> = [];
     for (const r of log.records) {
       const b = decodeWriteBatch(r.data);
+      if (!b.error) batchSeqs.push({ offset: r.offset, seq: b.seq, end: b.seq + BigInt(b.count) });
       if (b.error) {
         damage.push({ file: f.name, offset: r.offset, length: r.data.length, kind: 'decode', message: `write batch: ${b.error}` });
         if (strict) {
@@ -223,7 +227,25 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
       for (const e of b.entries) put(e.key, e.seq, e.kind, e.value, f.name);
       entries += b.entries.length;
       const end = b.seq + BigInt(b.count);
-      if (live !== false && end > expectSeq) expectSeq = end;
+      if (!b.error && live !== false && end > expectSeq) expectSeq = end;
+    }
+    // what a damaged region held: the writes whose sequence numbers fall between its neighbours
+    for (const d of log.damage) {
+      if (d.kind === 'corrected') {
+        damage.push(d);
+        continue;
+      }
+      let before: (typeof batchSeqs)[number] | undefined;
+      let after: (typeof batchSeqs)[number] | undefined;
+      for (const b of batchSeqs) {
+        if (b.offset < d.offset) before = b;
+        else if (!after) after = b;
+      }
+      const from = before ? before.end : null;
+      const to = after ? after.seq - 1n : null;
+      const held =
+        from !== null && to !== null ? (to >= from ? `writes with sequence numbers ${from}–${to}` : 'no complete write (the neighbouring batches are consecutive)') : from !== null ? `writes after sequence ${from - 1n}` : to !== null ? `writes before sequence ${to + 1n}` : 'unknown writes';
+      damage.push({ ...d, held });
     }
     if (log.stoppedAt !== null && !stopped) {
       stopped = true;

@@ -126,6 +126,12 @@ export async function scanStore(dir: string): Promise<StoreLayout> {
     const meta = version!.files.get(n)!;
     damage.push({ file: `${String(n).padStart(6, '0')}.ldb`, offset: 0, length: meta.size, kind: 'missing', message: `table ${n} (level ${meta.level}, ${meta.size} bytes) is listed by ${manifest} but absent` });
   }
+  // both implementations keep the journal named by the manifest until a newer one exists;
+  // RepairDB's descriptor says log 0 and has none, which is fine
+  if (version && version.logNumber !== null && version.logNumber > 0n && !files.some((f) => f.role === 'log' && BigInt(f.number!) >= version!.logNumber!)) {
+    const name = `${String(version.logNumber).padStart(6, '0')}.log`;
+    damage.push({ file: name, offset: 0, length: 0, kind: 'missing', message: `the live journal ${name} named by ${manifest} is missing: the writes since the last table flush are lost`, held: `writes after sequence ${version.lastSequence ?? '?'}` });
+  }
   return { dir, files, pointer: { from, manifest, problems }, version, missingTables, damage };
 }
 
