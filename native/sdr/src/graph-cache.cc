@@ -12,6 +12,7 @@
 #include <mutex>
 #include <random>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -127,15 +128,24 @@ bool write_parents_cache(const GraphParams& g, const std::string& path, unsigned
   try {
     preallocate(fd, g.nodes * kRecordBytes, tmp);
     std::vector<std::thread> pool;
-    std::atomic<unsigned> running{threads};
-    for (unsigned t = 0; t < threads; t++)
-      pool.emplace_back([&] {
-        work();
-        running.fetch_sub(1);
-      });
-    while (running.load() > 0) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      if (on_progress) on_progress(nodes_done.load());
+    std::atomic<unsigned> running{0};
+    try {
+      for (unsigned t = 0; t < threads; t++) {
+        running.fetch_add(1);
+        pool.emplace_back([&] {
+          work();
+          running.fetch_sub(1);
+        });
+      }
+    } catch (const std::system_error& e) {
+      // Could not start every worker: carry on with the ones that did start, or fail if none did.
+      running.fetch_sub(1);
+      if (pool.empty()) throw std::runtime_error(std::string("cannot start parents-cache workers: ") + e.what());
+    }
+    // Short naps so small graphs finish without a fixed delay; progress every ~100 ms.
+    for (int tick = 1; running.load() > 0; tick++) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      if (on_progress && tick % 20 == 0) on_progress(nodes_done.load());
     }
     for (auto& t : pool) t.join();
     if (!error.empty()) throw std::runtime_error(error);
