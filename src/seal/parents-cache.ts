@@ -229,17 +229,65 @@ async function ensure(proof: SealProof, opts: EnsureParentsCacheOptions): Promis
   return { path, action: existing ? 'regenerated' : 'generated', digestVerified: !!entry, notes };
 }
 
-// Several sectors of one proof may ask at once (recover --parallel): share one ensure per file.
-const inFlight = new Map<string, Promise<ParentsCacheResult>>();
+// Several sectors of one proof may ask at once (recover --parallel): they share one ensure per file.
+// The shared run is cancelled only when every caller waiting on it has aborted, and its progress
+// and notices go to every caller still waiting.
+interface SharedEnsure {
+  readonly result: Promise<ParentsCacheResult>;
+  readonly controller: AbortController;
+  readonly callers: Set<EnsureParentsCacheOptions>;
+}
+const inFlight = new Map<string, SharedEnsure>();
+
+function startShared(key: string, proof: SealProof, first: EnsureParentsCacheOptions): SharedEnsure {
+  const controller = new AbortController();
+  const callers = new Set<EnsureParentsCacheOptions>();
+  const result = ensure(proof, {
+    dir: first.dir,
+    threads: first.threads,
+    signal: controller.signal,
+    onProgress: (p) => callers.forEach((c) => c.onProgress?.(p)),
+    onNotice: (m) => callers.forEach((c) => c.onNotice?.(m)),
+  }).finally(() => inFlight.delete(key));
+  result.catch(() => undefined); // a run every caller abandoned must not surface as an unhandled rejection
+  const shared = { result, controller, callers };
+  inFlight.set(key, shared);
+  return shared;
+}
 
 /** Finds, verifies, or generates the parents cache for `proof` and says what it did. */
-export function ensureParentsCacheDetailed(proof: SealProof, opts: EnsureParentsCacheOptions = {}): Promise<ParentsCacheResult> {
+export async function ensureParentsCacheDetailed(
+  proof: SealProof,
+  opts: EnsureParentsCacheOptions = {},
+): Promise<ParentsCacheResult> {
+  opts.signal?.throwIfAborted();
   const key = join(opts.dir ?? defaultParentsCacheDir(), parentsCacheFileName(proof));
-  const running = inFlight.get(key);
-  if (running) return running;
-  const p = ensure(proof, opts).finally(() => inFlight.delete(key));
-  inFlight.set(key, p);
-  return p;
+  const shared = inFlight.get(key) ?? startShared(key, proof, opts);
+  const me = { ...opts };
+  shared.callers.add(me);
+  const { signal } = opts;
+  let onAbort: (() => void) | undefined;
+  try {
+    if (!signal) return await shared.result;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => {
+        shared.callers.delete(me);
+        if (shared.callers.size > 0) return reject(signal.reason);
+        // The last caller cancels the run and waits for its cleanup, so that once this rejects
+        // no staging file is left behind.
+        shared.controller.abort(signal.reason);
+        shared.result.then(
+          () => reject(signal.reason),
+          () => reject(signal.reason),
+        );
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    return await Promise.race([shared.result, aborted]);
+  } finally {
+    shared.callers.delete(me);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+  }
 }
 
 export const ensureParentsCache: EnsureParentsCache = async (proof, opts) =>

@@ -119,6 +119,19 @@ describe('ensureParentsCache', () => {
     expect(a).toBe(b);
   });
 
+  it('one caller aborting does not cancel the generation another caller still waits for', async () => {
+    const dir = await freshDir();
+    const quitter = new AbortController();
+    const a = ensureParentsCacheDetailed(sealProof(6), { dir, signal: quitter.signal });
+    const seenByB: number[] = [];
+    const b = ensureParentsCacheDetailed(sealProof(6), { dir, onProgress: (p) => seenByB.push(p.done) });
+    setTimeout(() => quitter.abort(new Error('sector 1 cancelled')), 50);
+    await expect(a).rejects.toThrow(/sector 1 cancelled/);
+    const r = await b;
+    expect(r).toMatchObject({ action: 'generated', digestVerified: true });
+    expect(seenByB.length).toBeGreaterThan(0);
+  });
+
   it('removes staging files left by a killed run (dead pid) before generating, keeps live ones', async () => {
     const dir = await freshDir();
     const name = parentsCacheFileName(sealProof(0));
