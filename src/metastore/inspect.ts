@@ -51,6 +51,8 @@ export interface InspectReport {
   readonly healthy: boolean;
   readonly lenient: ModeOutcome;
   readonly strict: ModeOutcome;
+  /** keys lenient keeps that strict would lose or keep at an older version (first 100) */
+  readonly strictLoses: { count: number; keys: string[] };
   readonly bytesRead: number;
 }
 
@@ -64,6 +66,19 @@ function outcome(v: LatestView): ModeOutcome {
     filesDropped: v.sources.filter((s) => !s.used && s.note).map((s) => ({ file: s.file, why: s.note! })),
     lostRanges: v.lostRanges.length,
   };
+}
+
+function diff(lenient: LatestView, strict: LatestView): { count: number; keys: string[] } {
+  if (lenient === strict) return { count: 0, keys: [] };
+  const keys: string[] = [];
+  let count = 0;
+  for (const [k, v] of lenient.versions) {
+    if (v.kind !== 0 && strict.versions.get(k)?.seq !== v.seq) {
+      count++;
+      if (keys.length < 100) keys.push(showKey(v.key));
+    }
+  }
+  return { count, keys };
 }
 
 export async function inspectStore(dir: string): Promise<InspectReport> {
@@ -125,6 +140,7 @@ export async function inspectStore(dir: string): Promise<InspectReport> {
     healthy,
     lenient: lenientOutcome,
     strict: strict === lenient ? lenientOutcome : outcome(strict),
+    strictLoses: diff(lenient, strict),
     bytesRead,
   };
 }
@@ -157,5 +173,6 @@ export function formatInspect(r: InspectReport): string {
   out.push('\nrepair would:');
   out.push('  ' + mode('lenient', r.lenient));
   out.push('  ' + mode('strict', r.strict));
+  if (r.strictLoses.count) out.push(`  strict would lose or roll back ${r.strictLoses.count} key(s) that lenient keeps, e.g. ${r.strictLoses.keys.slice(0, 5).join(', ')}`);
   return out.join('\n') + '\n';
 }

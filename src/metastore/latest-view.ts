@@ -176,8 +176,13 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
     }
     if (!use) continue;
     // damaged data blocks: their key range may have held newer versions
+    // (an open end is closed by the table's own bounds, which the manifest records)
+    const tableLo = meta ? parseInternalKey(meta.smallest)?.userKey : undefined;
+    const tableHi = meta ? parseInternalKey(meta.largest)?.userKey : undefined;
     for (const r of scan.lostRanges) {
-      lostRanges.push({ file: f.name, lo: r.lo ? keyString(r.lo) : null, hi: r.hi ? keyString(r.hi) : null, maxSeq: scan.maxSeq > 0n ? scan.maxSeq : null, what: r.message });
+      const lo = r.lo ?? tableLo ?? null;
+      const hi = r.hi ?? tableHi ?? null;
+      lostRanges.push({ file: f.name, lo: lo ? keyString(lo) : null, hi: hi ? keyString(hi) : null, maxSeq: scan.maxSeq > 0n ? scan.maxSeq : null, what: r.message });
     }
     const put = offerFrom(live);
     for (const e of scan.entries) put(e.userKey, e.seq, e.kind, e.value, f.name);
