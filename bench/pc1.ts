@@ -1,8 +1,10 @@
 // PC1 benchmarks, all figures measured side by side in one run:
-//  (a) single-sector labeling ns/node vs the SHA-256 hardware bound (20 raw compressions per node,
-//      sdr.md §4), target ratio bound/ours >= 0.95;
-//  (b) multi-sector (K = 2, 4) throughput vs single-sector on one core, target >= 1.3x;
-//  plus tree-d (data) ns/node. 8MiB by default; BENCH_LARGE=1 adds 512MiB.
+//  (a) single-sector labeling ns/node vs the SHA-256 hardware bound (20 raw compressions per node
+//      on one stream, sdr.md §4) — target ratio bound/ours >= 0.95;
+//  (b) multi-sector (K = 2, 4) labeling throughput vs single-sector on one core — target >= 1.3x;
+//  plus end-to-end runPc1 wall time and tree-d. 8MiB by default; BENCH_LARGE=1 adds 512MiB.
+// Ratios use CPU time of the hashing thread (best of REPS), so other processes on a shared machine
+// skew them far less than wall time would; wall figures are printed alongside.
 // Usage: npx tsx bench/pc1.ts   → table on stdout, JSON in bench/results/pc1.json
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -11,15 +13,20 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeParentsCache } from '../src/native/graph.js';
 import { sha256Compress, sha256FastKernelName, sha256InitialState } from '../src/native/hashing.js';
+import { labelLayers } from '../src/native/pc1.js';
 import { sealProof, type SealProof } from '../src/proofs/registry.js';
 import type { ReplicaId } from '../src/proofs/types.js';
 import { graphParams } from '../src/seal/graph-seeds.js';
-import { runPc1, runPc1Batch } from '../src/seal/pc1.js';
+import { runPc1 } from '../src/seal/pc1.js';
 import { buildTreeD } from '../src/seal/tree-d.js';
 
+const REPS = Number(process.env.BENCH_REPS ?? 3);
 const here = dirname(fileURLToPath(import.meta.url));
-const now = () => process.hrtime.bigint();
-const ms = (t0: bigint) => Number(now() - t0) / 1e6;
+const wallNs = () => Number(process.hrtime.bigint());
+const cpuNs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) * 1000;
+};
 
 const replicaId = (): ReplicaId => {
   const r = new Uint8Array(randomBytes(32));
@@ -27,16 +34,43 @@ const replicaId = (): ReplicaId => {
   return r as ReplicaId;
 };
 
-/** ns per node of 20 back-to-back raw compressions on one stream: the floor for a label. */
-function hardwareBoundNsPerNode(nodes: number): number {
+/** 20 back-to-back raw compressions per node on one stream: the floor for a single label chain. */
+function hardwareBound(nodes: number): { cpu: number; wall: number } {
   const blocksPerCall = 1024;
   const buf = new Uint8Array(randomBytes(64 * blocksPerCall));
   const st = sha256InitialState();
   const calls = Math.ceil((20 * nodes) / blocksPerCall);
-  sha256Compress(st, buf, 'fast'); // warm up
-  const t0 = now();
+  sha256Compress(st, buf, 'fast');
+  const c0 = cpuNs();
+  const w0 = wallNs();
   for (let i = 0; i < calls; i++) sha256Compress(st, buf, 'fast');
-  return (ms(t0) * 1e6) / ((calls * blocksPerCall) / 20);
+  const perNode = (calls * blocksPerCall) / 20;
+  return { cpu: (cpuNs() - c0) / perNode, wall: (wallNs() - w0) / perNode };
+}
+
+/** Labels all layers of K sectors together; returns the hashing thread's ns per node per sector. */
+async function label(proof: SealProof, parents: string, work: string, k: number): Promise<{ cpu: number; wall: number }> {
+  const dirs = Array.from({ length: k }, (_, i) => join(work, `label-${k}-${i}`));
+  await Promise.all(dirs.map((d) => mkdir(d, { recursive: true })));
+  let cpu = 0;
+  let wall = 0;
+  await labelLayers({
+    nodes: proof.nodes,
+    layers: proof.layers,
+    startLayer: 1,
+    parentsCachePath: parents,
+    replicaIds: dirs.map(() => replicaId()),
+    cacheDirs: dirs,
+    onProgress: (p) => {
+      if (p.layerDone) {
+        cpu += p.computeCpuNs!;
+        wall += p.computeWallNs!;
+      }
+    },
+  });
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+  const n = Number(proof.nodes) * proof.layers * k;
+  return { cpu: cpu / n, wall: wall / n };
 }
 
 interface Row {
@@ -48,46 +82,56 @@ interface Row {
   meets?: boolean;
 }
 
+const best = <T extends Record<string, number>>(xs: T[]): T =>
+  Object.fromEntries(Object.keys(xs[0]!).map((key) => [key, Math.min(...xs.map((x) => x[key]!))])) as T;
+
 async function benchSize(proof: SealProof, work: string, rows: Row[]): Promise<Record<string, unknown>> {
   const nodes = Number(proof.nodes);
   const parents = join(work, 'parents.cache');
   await writeParentsCache(graphParams(proof), parents);
-  const labelNodes = nodes * proof.layers;
+  const size = proof.sizeName;
 
-  const bound = hardwareBoundNsPerNode(nodes);
-  const d1 = join(work, 'single');
-  let t0 = now();
-  await runPc1({ proof, replicaId: replicaId(), cacheDir: d1, parentsCachePath: parents });
-  const single = (ms(t0) * 1e6) / labelNodes;
-  await rm(d1, { recursive: true, force: true });
-  // The bound measured again after the run, so a noisy neighbour shows up as a spread.
-  const bound2 = hardwareBoundNsPerNode(nodes);
-  const boundBest = Math.min(bound, bound2);
-  rows.push({ size: proof.sizeName, metric: 'SHA-256 bound (20 compressions/node)', value: boundBest, unit: 'ns/node' });
-  rows.push({ size: proof.sizeName, metric: 'PC1 single sector', value: single, unit: 'ns/node' });
-  rows.push({ size: proof.sizeName, metric: 'bound / PC1 single', value: boundBest / single, unit: 'ratio', target: '>= 0.95', meets: boundBest / single >= 0.95 });
-
-  const multi: Record<string, number> = {};
-  for (const k of [2, 4]) {
-    const dirs = Array.from({ length: k }, (_, i) => join(work, `multi-${k}-${i}`));
-    t0 = now();
-    await runPc1Batch({ proof, parentsCachePath: parents, sectors: dirs.map((cacheDir) => ({ replicaId: replicaId(), cacheDir })) });
-    const perSector = (ms(t0) * 1e6) / (labelNodes * k);
-    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-    multi[k] = perSector;
-    rows.push({ size: proof.sizeName, metric: `PC1 K=${k} sectors, one thread`, value: perSector, unit: 'ns/node/sector' });
-    rows.push({ size: proof.sizeName, metric: `K=${k} throughput vs single`, value: single / perSector, unit: 'x', target: '>= 1.3', meets: single / perSector >= 1.3 });
+  const bounds: Array<{ cpu: number; wall: number }> = [];
+  const singles: Array<{ cpu: number; wall: number }> = [];
+  const multis: Record<number, Array<{ cpu: number; wall: number }>> = { 2: [], 4: [] };
+  for (let r = 0; r < REPS; r++) {
+    bounds.push(hardwareBound(nodes));
+    singles.push(await label(proof, parents, work, 1));
+    for (const k of [2, 4]) multis[k]!.push(await label(proof, parents, work, k));
   }
+  const bound = best(bounds);
+  const single = best(singles);
+  rows.push({ size, metric: 'SHA-256 bound, 20 compressions/node (CPU)', value: bound.cpu, unit: 'ns/node' });
+  rows.push({ size, metric: 'PC1 single sector, labeling (CPU)', value: single.cpu, unit: 'ns/node' });
+  rows.push({ size, metric: 'bound / PC1 single (CPU)', value: bound.cpu / single.cpu, unit: 'ratio', target: '>= 0.95', meets: bound.cpu / single.cpu >= 0.95 });
+  rows.push({ size, metric: 'bound / PC1 single (wall)', value: bound.wall / single.wall, unit: 'ratio' });
+  const multi: Record<string, unknown> = {};
+  for (const k of [2, 4]) {
+    const m = best(multis[k]!);
+    multi[k] = m;
+    rows.push({ size, metric: `PC1 K=${k} sectors in one thread (CPU)`, value: m.cpu, unit: 'ns/node/sector' });
+    rows.push({ size, metric: `K=${k} throughput vs single (CPU)`, value: single.cpu / m.cpu, unit: 'x', target: '>= 1.3', meets: single.cpu / m.cpu >= 1.3 });
+    rows.push({ size, metric: `K=${k} throughput vs single (wall)`, value: single.wall / m.wall, unit: 'x' });
+  }
+
+  // End to end, as recovery runs it: checkpoint, layer files fsynced, wall clock.
+  const d1 = join(work, 'e2e');
+  let w0 = wallNs();
+  await runPc1({ proof, replicaId: replicaId(), cacheDir: d1, parentsCachePath: parents });
+  const e2e = (wallNs() - w0) / (nodes * proof.layers);
+  rows.push({ size, metric: 'runPc1 end to end incl. layer files (wall)', value: e2e, unit: 'ns/node' });
+  await rm(d1, { recursive: true, force: true });
 
   const staged = join(work, 'staged');
   await writeFile(staged, randomBytes(Math.min(Number(proof.sectorBytes), 64 << 20)));
-  t0 = now();
+  w0 = wallNs();
   await buildTreeD({ proof, stagedPath: staged, cacheDir: join(work, 'treed') });
-  const treeD = (ms(t0) * 1e6) / nodes;
-  rows.push({ size: proof.sizeName, metric: 'tree-d (data), incl. file write', value: treeD, unit: 'ns/leaf' });
+  const treeD = (wallNs() - w0) / nodes;
+  rows.push({ size, metric: 'tree-d over data incl. file write (wall)', value: treeD, unit: 'ns/leaf' });
   await rm(join(work, 'treed'), { recursive: true, force: true });
+  await rm(staged, { force: true });
   await rm(parents, { force: true });
-  return { nodes, layers: proof.layers, boundNsPerNode: [bound, bound2], singleNsPerNode: single, multiNsPerNodePerSector: multi, treeDNsPerLeaf: treeD };
+  return { nodes, layers: proof.layers, reps: REPS, bound: bounds, single: singles, multi: multis, best: { bound, single, multi }, e2eWallNsPerNode: e2e, treeDWallNsPerLeaf: treeD };
 }
 
 const sizes = ['StackedDrg8MiBV1_1', ...(process.env.BENCH_LARGE ? ['StackedDrg512MiBV1_1'] : [])];
@@ -103,7 +147,7 @@ try {
   await rm(work, { recursive: true, force: true });
 }
 
-console.log(`PC1 benchmark (kernel: ${results.kernel}; one thread for labeling)`);
+console.log(`PC1 benchmark (SHA-256 kernel: ${results.kernel}; labeling on one thread; best of ${REPS})`);
 console.table(
   rows.map((r) => ({
     size: r.size,

@@ -10,6 +10,9 @@ export interface Pc1NativeProgress {
   readonly total: number;
   /** set once this layer is fsynced and renamed into place for every sector */
   readonly layerDone?: true;
+  /** with layerDone: the labeling thread's CPU time and wall time for computing this layer */
+  readonly computeCpuNs?: number;
+  readonly computeWallNs?: number;
 }
 
 export interface LabelLayersOptions {

@@ -11,6 +11,7 @@
 #include <memory>
 #include <stdexcept>
 #include <thread>
+#include <ctime>
 
 #include "label-layer.h"
 
@@ -139,6 +140,12 @@ class LayerWriter {
   uint32_t layer_ = 0;
 };
 
+uint64_t clock_ns(clockid_t id) {
+  timespec t;
+  clock_gettime(id, &t);
+  return uint64_t(t.tv_sec) * 1000000000u + uint64_t(t.tv_nsec);
+}
+
 }  // namespace
 
 std::string layer_file_name(uint32_t layer) { return "sc-02-data-layer-" + std::to_string(layer) + ".dat"; }
@@ -159,9 +166,10 @@ bool run_labeling(const RunSpec& spec, const int32_t* cancel, const RunCallbacks
 
   ParentsReader parents(spec.parents_path, spec.nodes);
   LayerWriter writer;
+  std::vector<std::pair<uint64_t, uint64_t>> times(spec.layers + 1);  // per layer: cpu, wall ns
   auto finish_writer = [&] {
     uint32_t done = writer.join();
-    if (done && cb.layer_done) cb.layer_done(done);
+    if (done && cb.layer_done) cb.layer_done(done, times[done].first, times[done].second);
   };
 
   for (uint32_t layer = spec.start_layer; layer <= spec.layers; layer++) {
@@ -171,8 +179,10 @@ bool run_labeling(const RunSpec& spec, const int32_t* cancel, const RunCallbacks
     std::vector<SectorLayer> sl(k);
     for (size_t j = 0; j < k; j++)
       sl[j] = SectorLayer{spec.replica_ids[j].data(), prev[j]->data(), cur[j]->data()};
+    const uint64_t cpu0 = clock_ns(CLOCK_THREAD_CPUTIME_ID), wall0 = clock_ns(CLOCK_MONOTONIC);
     const bool ok = k == 1 ? label_layer_single(h, spec.nodes, layer, sl[0], parents, ctl)
                            : label_layer_multi(h, spec.nodes, layer, sl, parents, ctl);
+    times[layer] = {clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0, clock_ns(CLOCK_MONOTONIC) - wall0};
     // The previous layer's write overlapped this layer; it must end before its buffer is reused.
     finish_writer();
     if (!ok) return false;

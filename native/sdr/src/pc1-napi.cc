@@ -103,6 +103,7 @@ struct Pc1Event {
   uint32_t layer;
   uint64_t done;
   bool layer_done;
+  uint64_t cpu_ns, wall_ns;  // set with layer_done
 };
 
 class LabelWorker : public Napi::AsyncProgressQueueWorker<Pc1Event> {
@@ -124,12 +125,12 @@ class LabelWorker : public Napi::AsyncProgressQueueWorker<Pc1Event> {
         auto now = Clock::now();
         if (now - last < kProgressInterval && done != spec_.nodes) return;
         last = now;
-        Pc1Event e{layer, done, false};
+        Pc1Event e{layer, done, false, 0, 0};
         progress.Send(&e, 1);
       };
       // Never throttled: the TypeScript side records its checkpoint on these.
-      cb.layer_done = [&](uint32_t layer) {
-        Pc1Event e{layer, spec_.nodes, true};
+      cb.layer_done = [&](uint32_t layer, uint64_t cpu_ns, uint64_t wall_ns) {
+        Pc1Event e{layer, spec_.nodes, true, cpu_ns, wall_ns};
         progress.Send(&e, 1);
       };
       if (!sdr::label::run_labeling(spec_, cancel_, cb)) SetError("cancelled");
@@ -147,7 +148,11 @@ class LabelWorker : public Napi::AsyncProgressQueueWorker<Pc1Event> {
       p.Set("layer", Napi::Number::New(env, data[i].layer));
       p.Set("done", Napi::Number::New(env, double(data[i].done)));
       p.Set("total", Napi::Number::New(env, double(spec_.nodes)));
-      if (data[i].layer_done) p.Set("layerDone", true);
+      if (data[i].layer_done) {
+        p.Set("layerDone", true);
+        p.Set("computeCpuNs", Napi::Number::New(env, double(data[i].cpu_ns)));
+        p.Set("computeWallNs", Napi::Number::New(env, double(data[i].wall_ns)));
+      }
       // A throwing callback must not unwind through libuv; the TypeScript wrappers catch their own.
       try {
         on_progress_.Call({p});
@@ -168,8 +173,8 @@ class LabelWorker : public Napi::AsyncProgressQueueWorker<Pc1Event> {
 
 // labelLayers({nodes, layers, startLayer, parentsCachePath, replicaIds: Uint8Array[], cacheDirs: string[],
 //              kernel?}, onProgress?, cancelFlag?) → Promise<void>
-// onProgress gets {stage:'pc1', layer, done, total} (a few per second) and {…, layerDone: true}
-// once a layer file is durable for every sector.
+// onProgress gets {stage:'pc1', layer, done, total} (a few per second) and {…, layerDone: true,
+// computeCpuNs, computeWallNs} once a layer file is durable for every sector.
 Napi::Value LabelLayers(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsObject()) throw Napi::TypeError::New(env, "labelLayers expects an options object");

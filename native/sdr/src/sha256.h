@@ -9,7 +9,7 @@ namespace sdr {
 namespace sha256 {
 
 constexpr size_t kBlockBytes = 64;
-constexpr int kMaxLanes = 4;
+constexpr int kMaxLanes = 4;  // lanes per call in tree-d's batches; any count is accepted
 
 extern const uint32_t kInitialState[8];
 
