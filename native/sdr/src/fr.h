@@ -190,6 +190,85 @@ inline void pow5(Fr& x) {
   M::mul(x, x4, x);
 }
 
+// Lazily reduced sums of products Σ a_k·b_k (every factor < p): the 512-bit products accumulate
+// in 9 limbs and a single Montgomery reduction follows, instead of one reduction per product.
+// Used for Poseidon's matrix rows; t ≤ 37 terms keep the sum below 37·p² < 2^515.
+struct Wide {
+  uint64_t l[9];
+};
+
+inline void wide_clear(Wide& w) {
+  for (int i = 0; i < 9; i++) w.l[i] = 0;
+}
+
+inline void wide_mul_acc(Wide& w, const Fr& a, const Fr& b) {
+  uint64_t p[8];
+  u128 c = 0;
+  // schoolbook 4×4 → 8 limbs
+  for (int j = 0; j < 4; j++) {
+    c = (u128)a.l[j] * b.l[0] + (uint64_t)(c >> 64);
+    p[j] = (uint64_t)c;
+  }
+  p[4] = (uint64_t)(c >> 64);
+  for (int i = 1; i < 4; i++) {
+    c = 0;
+    for (int j = 0; j < 4; j++) {
+      c = (u128)a.l[j] * b.l[i] + p[i + j] + (uint64_t)(c >> 64);
+      p[i + j] = (uint64_t)c;
+    }
+    p[i + 4] = (uint64_t)(c >> 64);
+  }
+  c = 0;
+  for (int k = 0; k < 8; k++) {
+    c = (u128)w.l[k] + p[k] + (uint64_t)(c >> 64);
+    w.l[k] = (uint64_t)c;
+  }
+  w.l[8] += (uint64_t)(c >> 64);
+}
+
+// Limb i (of 5) of p << shift, shift < 64: the multiples 16p, 8p, 4p, 2p, p used to finish a
+// Montgomery-reduced wide sum.
+constexpr uint64_t p_shifted_limb(int shift, int i) {
+  return i == 0   ? (kP[0] << shift)
+         : i < 4  ? ((kP[i] << shift) | (shift ? kP[i - 1] >> (64 - shift) : 0))
+                  : (shift ? kP[3] >> (64 - shift) : 0);
+}
+#define SDR_FR_PM(s) {p_shifted_limb(s, 0), p_shifted_limb(s, 1), p_shifted_limb(s, 2), p_shifted_limb(s, 3), p_shifted_limb(s, 4)}
+inline constexpr uint64_t kPMultiples[5][5] = {SDR_FR_PM(4), SDR_FR_PM(3), SDR_FR_PM(2), SDR_FR_PM(1), SDR_FR_PM(0)};
+#undef SDR_FR_PM
+
+// w (< 37·p², so the Montgomery-reduced value is < 18p) → w·R⁻¹ mod p, fully reduced.
+inline void wide_reduce(Fr& r, Wide& w) {
+  for (int i = 0; i < 4; i++) {
+    const uint64_t m = w.l[i] * kInv;
+    u128 c = 0;
+    for (int j = 0; j < 4; j++) {
+      c = (u128)m * kP[j] + w.l[i + j] + (uint64_t)(c >> 64);
+      w.l[i + j] = (uint64_t)c;
+    }
+    for (int k = i + 4; k < 9; k++) {
+      c = (u128)w.l[k] + (uint64_t)(c >> 64);
+      w.l[k] = (uint64_t)c;
+    }
+  }
+  uint64_t x[5] = {w.l[4], w.l[5], w.l[6], w.l[7], w.l[8]};
+  for (int k = 0; k < 5; k++) {
+    uint64_t d[5];
+    u128 b = 0;
+    for (int i = 0; i < 5; i++) {
+      u128 t = (u128)x[i] - kPMultiples[k][i] - (uint64_t)b;
+      d[i] = (uint64_t)t;
+      b = (t >> 64) & 1;
+    }
+    const uint64_t keep = (uint64_t)0 - (uint64_t)b;  // borrow → x < multiple: keep x
+    for (int i = 0; i < 5; i++) x[i] = (x[i] & keep) | (d[i] & ~keep);
+  }
+  r.l[0] = x[0];
+  r.l[1] = x[1];
+  r.l[2] = x[2];
+  r.l[3] = x[3];
+}
+
 inline constexpr Fr kZero = {{0, 0, 0, 0}};
 inline constexpr Fr kOne = {{kR[0], kR[1], kR[2], kR[3]}};
 
