@@ -6,11 +6,13 @@ import { rawAddon } from './addon.js';
 export type PoseidonForm = 'plain' | 'optimized';
 /** Montgomery multiply: 'portable' (__int128 CIOS) or 'adx' (MULX/ADCX/ADOX); 'auto' picks the fastest present. */
 export type FrKernel = 'auto' | 'portable' | 'adx';
+/** Poseidon kernels: the field kernels, plus 'ifma' (8-lane AVX-512 IFMA batches, optimized form only). */
+export type PoseidonKernel = FrKernel | 'ifma';
 export type FrOp = '+' | '-' | '*' | 'sq' | 'inv';
 
 export interface PoseidonOptions {
   readonly form?: PoseidonForm;
-  readonly kernel?: FrKernel;
+  readonly kernel?: PoseidonKernel;
 }
 
 export interface PoseidonConstantsBytes {
@@ -31,10 +33,10 @@ export interface PoseidonConstantsBytes {
 interface PoseidonAddon {
   frOp(op: FrOp, a: Uint8Array, b: Uint8Array | undefined, kernel?: FrKernel): Uint8Array;
   frIsCanonical(x: Uint8Array): boolean;
-  poseidonPermute(arity: number, strengthened: boolean, state: Uint8Array, form?: PoseidonForm, kernel?: FrKernel): Uint8Array;
-  poseidonHashMany(arity: number, inputs: Uint8Array, form?: PoseidonForm, kernel?: FrKernel): Uint8Array;
+  poseidonPermute(arity: number, strengthened: boolean, state: Uint8Array, form?: PoseidonForm, kernel?: PoseidonKernel): Uint8Array;
+  poseidonHashMany(arity: number, inputs: Uint8Array, form?: PoseidonForm, kernel?: PoseidonKernel): Uint8Array;
   poseidonConstants(arity: number, strengthened: boolean): PoseidonConstantsBytes;
-  poseidonKernels(): FrKernel[];
+  poseidonKernels(): PoseidonKernel[];
   octreeInMemory(leaves: Uint8Array, firstStoredRow: number): Uint8Array;
 }
 const addon = (): PoseidonAddon => rawAddon() as unknown as PoseidonAddon;
@@ -65,7 +67,7 @@ export function poseidonHashMany(arity: number, flat: Uint8Array, o: PoseidonOpt
 export function poseidonPermute(
   arity: number,
   state: readonly Uint8Array[],
-  o: PoseidonOptions & { readonly strengthened?: boolean } = {},
+  o: { readonly form?: PoseidonForm; readonly kernel?: FrKernel; readonly strengthened?: boolean } = {},
 ): Uint8Array[] {
   return split(addon().poseidonPermute(arity, o.strengthened ?? false, concat(state), o.form, o.kernel));
 }
@@ -79,8 +81,10 @@ export function frOp(op: FrOp, a: Uint8Array, b?: Uint8Array, kernel: FrKernel =
 }
 export const frIsCanonical = (x: Uint8Array): boolean => addon().frIsCanonical(x);
 
-/** Multiply kernels this CPU can run ('portable' always). */
-export const frKernels = (): FrKernel[] => addon().poseidonKernels();
+/** Poseidon kernels this CPU can run ('portable' always). */
+export const poseidonKernels = (): PoseidonKernel[] => addon().poseidonKernels();
+/** Field multiply kernels this CPU can run ('portable' always). */
+export const frKernels = (): FrKernel[] => poseidonKernels().filter((k): k is FrKernel => k !== 'ifma');
 
 /** A whole arity-8 tree in memory; returns rows [firstStoredRow, top] bottom-up, root last. */
 export const octreeInMemory = (leaves: Uint8Array, firstStoredRow = 0): Uint8Array =>

@@ -2,7 +2,7 @@
 // textbook one on the full state, and the ADX multiply equals the portable one, for every arity
 // sealing uses (plus 4 and 16 for coverage).
 import { describe, expect, it } from 'vitest';
-import { frKernels, poseidonHashMany, poseidonPermute } from '../../src/native/poseidon.js';
+import { frKernels, poseidonHashMany, poseidonKernels, poseidonPermute } from '../../src/native/poseidon.js';
 import { R, hex, le, seededElements, seededFr } from './helpers.js';
 
 describe('plain == optimized, portable == adx', () => {
@@ -21,9 +21,18 @@ describe('plain == optimized, portable == adx', () => {
   for (const arity of [2, 8, 11]) {
     it(`arity ${arity}: 300 MerkleTree hashes in one batch agree across forms and kernels`, () => {
       const inputs = seededElements(`batch-${arity}`, 300 * arity);
+      // extremes: r − 1 everywhere in the first hash, zeros in the second
+      for (let i = 0; i < arity; i++) inputs.set(le(R - 1n), i * 32);
+      inputs.fill(0, arity * 32, 2 * arity * 32);
       const ref = hex(poseidonHashMany(arity, inputs, { form: 'plain', kernel: 'portable' }));
       for (const form of ['plain', 'optimized'] as const)
         for (const kernel of frKernels()) expect(hex(poseidonHashMany(arity, inputs, { form, kernel }))).toBe(ref);
+      if (poseidonKernels().includes('ifma')) {
+        expect(hex(poseidonHashMany(arity, inputs, { form: 'optimized', kernel: 'ifma' }))).toBe(ref);
+        // partial batches: 1, 7, 9 hashes (lanes beyond the input are padding)
+        for (const n of [1, 7, 9])
+          expect(hex(poseidonHashMany(arity, inputs.subarray(0, n * arity * 32), { form: 'optimized', kernel: 'ifma' }))).toBe(ref.slice(0, n * 64));
+      }
     });
   }
 });

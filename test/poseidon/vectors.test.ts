@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   frKernels,
+  poseidonKernels,
   poseidonConstants,
   poseidonHash,
   poseidonPermute,
@@ -223,6 +224,24 @@ describe('§5.4 independent reference vectors (not from the Rust reference)', ()
       );
     });
   }
+});
+
+describe.skipIf(!poseidonKernels().includes('ifma'))('IFMA batch kernel on the same vectors (hash path)', () => {
+  const ifma = { form: 'optimized', kernel: 'ifma' } as const;
+  it('§5.1 MerkleTree Standard, arities 2–36; §5.2 binary tree; §5.4 MerkleTree digests', () => {
+    for (const a of [2, 4, 8, 11, 16, 24, 36]) expect(hex(poseidonHash(a, seq(a), ifma))).toBe(hex(hexInt(MERKLE_STD[a]!)));
+    const n10 = poseidonHash(2, [le(1n), le(0n)], ifma);
+    expect(hex(n10)).toBe('5e0b807960ff39b3af9430dcb30759ec264fa274cc03c093c36b78beff942f04');
+    expect(hex(poseidonHash(2, [n10, poseidonHash(2, [le(0n), le(1n)], ifma)], ifma))).toBe(
+      '71e691e2e38bbbefd25a2bcbb872cc77ae746bae8563eb30ebd96ab2b7ebff1e',
+    );
+    expect(hex(poseidonHash(2, [le(0n), le(0n)], ifma))).toBe('d413460e7f14e58b413d1defe188d36fb761afe5c6a733db6c6f1931130bfe48');
+    expect(hex(poseidonHash(8, seq(8, 1), ifma))).toBe('7ec0e1c106a134b810eee278ecefca3ee8c429116af3d14376e0c48f2ed4ed04');
+    expect(hex(poseidonHash(11, seq(11, 1), ifma))).toBe('bd8022e95811611cf4df43adad526f4ccabcda49af1e79861696800ecd7e8104');
+  });
+  it('refuses the plain form and field ops', () => {
+    expect(() => poseidonHash(2, seq(2), { form: 'plain', kernel: 'ifma' })).toThrow(/optimized form only/);
+  });
 });
 
 describe('input validation', () => {

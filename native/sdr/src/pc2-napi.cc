@@ -54,9 +54,10 @@ Kernel kernel_arg(const Napi::CallbackInfo& info, size_t i) {
   if (k == "auto") out = Kernel::Auto;
   else if (k == "portable") out = Kernel::Portable;
   else if (k == "adx") out = Kernel::Adx;
-  else throw Napi::TypeError::New(info.Env(), "kernel must be 'auto', 'portable' or 'adx', got '" + k + "'");
+  else if (k == "ifma") out = Kernel::Ifma;
+  else throw Napi::TypeError::New(info.Env(), "kernel must be 'auto', 'portable', 'adx' or 'ifma', got '" + k + "'");
   if (!poseidon::kernel_available(out))
-    throw Napi::Error::New(info.Env(), "the ADX kernel is not available on this CPU (or SDR_DISABLE_ADX is set)");
+    throw Napi::Error::New(info.Env(), "the " + k + " kernel is not available on this CPU (or disabled by SDR_DISABLE_*)");
   return out;
 }
 
@@ -87,6 +88,7 @@ Napi::Value FrOp(const Napi::CallbackInfo& info) {
   const Fr a = fr_arg(info, 1, "a");
   const Fr b = (op == "sq" || op == "inv") ? a : fr_arg(info, 2, "b");
   const Kernel k = kernel_arg(info, 3);
+  if (k == Kernel::Ifma) throw Napi::TypeError::New(info.Env(), "field ops have no IFMA kernel (it is a Poseidon batch kernel)");
   const char c = op == "sq" ? '2' : op == "inv" ? 'i' : op[0];
   if (op != "+" && op != "-" && op != "*" && op != "sq" && op != "inv")
     throw Napi::TypeError::New(info.Env(), "unknown field op '" + op + "'");
@@ -125,7 +127,11 @@ Napi::Value PoseidonPermute(const Napi::CallbackInfo& info) {
   for (int i = 0; i < c.t; i++)
     if (!fr::from_bytes(s[i], in + 32 * i))
       throw Napi::RangeError::New(info.Env(), "state element " + std::to_string(i) + " is not a canonical field element");
-  poseidon::permute(c, s.data(), form_arg(info, 3), kernel_arg(info, 4));
+  try {
+    poseidon::permute(c, s.data(), form_arg(info, 3), kernel_arg(info, 4));
+  } catch (const std::runtime_error& e) {
+    throw Napi::Error::New(info.Env(), e.what());
+  }
   std::vector<uint8_t> out((size_t)c.t * 32);
   for (int i = 0; i < c.t; i++) fr::to_bytes(&out[32 * i], s[i]);
   return copy_out(info.Env(), out.data(), out.size());
@@ -150,7 +156,11 @@ Napi::Value PoseidonHashMany(const Napi::CallbackInfo& info) {
   const Form form = form_arg(info, 2);
   const Kernel kernel = kernel_arg(info, 3);
   std::vector<uint8_t> out(len / group * 32);
-  poseidon::hash_many(c, in, out.data(), len / group, form, kernel);
+  try {
+    poseidon::hash_many(c, in, out.data(), len / group, form, kernel);
+  } catch (const std::runtime_error& e) {
+    throw Napi::Error::New(info.Env(), e.what());
+  }
   return copy_out(info.Env(), out.data(), out.size());
 }
 
@@ -415,7 +425,8 @@ void init_pc2(Napi::Env env, Napi::Object exports) {
   exports.Set("poseidonKernels", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
     auto a = Napi::Array::New(info.Env());
     a.Set(0u, "portable");
-    if (fr::adx_usable()) a.Set(1u, "adx");
+    if (fr::adx_usable()) a.Set(a.Length(), "adx");
+    if (poseidon::kernel_available(Kernel::Ifma)) a.Set(a.Length(), "ifma");
     return a;
   }));
   init_pc2_async(env, exports);

@@ -1,6 +1,10 @@
 #include "poseidon.h"
 
+#include "poseidon-ifma.h"
+
+#include <cstdlib>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace sdr::poseidon {
@@ -11,6 +15,7 @@ using fr::pow5;
 namespace {
 
 constexpr int kMaxT = 37;
+constexpr bool kIfmaDefault = true;
 
 // state' = state · m (row vector times a row-major t×t matrix, poseidon.md §4 step 3)
 template <class M>
@@ -121,7 +126,7 @@ void permute_with(const Constants& c, Fr* s, Form form) {
 }
 
 bool use_adx(Kernel k) {
-  if (k == Kernel::Portable) return false;
+  if (k == Kernel::Portable || k == Kernel::Ifma) return false;
   if (k == Kernel::Adx) {
     if (!fr::adx_usable()) throw std::runtime_error("poseidon: the ADX kernel is not available on this CPU");
     return true;
@@ -143,9 +148,27 @@ void hash_many_with(const Constants& c, const uint8_t* in, uint8_t* out, size_t 
   }
 }
 
+// Auto batches through IFMA when present; SDR_POSEIDON_KERNEL=ifma or =scalar overrides that choice
+// (SDR_DISABLE_AVX512 / SDR_DISABLE_ADX remove the kernels altogether).
+bool ifma_preferred() {
+  static const bool pref = [] {
+    const char* env = std::getenv("SDR_POSEIDON_KERNEL");
+    if (env && *env) return std::string(env) == "ifma" && ifma_usable();
+    return ifma_usable() && kIfmaDefault;
+  }();
+  return pref;
+}
+
 }  // namespace
 
-bool kernel_available(Kernel k) { return k != Kernel::Adx || fr::adx_usable(); }
+bool kernel_available(Kernel k) {
+  if (k == Kernel::Adx) return fr::adx_usable();
+  if (k == Kernel::Ifma) return ifma_usable();
+  return true;
+}
+
+// Below this many hashes the scalar kernel wins: an IFMA pass always costs eight lanes.
+constexpr size_t kIfmaMinBatch = 8;
 
 Fr merkle_tag(int arity) {
   uint64_t x[4] = {0, 0, 0, 0};
@@ -154,6 +177,7 @@ Fr merkle_tag(int arity) {
 }
 
 void permute(const Constants& c, Fr* state, Form form, Kernel kernel) {
+  if (kernel == Kernel::Ifma) throw std::runtime_error("poseidon: the IFMA kernel hashes batches; use hash_many");
 #if defined(__x86_64__)
   if (use_adx(kernel)) return permute_with<fr::MulAdx>(c, state, form);
 #else
@@ -163,6 +187,13 @@ void permute(const Constants& c, Fr* state, Form form, Kernel kernel) {
 }
 
 void hash_many(const Constants& c, const uint8_t* in, uint8_t* out, size_t n, Form form, Kernel kernel) {
+  if (kernel == Kernel::Ifma) {
+    if (form != Form::Optimized) throw std::runtime_error("poseidon: the IFMA kernel implements the optimized form only");
+    if (!ifma_usable()) throw std::runtime_error("poseidon: the IFMA kernel is not available on this CPU");
+    return hash_many_ifma(c, in, out, n);
+  }
+  if (kernel == Kernel::Auto && form == Form::Optimized && n >= kIfmaMinBatch && ifma_preferred())
+    return hash_many_ifma(c, in, out, n);
 #if defined(__x86_64__)
   if (use_adx(kernel)) return hash_many_with<fr::MulAdx>(c, in, out, n, form);
 #else

@@ -12,7 +12,8 @@
 namespace sdr::poseidon {
 
 enum class Form { Plain, Optimized };
-enum class Kernel { Auto, Portable, Adx };
+// Ifma: 8-lane AVX-512 IFMA batches, optimized form only (poseidon-ifma.cc).
+enum class Kernel { Auto, Portable, Adx, Ifma };
 
 // Permutes state[0..t) in place (Montgomery form).
 void permute(const Constants& c, Fr* state, Form form, Kernel kernel = Kernel::Auto);
