@@ -23,13 +23,3 @@ export function unmaskCrc(masked: number): number {
   const r = (masked - MASK_DELTA) >>> 0;
   return ((r >>> 17) | (r << 15)) >>> 0;
 }
-
-/** Log records checksum `type ‖ payload`. */
-export function logRecordCrc(type: number, payload: Uint8Array): number {
-  return crc32cOf(payload, crc32cByte(type, 0));
-}
-
-/** Table blocks checksum `block ‖ compression type`. */
-export function tableBlockCrc(block: Uint8Array, compression: number): number {
-  return crc32cByte(compression, crc32cOf(block));
-}

@@ -28,19 +28,6 @@ export function parseInternalKey(ikey: Uint8Array): InternalKey | null {
   return { userKey: ikey.subarray(0, n), seq, kind: kind as Kind };
 }
 
-export function encodeInternalKey(userKey: Uint8Array, seq: bigint, kind: Kind): Uint8Array {
-  const out = new Uint8Array(userKey.length + 8);
-  out.set(userKey, 0);
-  const trailer = (seq << 8n) | BigInt(kind);
-  new DataView(out.buffer).setBigUint64(userKey.length, trailer, true);
-  return out;
-}
-
-/** Bytewise comparison of user keys (leveldb.BytewiseComparator). */
-export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  return Buffer.compare(a, b);
-}
-
 /** Printable form of a key for reports: UTF-8 when it is printable ASCII, else 0x-hex. */
 export function showKey(key: Uint8Array): string {
   for (const b of key) if (b < 0x20 || b > 0x7e) return '0x' + Buffer.from(key).toString('hex');
