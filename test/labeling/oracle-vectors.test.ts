@@ -11,7 +11,7 @@ import { sealProof, type SealProof } from '../../src/proofs/registry.js';
 import type { ReplicaId } from '../../src/proofs/types.js';
 import { runPc1, runPc1Batch } from '../../src/seal/pc1.js';
 import { buildTreeD, TREE_D_FILE } from '../../src/seal/tree-d.js';
-import { allVectors, labelOf, vectorPieceData, type NamedVector, type OracleVector } from '../helpers/vectors.js';
+import { allVectors, vectorPieceData, type NamedVector, type OracleVector } from '../helpers/vectors.js';
 import { hex, parentsCacheFile, readLabel, removeTempDirs, sha256Hex, tempDir, unhex } from './helpers.js';
 
 afterAll(removeTempDirs);
@@ -75,7 +75,7 @@ describe('PC1 vs the reference oracle', () => {
       await runPc1({ proof, replicaId: unhex(v.replica_id) as ReplicaId, cacheDir: dir, parentsCachePath: parents.get(v.proof.id)! });
       checkLayers(v, proof, dir);
       expect(v.labels.length).toBeGreaterThan(0);
-      for (const l of v.labels) expect(await readLabel(dir, l.layer, l.node)).toBe(labelOf(v, l.layer, l.node));
+      for (const l of v.labels) expect(await readLabel(dir, l.layer, l.node), `lab[${l.layer}][${l.node}]`).toBe(l.label);
     });
   }
 });
