@@ -1,4 +1,5 @@
-// Poseidon throughput per arity (2, 8, 11) for each form × multiply kernel, single thread, and —
+// Poseidon throughput per arity (2, 8, 11) for each form × kernel (portable, ADX, AVX-512 IFMA
+// batches of 8), single thread, and —
 // when the reference oracle is built — the reference crate (neptune via filecoin-hashers) measured
 // in the same run. Prints a table; writes bench/results/poseidon.json.
 // Usage: npx tsx bench/poseidon.ts   (BENCH_SECONDS=n per cell, default 1)
@@ -6,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { frKernels, poseidonHashMany, type FrKernel, type PoseidonForm } from '../src/native/poseidon.js';
+import { frKernels, poseidonHashMany, poseidonKernels, type PoseidonForm, type PoseidonKernel } from '../src/native/poseidon.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const seconds = Number(process.env.BENCH_SECONDS ?? 1);
@@ -19,7 +20,7 @@ function inputs(arity: number, n: number): Uint8Array {
   return b;
 }
 
-function measure(arity: number, form: PoseidonForm, kernel: FrKernel): number {
+function measure(arity: number, form: PoseidonForm, kernel: PoseidonKernel): number {
   const batch = 256;
   const data = inputs(arity, batch);
   poseidonHashMany(arity, data.subarray(0, arity * 32 * 8), { form, kernel });
@@ -53,6 +54,7 @@ for (const a of ARITIES) {
   cells[a] = {};
   for (const form of ['plain', 'optimized'] as const)
     for (const kernel of kernels) cells[a]![`${form}/${kernel}`] = measure(a, form, kernel);
+  if (poseidonKernels().includes('ifma')) cells[a]!['optimized/ifma'] = measure(a, 'optimized', 'ifma');
 }
 const ref2 = reference();
 const refRate = (a: number): number | undefined => {
