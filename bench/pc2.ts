@@ -1,7 +1,7 @@
 // PreCommit2 wall time (tree-c + encode + tree-r-last + aux) for a CC sector, ours vs the
 // reference crate (oracle `bench`, same thread count) measured in the same run.
 // 8MiB by default; BENCH_LARGE=1 adds 512MiB. Layers come from our PC1 (not timed).
-// Prints a table; writes bench/results/pc2.json.
+// BENCH_SKIP_REFERENCE=1 times ours only. Prints a table; writes bench/results/pc2.json.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +20,7 @@ const threads = Number(process.env.BENCH_THREADS ?? os.cpus().length);
 const proofs = ['StackedDrg8MiBV1_1', ...(process.env.BENCH_LARGE ? ['StackedDrg512MiBV1_1'] : [])];
 
 function referencePc2(proofId: number): number | string {
+  if (process.env.BENCH_SKIP_REFERENCE) return 'skipped (BENCH_SKIP_REFERENCE)';
   const bin = join(here, '..', 'tools', 'oracle', 'target', 'release', 'oracle');
   if (!existsSync(bin)) return 'oracle not built (npm run oracle -- bench builds it)';
   const r = spawnSync(bin, ['bench', '--proof', String(proofId), '--threads', String(threads)], { encoding: 'utf8' });
