@@ -28,9 +28,26 @@ function referencePc2(proofId: number): number | string {
   return (JSON.parse(r.stdout.trim().split('\n').pop()!) as { pc2_ms: number }).pc2_ms;
 }
 
+// Child mode: `pc2.ts --child <proof> <cacheDir>` runs PC2 alone so its peak RSS is its own.
+if (process.argv[2] === '--child') {
+  const proof = sealProof(process.argv[3]!);
+  const dir = process.argv[4]!;
+  const t0 = performance.now();
+  await runPc2({ proof, cacheDir: dir, stagedPath: null, sealedPath: join(dir, 'sealed') });
+  const ms = performance.now() - t0;
+  process.stdout.write(JSON.stringify({ ms, maxRssMiB: process.resourceUsage().maxRSS / 1024 }) + '\n');
+  process.exit(0);
+}
+
+function childPc2(name: string, dir: string): { ms: number; maxRssMiB: number } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', name, dir], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`PC2 child failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; maxRssMiB: number };
+}
+
 const results: Record<string, unknown> = {};
 console.log(`PC2 wall time, CC sector, ${threads} threads`);
-console.log(['proof', 'ours ms', 'reference ms', 'ref/ours', 'max RSS MiB'].map((c) => c.padStart(22)).join(''));
+console.log(['proof', 'ours ms', 'reference ms', 'ref/ours', 'PC2 max RSS MiB'].map((c) => c.padStart(22)).join(''));
 for (const name of proofs) {
   const proof = sealProof(name);
   const dir = mkdtempSync(join(os.tmpdir(), 'bench-pc2-'));
@@ -41,11 +58,8 @@ for (const name of proofs) {
     const rid = new Uint8Array(createHash('sha256').update(`bench-${name}`).digest()) as ReplicaId;
     rid[31]! &= 0x3f;
     await runPc1({ proof, replicaId: rid, cacheDir: dir, parentsCachePath: parents });
-    const t0 = performance.now();
-    await runPc2({ proof, cacheDir: dir, stagedPath: null, sealedPath: join(dir, 'sealed') });
-    const ours = performance.now() - t0;
+    const { ms: ours, maxRssMiB: rss } = childPc2(name, dir);
     const ref = referencePc2(proof.id);
-    const rss = process.resourceUsage().maxRSS / 1024;
     results[name] = { oursMs: Math.round(ours), referenceMs: ref, ratio: typeof ref === 'number' ? ref / ours : null, maxRssMiB: Math.round(rss), threads };
     console.log(
       [name, ours.toFixed(0), String(ref), typeof ref === 'number' ? (ref / ours).toFixed(2) : '—', rss.toFixed(0)]
