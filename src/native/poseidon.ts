@@ -35,6 +35,8 @@ interface PoseidonAddon {
   frIsCanonical(x: Uint8Array): boolean;
   poseidonPermute(arity: number, strengthened: boolean, state: Uint8Array, form?: PoseidonForm, kernel?: PoseidonKernel): Uint8Array;
   poseidonHashMany(arity: number, inputs: Uint8Array, form?: PoseidonForm, kernel?: PoseidonKernel): Uint8Array;
+  poseidonHash(arity: number, inputs: readonly Uint8Array[], form?: PoseidonForm, kernel?: PoseidonKernel): Uint8Array;
+  frMul(a: Uint8Array, b: Uint8Array, kernel?: FrKernel): Uint8Array;
   poseidonConstants(arity: number, strengthened: boolean): PoseidonConstantsBytes;
   poseidonKernels(): PoseidonKernel[];
   octreeInMemory(leaves: Uint8Array, firstStoredRow: number): Uint8Array;
@@ -55,7 +57,7 @@ const split = (flat: Uint8Array): Uint8Array[] =>
 /** Filecoin MerkleTree Poseidon (tag 2^arity − 1) of exactly `arity` elements. */
 export function poseidonHash(arity: number, inputs: readonly Uint8Array[], o: PoseidonOptions = {}): Uint8Array {
   if (inputs.length !== arity) throw new RangeError(`Poseidon arity ${arity} needs ${arity} inputs, got ${inputs.length}`);
-  return addon().poseidonHashMany(arity, concat(inputs), o.form, o.kernel);
+  return addon().poseidonHash(arity, inputs, o.form, o.kernel);
 }
 
 /** n hashes in one native call: `flat` holds n·arity elements, the result n digests. */
@@ -79,6 +81,7 @@ export const poseidonConstants = (arity: number, strengthened = false): Poseidon
 export function frOp(op: FrOp, a: Uint8Array, b?: Uint8Array, kernel: FrKernel = 'auto'): Uint8Array {
   return addon().frOp(op, a, b, kernel);
 }
+export const frMul = (a: Uint8Array, b: Uint8Array, kernel: FrKernel = 'auto'): Uint8Array => addon().frMul(a, b, kernel);
 export const frIsCanonical = (x: Uint8Array): boolean => addon().frIsCanonical(x);
 
 /** Poseidon kernels this CPU can run ('portable' always). */

@@ -1,6 +1,6 @@
 // Fr arithmetic against JS BigInt (independent reference), for every multiply kernel.
 import { describe, expect, it } from 'vitest';
-import { frIsCanonical, frKernels, frOp } from '../../src/native/poseidon.js';
+import { frIsCanonical, frKernels, frMul, frOp } from '../../src/native/poseidon.js';
 import { R, fromLe, le, seededFr } from './helpers.js';
 
 const modpow = (b: bigint, e: bigint): bigint => {
@@ -27,6 +27,7 @@ describe('Fr vs BigInt', () => {
         expect(fromLe(frOp('+', le(a), le(b), kernel))).toBe((a + b) % R);
         expect(fromLe(frOp('-', le(a), le(b), kernel))).toBe((((a - b) % R) + R) % R);
         expect(fromLe(frOp('*', le(a), le(b), kernel))).toBe((a * b) % R);
+        expect(fromLe(frMul(le(a), le(b), kernel))).toBe((a * b) % R);
         expect(fromLe(frOp('sq', le(a), undefined, kernel))).toBe((a * a) % R);
       }
       for (const a of [...EDGE.slice(1), ...RANDOM.slice(0, 10)]) {

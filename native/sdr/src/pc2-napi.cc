@@ -164,6 +164,35 @@ Napi::Value PoseidonHashMany(const Napi::CallbackInfo& info) {
   return copy_out(info.Env(), out.data(), out.size());
 }
 
+// poseidonHash(arity, inputs: Uint8Array[], form?, kernel?) → Uint8Array(32): the array form of
+// poseidonHashMany for a single hash.
+Napi::Value PoseidonHash(const Napi::CallbackInfo& info) {
+  const auto& c = constants_arg(info, 0, false);
+  if (info.Length() < 2 || !info[1].IsArray()) throw Napi::TypeError::New(info.Env(), "inputs must be an array of Uint8Array");
+  auto arr = info[1].As<Napi::Array>();
+  if ((int)arr.Length() != c.arity)
+    throw Napi::RangeError::New(info.Env(), "Poseidon arity " + std::to_string(c.arity) + " needs " +
+                                                std::to_string(c.arity) + " inputs, got " + std::to_string(arr.Length()));
+  std::vector<uint8_t> in((size_t)c.arity * 32);
+  for (uint32_t i = 0; i < arr.Length(); i++) {
+    Napi::Value v = arr.Get(i);
+    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array ||
+        v.As<Napi::Uint8Array>().ByteLength() != 32)
+      throw Napi::TypeError::New(info.Env(), "input " + std::to_string(i) + " must be a 32-byte Uint8Array");
+    std::memcpy(&in[32 * i], v.As<Napi::Uint8Array>().Data(), 32);
+    Fr x;
+    if (!fr::from_bytes(x, &in[32 * i]))
+      throw Napi::RangeError::New(info.Env(), "input " + std::to_string(i) + " is not a canonical field element (value ≥ r)");
+  }
+  uint8_t out[32];
+  try {
+    poseidon::hash_bytes(c, in.data(), out, form_arg(info, 2), kernel_arg(info, 3));
+  } catch (const std::runtime_error& e) {
+    throw Napi::Error::New(info.Env(), e.what());
+  }
+  return copy_out(info.Env(), out, 32);
+}
+
 // poseidonConstants(arity, strengthened) → { t, rf, rp, rc, mds, mdsInv, compressed, preSparse, sparse }
 Napi::Value PoseidonConstants(const Napi::CallbackInfo& info) {
   const auto& c = constants_arg(info, 0, info[1].ToBoolean());
@@ -421,6 +450,22 @@ void init_pc2(Napi::Env env, Napi::Object exports) {
   exports.Set("frIsCanonical", Napi::Function::New(env, FrIsCanonical));
   exports.Set("poseidonPermute", Napi::Function::New(env, PoseidonPermute));
   exports.Set("poseidonHashMany", Napi::Function::New(env, PoseidonHashMany));
+  exports.Set("poseidonHash", Napi::Function::New(env, PoseidonHash));
+  exports.Set("frMul", Napi::Function::New(env, [](const Napi::CallbackInfo& info) -> Napi::Value {
+    // frMul(a, b, kernel?) = frOp('*', a, b, kernel?)
+    const Fr a = fr_arg(info, 0, "a"), b = fr_arg(info, 1, "b");
+    const Kernel k = kernel_arg(info, 2);
+    if (k == Kernel::Ifma) throw Napi::TypeError::New(info.Env(), "field ops have no IFMA kernel");
+    Fr r;
+#if defined(__x86_64__)
+    if (k == Kernel::Adx || (k == Kernel::Auto && fr::adx_usable())) fr::MulAdx::mul(r, a, b);
+    else
+#endif
+      fr::MulPortable::mul(r, a, b);
+    uint8_t out[32];
+    fr::to_bytes(out, r);
+    return copy_out(info.Env(), out, 32);
+  }));
   exports.Set("poseidonConstants", Napi::Function::New(env, PoseidonConstants));
   exports.Set("poseidonKernels", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
     auto a = Napi::Array::New(info.Env());
