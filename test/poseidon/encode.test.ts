@@ -44,6 +44,18 @@ describe('encode / decode', () => {
     expect(hex(await readFile(join(dir, 'back')))).toBe(hex(data));
   });
 
+  it('staged data shorter than the range reads as zeros past its end (rfp PC1 set_len)', async () => {
+    const { dir, key, data } = await fixture();
+    await writeFile(join(dir, 'short'), data.subarray(0, 1000 * 32));
+    await encodeReplica({ keyPath: join(dir, 'key'), dataPath: join(dir, 'short'), outPath: join(dir, 's2'), firstNode: 0n, nodes: BigInt(N) });
+    const sealed = await readFile(join(dir, 's2'));
+    for (const v of [3, 999, 1000, 1001, N - 1]) {
+      const k = fromLe(key.subarray(v * 32, v * 32 + 32));
+      const d = v < 1000 ? fromLe(data.subarray(v * 32, v * 32 + 32)) : 0n;
+      expect(fromLe(sealed.subarray(v * 32, v * 32 + 32))).toBe((k + d) % R);
+    }
+  });
+
   it('CC (no data): the sealed file is the key, byte for byte', async () => {
     const { dir, key } = await fixture();
     await encodeReplica({ keyPath: join(dir, 'key'), dataPath: null, outPath: join(dir, 'cc'), firstNode: 0n, nodes: BigInt(N), outSize: BigInt(N * 32) });

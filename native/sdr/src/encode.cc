@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -50,13 +51,20 @@ void run(const RangeJob& job, const tree::Control& control) {
     }
   } closer{kfd, ifd, ofd};
   if (job.out_size) io::truncate(ofd, job.out_size, job.out_path);
+  // Encoding treats staged data past its end as zeros, as rust-fil-proofs' PC1 does when it
+  // set_len()s a short staged file to the sector size. The key and the replica must be complete.
+  const uint64_t input_bytes = ifd >= 0 ? io::file_size(ifd, job.input_path) : 0;
   const uint64_t chunks = (job.nodes + kChunkNodes - 1) / kChunkNodes;
   tree::parallel_jobs(chunks, control, kChunkNodes, [&](uint64_t c) {
     const uint64_t first = job.first_node + c * kChunkNodes;
     const uint64_t n = std::min(kChunkNodes, job.first_node + job.nodes - first);
     std::vector<uint8_t> key(n * 32), in(n * 32, 0);
     io::pread_all(kfd, key.data(), n * 32, first * 32, job.key_path);
-    if (ifd >= 0) io::pread_all(ifd, in.data(), n * 32, first * 32, job.input_path);
+    if (ifd >= 0) {
+      const uint64_t want = Encode ? std::min<uint64_t>(n * 32, input_bytes > first * 32 ? input_bytes - first * 32 : 0)
+                                   : n * 32;
+      io::pread_all(ifd, in.data(), want, first * 32, job.input_path);
+    }
     for (uint64_t i = 0; i < n; i++) {
       uint64_t k[4], x[4], r[4];
       load(k, &key[32 * i]);
