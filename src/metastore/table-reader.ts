@@ -150,6 +150,9 @@ function findBlockEnd(buf: Uint8Array, s: number, limit: number, maxLen = Infini
   return null;
 }
 
+/** Bytes of candidate-block scanning allowed per table while resynchronising after damage. */
+const RESYNC_BUDGET = 128 << 20;
+
 export function scanTable(fileBytes: Uint8Array, file: string, opts: ScanOptions): TableScan {
   // a plain Uint8Array view: subarrays of a Buffer are Buffers, which cost more per entry
   const buf = new Uint8Array(fileBytes.buffer, fileBytes.byteOffset, fileBytes.byteLength);
@@ -344,6 +347,7 @@ export function scanTable(fileBytes: Uint8Array, file: string, opts: ScanOptions
   };
 
   // 4. walk the data area when the index could not vouch for every block
+  let resyncBudget = RESYNC_BUDGET;
   if (opts.correct && (!footerOk || !indexOk)) {
     let s = 0;
     const limit = Math.min(dataLimit, size);
@@ -362,12 +366,18 @@ export function scanTable(fileBytes: Uint8Array, file: string, opts: ScanOptions
       // damaged block: look for the next offset where a block proves itself
       // (bounded window: a resync candidate must be a block of plausible size; an uncompressed
       // block starts with a restart entry, whose shared-prefix varint is 0)
+      // (an uncompressed block starts with shared = 0 and a key of ≥ 8 bytes; a Snappy block with
+      // a non-zero length; so zero-filled regions cost nothing). The search is budgeted: past it,
+      // the rest of the table is reported as unverifiable rather than spending minutes on it.
       let next: number | null = null;
-      const window = Math.max(64 * 1024, 2 * Math.max(0, ...blocks.filter((b) => b.role === 'data').map((b) => b.size)));
+      const window = Math.max(16 * 1024, 2 * Math.max(0, ...blocks.filter((b) => b.role === 'data').map((b) => b.size)));
       const anySnappy = blocks.some((b) => b.role === 'data' && b.compression === Compression.Snappy);
-      for (let q = s + 1; q < limit && next === null; q++) {
+      for (let q = s + 1; q < limit && next === null && resyncBudget > 0; q++) {
         if (seen.has(q)) next = q;
-        else if ((anySnappy || buf[q] === 0) && findBlockEnd(buf, q, limit, window) !== null) next = q;
+        else if ((buf[q] === 0 && buf[q + 1]! >= 8) || (anySnappy && buf[q] !== 0)) {
+          resyncBudget -= Math.min(window, limit - q);
+          if (findBlockEnd(buf, q, limit, window) !== null) next = q;
+        }
       }
       const end = next ?? limit;
       dmg({ offset: s, length: end - s, kind: 'structure', message: `${end - s} bytes of the data area hold no verifiable block`, held: 'unknown keys' });
