@@ -228,3 +228,42 @@ export async function cppStore(dir: string, n = 1500): Promise<Truth> {
   }
   return { writes, sectors: {}, badSectorKeys: [], final, everWritten };
 }
+
+export interface Summary {
+  ok: boolean;
+  error?: string;
+  count: number;
+  /** sha256 over (u32le len ‖ key ‖ u32le len ‖ value) for every pair in key order */
+  sha256: string;
+}
+
+/** goleveldb's view of a (large) store as a count and digest; opens `dir` in place (it may write). */
+export function goSummary(dir: string, cmd: 'dump' | 'lotus' = 'dump'): Summary {
+  const r = spawnSync(leveldbGen(), [cmd, '-dir', dir, '-summary', ...(cmd === 'dump' ? ['-strict', 'all'] : [])], { encoding: 'utf8' });
+  if (r.status !== 0) return { ok: false, error: `exit ${r.status}: ${r.stderr}`, count: 0, sha256: '' };
+  const j = JSON.parse(r.stdout) as { ok: boolean; error?: string; count: number; sha256: string };
+  return { ok: j.ok, error: j.error, count: j.count, sha256: j.sha256 };
+}
+
+/** The same digest through classic-level (C++ LevelDB). */
+export async function classicSummary(dir: string): Promise<Summary> {
+  const db = new ClassicLevel<Uint8Array, Uint8Array>(dir, { createIfMissing: false, keyEncoding: 'view', valueEncoding: 'view' });
+  const h = createHash('sha256');
+  const n = Buffer.alloc(4);
+  let count = 0;
+  try {
+    await db.open();
+    for await (const [k, v] of db.iterator()) {
+      n.writeUInt32LE(k.length);
+      h.update(n).update(k);
+      n.writeUInt32LE(v.length);
+      h.update(n).update(v);
+      count++;
+    }
+    return { ok: true, count, sha256: h.digest('hex') };
+  } catch (e) {
+    return { ok: false, error: (e as Error).message, count, sha256: '' };
+  } finally {
+    await db.close().catch(() => undefined);
+  }
+}

@@ -15,7 +15,10 @@
 package main
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -76,6 +79,7 @@ func main() {
 	logN := fs.Int("log", 3, "Log entries per SectorInfo (value size)")
 	strict := fs.String("strict", "all", "all|default|none")
 	ro := fs.Bool("readonly", false, "open read-only (dump)")
+	summary := fs.Bool("summary", false, "dump/recover/lotus: print {ok, error, count, sha256} instead of every key (large stores)")
 	leftover := fs.Bool("leftover", false, "write: compact everything at the end and leave an obsolete phase-1 table behind (a crash leftover)")
 	_ = fs.Parse(os.Args[2:])
 	if *dir == "" {
@@ -100,7 +104,7 @@ func main() {
 	case "dump":
 		o := &opt.Options{Compression: opt.NoCompression, Strict: strictOf(*strict), ReadOnly: *ro, ErrorIfMissing: true}
 		db, err := leveldb.OpenFile(*dir, o)
-		report(db, err)
+		report(db, err, *summary)
 	case "hold":
 		o := &opt.Options{Compression: opt.NoCompression, Strict: opt.StrictAll, ErrorIfMissing: true}
 		db, err := leveldb.OpenFile(*dir, o)
@@ -117,29 +121,44 @@ func main() {
 		if err != nil && errors.IsCorrupted(err) {
 			db, err = leveldb.RecoverFile(*dir, o)
 		}
-		report(db, err)
+		report(db, err, *summary)
 	case "recover":
 		o := &opt.Options{Compression: opt.NoCompression, Strict: strictOf(*strict)}
 		db, err := leveldb.RecoverFile(*dir, o)
-		report(db, err)
+		report(db, err, *summary)
 	default:
 		die("unknown command %q", os.Args[1])
 	}
 }
 
 type result struct {
-	OK    bool              `json:"ok"`
-	Error string            `json:"error,omitempty"`
-	Keys  map[string]string `json:"keys"`
+	OK     bool              `json:"ok"`
+	Error  string            `json:"error,omitempty"`
+	Keys   map[string]string `json:"keys"`
+	Count  int               `json:"count"`
+	SHA256 string            `json:"sha256,omitempty"`
 }
 
-func report(db *leveldb.DB, err error) {
+// summary digest: sha256 over (u32le len ‖ key ‖ u32le len ‖ value) for every pair in key order
+func report(db *leveldb.DB, err error, summary bool) {
 	r := result{Keys: map[string]string{}}
+	h := sha256.New()
 	if err != nil {
 		r.Error = err.Error()
 	} else {
 		it := db.NewIterator(nil, nil)
+		var n [4]byte
 		for it.Next() {
+			r.Count++
+			if summary {
+				binary.LittleEndian.PutUint32(n[:], uint32(len(it.Key())))
+				h.Write(n[:])
+				h.Write(it.Key())
+				binary.LittleEndian.PutUint32(n[:], uint32(len(it.Value())))
+				h.Write(n[:])
+				h.Write(it.Value())
+				continue
+			}
 			r.Keys[base64.StdEncoding.EncodeToString(it.Key())] = base64.StdEncoding.EncodeToString(it.Value())
 		}
 		it.Release()
@@ -152,6 +171,9 @@ func report(db *leveldb.DB, err error) {
 			r.Error = e.Error()
 			r.OK = false
 		}
+	}
+	if summary {
+		r.SHA256 = hex.EncodeToString(h.Sum(nil))
 	}
 	b, _ := json.Marshal(r)
 	os.Stdout.Write(b)
