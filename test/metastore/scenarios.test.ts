@@ -298,6 +298,16 @@ describe('corruption scenarios (leveldb-recovery.md §3)', () => {
       const unflagged = [...lenientKeys.keys].filter(([k, v]) => t.final.get(k) !== v && !flagged.has(k));
       if (unflagged.length) expect(rep.lostRanges.some((r) => r.lo === null && r.hi === null)).toBe(true);
     }
+    if (rep.unverified.length) {
+      // --include-unverified writes them as RepairDB would, listed as UNVERIFIED stale keys, and
+      // then covers RepairDB's keys outright
+      const outU = `${dir}.unverified`;
+      const u = await repairStore(dir, outU, 'lenient', { includeUnverified: true });
+      const uk = await readClassic(outU);
+      const us = score(uk.keys, t);
+      expect([...row.repairDb.s.correctKeys].filter((k) => !us.correctKeys.has(k))).toEqual([]);
+      expect(u.staleKeys.filter((k) => k.reason.startsWith('UNVERIFIED')).length).toBeGreaterThan(0);
+    }
     if (sc.base === 'go-leftover') {
       // the references resurrect deleted keys from the leftover; we must not
       expect(row.repairDb.s.stale).toBeGreaterThan(0);
