@@ -2,6 +2,7 @@
 // seal_pre_commit_phase1/2 run by tools/oracle). 2KiB vectors embed the layer files, so PC2 runs
 // on the reference's own labels; 8MiB vectors (SLOW=1) regenerate layers with our PC1 and check
 // them against the oracle's layer digests first (one by default, all with SLOW=1).
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -106,6 +107,38 @@ describe('oracle PC2: 2KiB vectors on the reference layer files', () => {
         await writeFile(join(dir, `sc-02-data-layer-${l}.dat`), bytes);
       }
       await checkPc2(v, dir);
+    });
+  }
+});
+
+// The tests above run the auto kernels (IFMA batches where present). The scalar twins must give the
+// same sector: rerun PC2 in child processes with AVX-512 and then ADX disabled.
+describe('oracle PC2 with the scalar kernels (child processes with SDR_DISABLE_*)', () => {
+  const name = '2KiB-V1_1-random-f01000-s1';
+  for (const env of [{ SDR_DISABLE_AVX512: '1' }, { SDR_DISABLE_AVX512: '1', SDR_DISABLE_ADX: '1' }]) {
+    it(`${name} with ${Object.keys(env).join(' + ')}`, async () => {
+      const v = vectors.find((x) => x.name === name)!.vector;
+      const dir = await tempDir();
+      for (let l = 1; l <= v.layers; l++) await writeFile(join(dir, `sc-02-data-layer-${l}.dat`), fileBytes(v, `sc-02-data-layer-${l}.dat`)!);
+      await writeFile(join(dir, 'staged'), stagedSector(v, 2048));
+      const script = `
+        import { runPc2 } from './src/seal/pc2.ts';
+        import { sealProof } from './src/proofs/registry.ts';
+        import { poseidonKernels } from './src/native/poseidon.ts';
+        const dir = ${JSON.stringify(dir)};
+        const r = await runPc2({ proof: sealProof(${v.proof.id}), cacheDir: dir, stagedPath: dir + '/staged', sealedPath: dir + '/sealed' });
+        const hex = (b) => Buffer.from(b).toString('hex');
+        console.log(JSON.stringify({ kernels: poseidonKernels(), commC: hex(r.commC), commRLast: hex(r.commRLast), commR: hex(r.commR) }));`;
+      const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        cwd: join(import.meta.dirname, '..', '..'),
+        env: { ...process.env, ...env },
+        encoding: 'utf8',
+      });
+      expect(r.status, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+      expect(out.kernels).not.toContain('ifma');
+      if (env.SDR_DISABLE_ADX) expect(out.kernels).toEqual(['portable']);
+      expect([out.commC, out.commRLast, out.commR]).toEqual([v.comm_c, v.comm_r_last, v.comm_r]);
     });
   }
 });
