@@ -124,6 +124,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'manifest-corrupt (first 1000 bytes)', base: 'go', spec: '11', apply: (d) => files(d, '').filter((f) => f.startsWith('MANIFEST-')).forEach((f) => patch(join(d, f), 0, pseudo(Math.min(1000, statSync(join(d, f)).size), 'mf'))) },
   { name: 'current-missing (and CURRENT.bak)', base: 'go', spec: '10', apply: (d) => ['CURRENT', 'CURRENT.bak'].forEach((f) => rmSync(join(d, f), { force: true })) },
   { name: 'current-empty (and CURRENT.bak)', base: 'go', spec: '10', apply: (d) => ['CURRENT', 'CURRENT.bak'].forEach((f) => writeFileSync(join(d, f), '')) },
+  { name: 'current-names-missing-manifest', base: 'go', spec: '10', apply: (d) => ['CURRENT', 'CURRENT.bak'].forEach((f) => writeFileSync(join(d, f), 'MANIFEST-999999\n')) },
   {
     name: 'junk-files',
     base: 'go',
