@@ -148,7 +148,12 @@ export async function inspectStore(dir: string): Promise<InspectReport> {
 /** Human-readable form of an inspect report. */
 export function formatInspect(r: InspectReport): string {
   const out: string[] = [];
-  out.push(`store ${r.dir}: ${r.healthy ? 'no damage found' : `${r.damage.length} problem(s) found`}`);
+  const notes = [
+    r.damage.length ? `${r.damage.length} problem(s) found` : 'no damage found',
+    r.orphanTables.length ? `${r.orphanTables.length} orphan table(s)` : '',
+    r.pointer.from !== 'CURRENT' ? 'CURRENT unusable' : '',
+  ].filter(Boolean);
+  out.push(`store ${r.dir}: ${notes.join('; ')}`);
   out.push(`pointer: ${r.pointer.from ?? '(none usable)'} → ${r.pointer.manifest ?? '(no manifest)'}${r.pointer.problems.length ? `  [${r.pointer.problems.join('; ')}]` : ''}`);
   if (r.manifest) {
     out.push(`manifest ${r.manifest.name}: ${r.manifest.records} records, comparator ${r.manifest.comparator ?? '-'}, log ${r.manifest.logNumber ?? '-'}, next file ${r.manifest.nextFileNumber ?? '-'}, last seq ${r.manifest.lastSequence ?? '-'}${r.manifest.missingFields.length ? `, MISSING ${r.manifest.missingFields.join(', ')}` : ''}`);
