@@ -64,6 +64,25 @@ describe('single-byte correction', () => {
     }
   });
 
+  it('agrees with brute force (every position × every xor, CRC recomputed) on short records', () => {
+    for (let t = 0; t < 12; t++) {
+      const orig = bytes(`brute${t}`, 24 + t * 5);
+      const crc = crc32cOf(orig);
+      const bad = Uint8Array.from(orig);
+      bad[(t * 13) % bad.length]! ^= 1 << (t % 8);
+      const brute: Array<{ position: number; xor: number }> = [];
+      for (let p = 0; p < bad.length; p++) {
+        for (let x = 1; x < 256; x++) {
+          const m = Uint8Array.from(bad);
+          m[p]! ^= x;
+          if (crc32cOf(m) === crc) brute.push({ position: p, xor: x });
+        }
+      }
+      expect(brute).toHaveLength(1);
+      expect(findSingleByteCorrection(bad, crc, crc32cOf(bad))).toEqual(brute[0]);
+    }
+  });
+
   it('reports nothing to correct when the CRC already matches', () => {
     const orig = bytes('same', 100);
     expect(findSingleByteCorrection(orig, crc32cOf(orig), crc32cOf(orig))).toBeNull();
