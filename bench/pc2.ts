@@ -20,7 +20,7 @@ const threads = Number(process.env.BENCH_THREADS ?? os.cpus().length);
 const proofs = ['StackedDrg8MiBV1_1', ...(process.env.BENCH_LARGE ? ['StackedDrg512MiBV1_1'] : [])];
 
 function referencePc2(proofId: number): number | string {
-  if (process.env.BENCH_SKIP_REFERENCE) return 'skipped (BENCH_SKIP_REFERENCE)';
+  if (process.env.BENCH_SKIP_REFERENCE) return 'skipped';
   const bin = join(here, '..', 'tools', 'oracle', 'target', 'release', 'oracle');
   if (!existsSync(bin)) return 'oracle not built (npm run oracle -- bench builds it)';
   const r = spawnSync(bin, ['bench', '--proof', String(proofId), '--threads', String(threads)], { encoding: 'utf8' });
