@@ -75,6 +75,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'wal-empty (truncated to 0)', base: 'go', spec: '2', apply: (d) => truncateSync(journal(d), 0), undetectable: true },
   { name: 'table-data-bitflip (1 byte @100)', base: 'go', spec: '4', apply: async (d) => flip(await deepTable(d), 100) },
   { name: 'table-data-garbage (64 bytes in a block)', base: 'go', spec: '4', apply: async (d) => patch(await deepTable(d), 5000, pseudo(64, 'data')) },
+  { name: 'table-zero-fill (8 KiB mid-table)', base: 'go', spec: '4', apply: async (d) => patch(await deepTable(d), 30000, new Uint8Array(8192)) },
   { name: 'table-index (500 bytes @−2000)', base: 'go', spec: '5', apply: async (d) => patch(await deepTable(d), -2000, pseudo(500, 'idx')) },
   { name: 'table-footer (magic flipped)', base: 'go', spec: '6', apply: async (d) => patch(await deepTable(d), -8, pseudo(8, 'magic')) },
   {
@@ -202,7 +203,7 @@ afterAll(() => {
     return;
   }
   const f = (s: Score) => `${s.correct}${s.stale ? ` +${s.stale} stale` : ''}${s.neverWritten ? ` +${s.neverWritten} BAD` : ''}`;
-  const g = (k: KeySet & { s: Score }) => (k.ok ? f(k.s) : k.keys.size ? `${f(k.s)} (then error)` : 'fails');
+  const g = (k: KeySet & { s: Score }) => (k.ok ? f(k.s) : k.keys.size ? `${f(k.s)} (then error)` : /crashed/.test(k.error ?? '') ? 'CRASHES' : 'fails');
   const lines = [
     '| scenario | §3.3 | truth | ours lenient | ours strict | RepairDB (classic-level) | goleveldb open, lotus options | lotus (open, auto RecoverFile) | goleveldb Recover StrictAll | goleveldb Recover DefaultStrict |',
     '|---|---|---|---|---|---|---|---|---|---|',
