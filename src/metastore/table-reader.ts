@@ -207,12 +207,9 @@ export function scanTable(fileBytes: Uint8Array, file: string, opts: ScanOptions
         rb.message = (e as Error).message;
       }
     } else if (rb.unverified) {
-      // a damaged index still names blocks; each is verified by its own CRC before use
-      try {
-        idx = decodeBlock(rb.unverified);
-      } catch {
-        idx = null;
-      }
+      // a damaged index still names blocks up to the damage; each is verified by its own CRC
+      // before use
+      idx = decodeEntriesLoose(rb.unverified, true);
     }
     indexOk = idxStatus === 'ok' || idxStatus === 'corrected';
     if (!indexOk) dmg({ offset: indexH.offset, length: indexH.size + BLOCK_TRAILER_SIZE, kind: idxStatus === 'checksum' ? 'checksum' : 'structure', message: `index block: ${rb.message ?? idxStatus}`, held: 'index block (the table\'s map of data blocks)' });
