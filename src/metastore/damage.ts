@@ -2,7 +2,7 @@
 
 export type DamageKind =
   | 'checksum' // a record or block whose CRC does not match
-  | 'corrected' // a CRC mismatch undone by a unique single-byte correction
+  | 'corrected' // a CRC mismatch undone by a unique single-bit correction
   | 'structure' // bytes that do not parse (bad length, bad type, bad entry, bad footer…)
   | 'torn-tail' // a log that ends inside a record (writer died)
   | 'zero-fill' // a zeroed region in a log (preallocation or wiped sectors)

@@ -4,10 +4,10 @@
 //
 // strict  = goleveldb with StrictJournal|StrictJournalChecksum: the first problem of any kind
 //           (checksum, bad header, zero header, torn tail, missing chunk part) ends the read.
-// lenient = every chunk that proves itself by its CRC is used: a single-byte corruption is
+// lenient = every chunk that proves itself by its CRC is used: a single-bit corruption is
 //           corrected when it is unambiguous, and after damage the reader resynchronises on the
 //           next header with a valid CRC in the same block instead of dropping the block's rest.
-import { applyCorrection, findSingleByteCorrection } from './crc-correct.js';
+import { applyCorrection, findSingleBitCorrection } from './crc-correct.js';
 import { crc32cOf, unmaskCrc } from './crc.js';
 import { fixed32 } from './coding.js';
 import type { Damage } from './damage.js';
@@ -29,7 +29,7 @@ export interface LogRecord {
   readonly data: Uint8Array;
   /** file offset of the record's first chunk header */
   readonly offset: number;
-  /** at least one chunk was restored by single-byte correction */
+  /** at least one chunk was restored by single-bit correction */
   readonly corrected: boolean;
 }
 
@@ -148,11 +148,11 @@ export function readLog(buf: Uint8Array, file: string, mode: ReadMode): LogReadR
     } else if (!chunkCrcOk(buf, pos, len, type)) {
       const message = buf.subarray(pos + 6, pos + LOG_HEADER_SIZE + len); // type ‖ payload
       const expected = unmaskCrc(fixed32(buf, pos));
-      const fix = strict ? null : findSingleByteCorrection(message, expected, crc32cOf(message), LOG_BLOCK_SIZE);
+      const fix = strict ? null : findSingleBitCorrection(message, expected, crc32cOf(message), LOG_BLOCK_SIZE);
       const fixedType = fix ? (fix.position === 0 ? type ^ fix.xor : type) : 0;
       if (fix && fixedType >= ChunkType.Full && fixedType <= ChunkType.Last) {
         const repaired = applyCorrection(message, fix);
-        report(pos + 6 + fix.position, 1, 'corrected', `checksum mismatch undone: byte xor 0x${fix.xor.toString(16)}`);
+        report(pos + 6 + fix.position, 1, 'corrected', `checksum mismatch undone: one flipped bit (xor 0x${fix.xor.toString(16)})`);
         onChunk({ type: fixedType as ChunkType, payload: repaired.subarray(1), offset: pos, corrected: true });
         pos += LOG_HEADER_SIZE + len;
         continue;

@@ -1,10 +1,10 @@
 // Sorted tables (leveldb-recovery.md §1.7; leveldb: table/format.cc, table/table.cc; goleveldb:
 // leveldb/table/reader.go). Reads a whole .ldb/.sst image and reports every block's checksum
-// status. With `correct` (lenient) it also undoes unambiguous single-byte corruptions and, when the
+// status. With `correct` (lenient) it also undoes unambiguous single-bit corruptions and, when the
 // footer or index is unusable, finds data blocks by walking the file: each block is followed by
 // its type byte and masked CRC, so a block proves its own extent.
 import { uncompressSync } from 'snappy';
-import { applyCorrection, findSingleByteCorrection } from './crc-correct.js';
+import { applyCorrection, findSingleBitCorrection } from './crc-correct.js';
 import { unmaskCrc, crc32cOf, crc32cByte } from './crc.js';
 import { DecodeError, cursor, fixed32, varintNumber } from './coding.js';
 import { decodeBlock, decodeEntriesLoose, forEachBlockEntry, type BlockEntry } from './block.js';
@@ -69,7 +69,7 @@ export interface TableScan {
 }
 
 export interface ScanOptions {
-  /** lenient: single-byte correction and block walking; strict: report only */
+  /** lenient: single-bit correction and block walking; strict: report only */
   readonly correct: boolean;
 }
 
@@ -106,7 +106,7 @@ function readBlock(buf: Uint8Array, h: BlockHandle, correct: boolean): RawBlock 
   const actual = crc32cOf(buf.subarray(h.offset, h.offset + h.size + 1));
   if (actual !== expected) {
     const message = buf.subarray(h.offset, h.offset + h.size + 1);
-    const fix = correct ? findSingleByteCorrection(message, expected, actual) : null;
+    const fix = correct ? findSingleBitCorrection(message, expected, actual) : null;
     if (!fix) {
       let unverified: Uint8Array | null = null;
       try {
@@ -213,7 +213,7 @@ export function scanTable(fileBytes: Uint8Array, file: string, opts: ScanOptions
     }
     indexOk = idxStatus === 'ok' || idxStatus === 'corrected';
     if (!indexOk) dmg({ offset: indexH.offset, length: indexH.size + BLOCK_TRAILER_SIZE, kind: idxStatus === 'checksum' ? 'checksum' : 'structure', message: `index block: ${rb.message ?? idxStatus}`, held: 'index block (the table\'s map of data blocks)' });
-    else if (rb.status === 'corrected') dmg({ offset: rb.correctedAt!, length: 1, kind: 'corrected', message: 'index block: single-byte corruption undone' }, true);
+    else if (rb.status === 'corrected') dmg({ offset: rb.correctedAt!, length: 1, kind: 'corrected', message: 'index block: single-bit corruption undone' }, true);
     blocks.push({ role: 'index', offset: indexH.offset, size: indexH.size, compression: rb.compression, status: idxStatus, entries: idx?.length ?? 0, foundBy: 'index' });
     let lo: Uint8Array | null = null;
     for (const e of idx ?? []) {
@@ -239,7 +239,7 @@ export function scanTable(fileBytes: Uint8Array, file: string, opts: ScanOptions
       }
     }
     metaindexOk = meta !== null;
-    if (metaindexOk && rb.status === 'corrected') dmg({ offset: rb.correctedAt!, length: 1, kind: 'corrected', message: 'metaindex block: single-byte corruption undone' });
+    if (metaindexOk && rb.status === 'corrected') dmg({ offset: rb.correctedAt!, length: 1, kind: 'corrected', message: 'metaindex block: single-bit corruption undone' });
     // goleveldb always verifies the metaindex: a bad one makes the table unreadable for it
     if (!metaindexOk) dmg({ offset: metaH.offset, length: metaH.size + BLOCK_TRAILER_SIZE, kind: rb.status === 'checksum' ? 'checksum' : 'structure', message: `metaindex block: ${rb.message ?? rb.status}` });
     blocks.push({ role: 'metaindex', offset: metaH.offset, size: metaH.size, compression: rb.compression, status: metaindexOk ? rb.status : rb.status === 'ok' ? 'undecodable' : rb.status, entries: meta?.length ?? 0, foundBy: 'index' });
@@ -311,7 +311,7 @@ export function scanTable(fileBytes: Uint8Array, file: string, opts: ScanOptions
     seen.set(h.offset, h.offset + h.size + BLOCK_TRAILER_SIZE);
     if (decoded) {
       if (firstKey && lastKey) blockKeys.set(h.offset, { first: firstKey, last: lastKey });
-      if (status === 'corrected') dmg({ offset: rb.correctedAt!, length: 1, kind: 'corrected', message: `data block @${h.offset}: single-byte corruption undone` });
+      if (status === 'corrected') dmg({ offset: rb.correctedAt!, length: 1, kind: 'corrected', message: `data block @${h.offset}: single-bit corruption undone` });
     } else {
       const held = range ? `keys ${range.lo ? showKey(range.lo) : '(start)'} < k ≤ ${showKey(range.hi)}` : 'unknown keys';
       dmg({ offset: h.offset, length: h.size + BLOCK_TRAILER_SIZE, kind: status === 'checksum' ? 'checksum' : 'structure', message: `data block: ${rb.message ?? status}`, held });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { crc32cOf, maskCrc, unmaskCrc } from '../../src/metastore/crc.js';
-import { applyCorrection, findSingleByteCorrection } from '../../src/metastore/crc-correct.js';
+import { applyCorrection, findSingleBitCorrection } from '../../src/metastore/crc-correct.js';
 
 // deterministic pseudo-random bytes (SHA-256 in counter mode)
 function bytes(seed: string, n: number): Uint8Array {
@@ -39,32 +39,39 @@ describe('CRC-32C and LevelDB masking', () => {
   });
 });
 
-describe('single-byte correction', () => {
-  it('restores a block with any one byte changed, bit-exactly', () => {
+describe('single-bit correction', () => {
+  it('restores a block with any one bit flipped, bit-exactly', () => {
     for (let t = 0; t < 40; t++) {
       const orig = bytes(`blk${t}`, 200 + t * 97);
       const crc = crc32cOf(orig);
       const bad = Uint8Array.from(orig);
       const pos = (t * 7919) % bad.length;
-      const xor = (t * 37) % 255 + 1;
+      const xor = 1 << (t % 8);
       bad[pos]! ^= xor;
-      const fix = findSingleByteCorrection(bad, crc, crc32cOf(bad));
+      const fix = findSingleBitCorrection(bad, crc, crc32cOf(bad));
       expect(fix).toEqual({ position: pos, xor });
       expect(Buffer.compare(applyCorrection(bad, fix!), orig)).toBe(0);
     }
   });
 
-  it('refuses wider damage instead of guessing', () => {
+  it('refuses a byte with several bits changed, and wider damage, instead of guessing', () => {
+    for (let t = 0; t < 20; t++) {
+      const orig = bytes(`multi${t}`, 4096);
+      const crc = crc32cOf(orig);
+      const bad = Uint8Array.from(orig);
+      bad[(t * 211) % bad.length]! ^= 0xff;
+      expect(findSingleBitCorrection(bad, crc, crc32cOf(bad))).toBeNull();
+    }
     for (let t = 0; t < 20; t++) {
       const orig = bytes(`wide${t}`, 4096);
       const crc = crc32cOf(orig);
       const bad = Uint8Array.from(orig);
       for (let i = 0; i < 16; i++) bad[100 + t * 50 + i * 7]! ^= 0x5a;
-      expect(findSingleByteCorrection(bad, crc, crc32cOf(bad))).toBeNull();
+      expect(findSingleBitCorrection(bad, crc, crc32cOf(bad))).toBeNull();
     }
   });
 
-  it('agrees with brute force (every position × every xor, CRC recomputed) on short records', () => {
+  it('agrees with brute force (every bit flipped in turn, CRC recomputed) on short records', () => {
     for (let t = 0; t < 12; t++) {
       const orig = bytes(`brute${t}`, 24 + t * 5);
       const crc = crc32cOf(orig);
@@ -72,19 +79,19 @@ describe('single-byte correction', () => {
       bad[(t * 13) % bad.length]! ^= 1 << (t % 8);
       const brute: Array<{ position: number; xor: number }> = [];
       for (let p = 0; p < bad.length; p++) {
-        for (let x = 1; x < 256; x++) {
+        for (let b = 0; b < 8; b++) {
           const m = Uint8Array.from(bad);
-          m[p]! ^= x;
-          if (crc32cOf(m) === crc) brute.push({ position: p, xor: x });
+          m[p]! ^= 1 << b;
+          if (crc32cOf(m) === crc) brute.push({ position: p, xor: 1 << b });
         }
       }
       expect(brute).toHaveLength(1);
-      expect(findSingleByteCorrection(bad, crc, crc32cOf(bad))).toEqual(brute[0]);
+      expect(findSingleBitCorrection(bad, crc, crc32cOf(bad))).toEqual(brute[0]);
     }
   });
 
   it('reports nothing to correct when the CRC already matches', () => {
     const orig = bytes('same', 100);
-    expect(findSingleByteCorrection(orig, crc32cOf(orig), crc32cOf(orig))).toBeNull();
+    expect(findSingleBitCorrection(orig, crc32cOf(orig), crc32cOf(orig))).toBeNull();
   });
 });

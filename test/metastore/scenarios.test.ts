@@ -39,10 +39,11 @@ const patch = (file: string, offset: number, bytes: Uint8Array) => {
   Buffer.from(bytes).copy(b, at);
   writeFileSync(file, b.subarray(0, Math.max(b.length, at)));
 };
+/** flip one bit of a byte, as LevelDB's and goleveldb's corruption tests do (x ^= 0x80) */
 const flip = (file: string, offset: number) => {
   const b = readFileSync(file);
   const at = offset < 0 ? b.length + offset : offset;
-  b[at] = b[at]! ^ 0xff;
+  b[at] = b[at]! ^ 0x80;
   writeFileSync(file, b);
 };
 const files = (dir: string, ext: string) => readdirSync(dir).filter((n) => n.endsWith(ext)).sort();
@@ -68,18 +69,19 @@ function footerHandles(file: string) {
 
 const SCENARIOS: Scenario[] = [
   { name: 'healthy', base: 'go', spec: '-', apply: () => undefined },
-  { name: 'wal-bitflips (1 byte @19 and @33768)', base: 'go', spec: '1', apply: (d) => (flip(journal(d), 19), flip(journal(d), 33768)) },
+  { name: 'wal-bitflips (1 byte ^0x80 @19 and @33768)', base: 'go', spec: '1', apply: (d) => (flip(journal(d), 19), flip(journal(d), 33768)) },
   { name: 'wal-garbage (300 bytes mid-block)', base: 'go', spec: '1', apply: (d) => patch(journal(d), 40000, pseudo(300, 'wal')) },
   { name: 'wal-torn-tail (−500 bytes)', base: 'go', spec: '2', apply: (d) => truncateSync(journal(d), statSync(journal(d)).size - 500) },
   { name: 'wal-zero-fill (4 KiB zeroed)', base: 'go', spec: '3', apply: (d) => patch(journal(d), 50000, new Uint8Array(4096)) },
   { name: 'wal-empty (truncated to 0)', base: 'go', spec: '2', apply: (d) => truncateSync(journal(d), 0), undetectable: true },
-  { name: 'table-data-bitflip (1 byte @100)', base: 'go', spec: '4', apply: async (d) => flip(await deepTable(d), 100) },
+  { name: 'table-data-bitflip (1 byte ^0x80 @100)', base: 'go', spec: '4', apply: async (d) => flip(await deepTable(d), 100) },
   { name: 'table-data-garbage (64 bytes in a block)', base: 'go', spec: '4', apply: async (d) => patch(await deepTable(d), 5000, pseudo(64, 'data')) },
   { name: 'table-zero-fill (8 KiB mid-table)', base: 'go', spec: '4', apply: async (d) => patch(await deepTable(d), 30000, new Uint8Array(8192)) },
+  { name: 'table-data-byte (1 byte ^0xff @100: 8 bits)', base: 'go', spec: '4', apply: async (d) => patch(await deepTable(d), 100, Uint8Array.of(readFileSync(await deepTable(d))[100]! ^ 0xff)) },
   { name: 'table-index (500 bytes @−2000)', base: 'go', spec: '5', apply: async (d) => patch(await deepTable(d), -2000, pseudo(500, 'idx')) },
   { name: 'table-footer (magic flipped)', base: 'go', spec: '6', apply: async (d) => patch(await deepTable(d), -8, pseudo(8, 'magic')) },
   {
-    name: 'table-metaindex (1 byte)',
+    name: 'table-metaindex (1 byte ^0x80)',
     base: 'go',
     spec: '8',
     apply: async (d) => {
@@ -152,7 +154,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'snappy: table-data-garbage', base: 'go-snappy', spec: '4', apply: async (d) => patch(await deepTable(d), 5000, pseudo(64, 'sdata')) },
   { name: 'snappy: table-index', base: 'go-snappy', spec: '5', apply: async (d) => patch(await deepTable(d), -2000, pseudo(500, 'sidx')) },
   {
-    name: 'c++: table-data-bitflip',
+    name: 'c++: table-data-bitflip (^0x80)',
     base: 'cpp',
     spec: '4',
     apply: async (d) => flip(join(d, files(d, '.ldb')[0]!), 100),
