@@ -270,6 +270,28 @@ export function scanTable(fileBytes: Uint8Array, file: string, opts: ScanOptions
   // 3. data blocks named by the index
   const seen = new Map<number, number>(); // offset → end (exclusive, trailer included)
   const blockKeys = new Map<number, { first: Uint8Array; last: Uint8Array }>();
+  // An index block has separator keys that are often real internal keys (goleveldb keeps the
+  // last key when it cannot shorten it), so it is told apart by its values: handles, the first at
+  // offset 0, each block right after the previous one, all before the index, and at least one
+  // naming a block the walk has verified. Taking it for data would return handles as values.
+  const looksLikeIndex = (contents: Uint8Array, at: number): boolean => {
+    let expect = 0;
+    let verified = false;
+    let n = 0;
+    try {
+      forEachBlockEntry(contents, (_k, v) => {
+        const c = cursor(v);
+        const h = decodeHandle(c);
+        if (c.pos !== v.length || h.offset !== expect || h.offset + h.size + BLOCK_TRAILER_SIZE > at) throw new DecodeError('not a handle');
+        if (seen.get(h.offset) === h.offset + h.size + BLOCK_TRAILER_SIZE) verified = true;
+        expect = h.offset + h.size + BLOCK_TRAILER_SIZE;
+        n++;
+      });
+    } catch {
+      return false;
+    }
+    return n > 0 && verified;
+  };
   const addData = (h: BlockHandle, rb: RawBlock, foundBy: 'index' | 'scan', range: { lo: Uint8Array | null; hi: Uint8Array } | null) => {
     let status = rb.status;
     let count = 0;
@@ -279,6 +301,7 @@ export function scanTable(fileBytes: Uint8Array, file: string, opts: ScanOptions
     if (rb.contents) {
       const before = entries.length;
       const invalidBefore = invalidKeys;
+      let separators = 0;
       try {
         count = forEachBlockEntry(rb.contents, (key, value) => {
           const n = key.length - 8;
@@ -295,12 +318,21 @@ export function scanTable(fileBytes: Uint8Array, file: string, opts: ScanOptions
           // kMaxSequenceNumber only appears in index separators: a block of them found by walking
           // the file is the index, not data
           if (hi === 0xffffffff && lo >>> 8 === 0xffffff) {
-            invalidKeys++;
+            separators++;
             return;
           }
           entries.push({ userKey, seq: (BigInt(hi) << 24n) | BigInt(lo >>> 8), kind: kind as Kind, value });
         });
         decoded = true;
+        if (foundBy === 'scan' && (separators > 0 || looksLikeIndex(rb.contents, h.offset))) {
+          // the index block, met while walking: its entries are separators and block handles
+          entries.length = before;
+          invalidKeys = invalidBefore;
+          blocks.push({ role: 'index', offset: h.offset, size: h.size, compression: rb.compression, status, entries: count, foundBy });
+          seen.set(h.offset, h.offset + h.size + BLOCK_TRAILER_SIZE);
+          return;
+        }
+        invalidKeys += separators;
       } catch (e) {
         entries.length = before;
         invalidKeys = invalidBefore;
@@ -377,8 +409,13 @@ export function scanTable(fileBytes: Uint8Array, file: string, opts: ScanOptions
         }
       }
       const end = next ?? limit;
-      dmg({ offset: s, length: end - s, kind: 'structure', message: `${end - s} bytes of the data area hold no verifiable block`, held: 'unknown keys' });
-      lostRanges.push({ lo: lastKeyBefore(s), hi: firstKeyFrom(end), message: `${end - s} unverifiable bytes @${s}` });
+      // the last bytes of a table whose footer is unreadable are that footer, already reported
+      if (next === null && !footerOk && limit - s <= FOOTER_SIZE) break;
+      const lo = lastKeyBefore(s);
+      const hi = firstKeyFrom(end);
+      const held = lo || hi ? `keys between ${lo ? showKey(lo) : '(start)'} and ${hi ? showKey(hi) : '(end)'}` : 'unknown keys';
+      dmg({ offset: s, length: end - s, kind: 'structure', message: `${end - s} bytes of the data area hold no verifiable block`, held });
+      lostRanges.push({ lo, hi, message: `${end - s} unverifiable bytes @${s}` });
       addGhosts(decodeEntriesLoose(buf.subarray(s, end), false));
       s = end;
     }

@@ -81,6 +81,18 @@ const SCENARIOS: Scenario[] = [
   { name: 'table-index (500 bytes @−2000)', base: 'go', spec: '5', apply: async (d) => patch(await deepTable(d), -2000, pseudo(500, 'idx')) },
   { name: 'table-footer (magic flipped)', base: 'go', spec: '6', apply: async (d) => patch(await deepTable(d), -8, pseudo(8, 'magic')) },
   {
+    // the walk then meets the index block, whose separators are often real internal keys; the
+    // lost block's keys must not come back with block handles as values
+    name: 'table-footer+data (magic and a block)',
+    base: 'go',
+    spec: '4/6',
+    apply: async (d) => {
+      const t = await deepTable(d);
+      patch(t, -8, pseudo(8, 'magic2'));
+      patch(t, 20000, pseudo(64, 'data2'));
+    },
+  },
+  {
     name: 'table-metaindex (1 byte ^0x80)',
     base: 'go',
     spec: '8',
