@@ -344,7 +344,7 @@ uint64_t chunk_opt(const Napi::Object& o) {
   return c;
 }
 
-Napi::Value queue(Napi::Env env, Pc2Worker* w) {
+Napi::Value queue(Pc2Worker* w) {
   auto p = w->promise();
   w->Queue();
   return p;
@@ -366,7 +366,7 @@ Napi::Value BuildTreeC(const Napi::CallbackInfo& info) {
     tree::OctreeJob job{&src, leaves, outs, 0, chunk};
     *roots = tree::build_octrees(job, c);
   };
-  return queue(info.Env(), new Pc2Worker(info.Env(), "tree-c", run,
+  return queue(new Pc2Worker(info.Env(), "tree-c", run,
                                          [roots](Napi::Env env) { return roots_value(env, *roots); }, info[1], info[2],
                                          (int)num_opt(o, "threads", false)));
 }
@@ -388,7 +388,7 @@ Napi::Value BuildTreeRLast(const Napi::CallbackInfo& info) {
     tree::OctreeJob job{&src, leaves, outs, (int)discard + 1, chunk};
     *roots = tree::build_octrees(job, c);
   };
-  return queue(info.Env(), new Pc2Worker(info.Env(), "tree-r-last", run,
+  return queue(new Pc2Worker(info.Env(), "tree-r-last", run,
                                          [roots](Napi::Env env) { return roots_value(env, *roots); }, info[1], info[2],
                                          (int)num_opt(o, "threads", false)));
 }
@@ -403,7 +403,7 @@ Napi::Value EncodeReplica(const Napi::CallbackInfo& info) {
   job.first_node = num_opt(o, "firstNode");
   job.nodes = num_opt(o, "nodes");
   job.out_size = num_opt(o, "outSize", false);
-  return queue(info.Env(), new Pc2Worker(info.Env(), "encode", [job](const tree::Control& c) { encode::encode_range(job, c); },
+  return queue(new Pc2Worker(info.Env(), "encode", [job](const tree::Control& c) { encode::encode_range(job, c); },
                                          [](Napi::Env env) { return env.Undefined(); }, info[1], info[2],
                                          (int)num_opt(o, "threads", false)));
 }
@@ -418,7 +418,7 @@ Napi::Value DecodeRange(const Napi::CallbackInfo& info) {
   job.first_node = num_opt(o, "firstNode");
   job.nodes = num_opt(o, "nodes");
   job.out_byte_offset = num_opt(o, "outByteOffset", false);
-  return queue(info.Env(), new Pc2Worker(info.Env(), "decode", [job](const tree::Control& c) { encode::decode_range(job, c); },
+  return queue(new Pc2Worker(info.Env(), "decode", [job](const tree::Control& c) { encode::decode_range(job, c); },
                                          [](Napi::Env env) { return env.Undefined(); }, info[1], info[2],
                                          (int)num_opt(o, "threads", false)));
 }
