@@ -1,6 +1,6 @@
 // The seam between orchestration and the sealing pipeline. src/seal/seal.ts (sealSector) chains
-// parents-cache → tree-d → pc1 → pc2 for one sector; everything in src/recover talks to this
-// interface so scheduling, resume, verify and publish can be exercised without the native core.
+// parents-cache → tree-d (comm_d gate) → pc1 → pc2 for one sector; everything in src/recover talks
+// to this interface so scheduling, resume, verify and publish can be exercised without the native core.
 import type { SealProof } from '../proofs/registry.js';
 import type { ActorId, Commitment, ReplicaId, SectorNumber, Ticket } from '../proofs/types.js';
 import type { SealProgress } from '../seal/contracts.js';
@@ -34,28 +34,19 @@ export interface Sealer {
   seal(job: SealJob): Promise<SealOutcome>;
 }
 
-type SealSector = (job: SealJob) => Promise<SealOutcome>;
-
-/** The real pipeline, loaded lazily so `export`, `--help` and the tests do not need the addon. */
+/** The real pipeline (src/seal/seal.ts), loaded on first use so `export`, `--help` and the tests
+ * with a stand-in sealer never load the native addon. */
 export function nativeSealer(): Sealer {
-  let loaded: Promise<SealSector> | undefined;
-  const load = async (): Promise<SealSector> => {
-    // A variable specifier keeps the type checker from requiring the module at build time.
-    const spec = '../seal/seal.js';
-    let mod: { sealSector?: SealSector };
-    try {
-      mod = (await import(spec)) as { sealSector?: SealSector };
-    } catch (e) {
-      throw new Error(`the sealing pipeline (src/seal/seal.ts) could not be loaded: ${(e as Error).message}; build it with \`npm run build:native\``);
-    }
-    if (typeof mod.sealSector !== 'function') throw new Error('src/seal/seal.ts does not export sealSector(job)');
-    return mod.sealSector;
-  };
+  let loaded: Promise<typeof import('../seal/seal.js')> | undefined;
   return {
     name: 'native',
     async seal(job) {
-      loaded ??= load();
-      return (await loaded)(job);
+      loaded ??= import('../seal/seal.js').catch((e: unknown) => {
+        loaded = undefined;
+        throw new Error(`the sealing pipeline could not be loaded: ${(e as Error).message}; build the addon with \`npm run build:native\``);
+      });
+      // SealJob is a superset of SealInputs: miner/sector/ticket are for the report, not the sealer.
+      return (await loaded).sealSector(job);
     },
   };
 }
