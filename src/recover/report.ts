@@ -71,7 +71,7 @@ export function renderReport(r: RunReport): string {
         : s.status === 'mismatch'
           ? `CommR expected ${s.commR?.expected.slice(0, 16)}… got ${s.commR?.got?.slice(0, 16)}…`
           : (s.reason ?? '');
-    rows.push([`${s.miner}/${s.sector}`, s.proof ?? '', s.status, t, detail]);
+    rows.push([`${s.miner}/${s.sector}`, s.proof ?? '', s.status, t, detail.replace(/\s*\n\s*/g, ' ')]);
   }
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   const line = (row: string[]) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(w[i]!))).join('  ');
