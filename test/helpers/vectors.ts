@@ -50,7 +50,7 @@ export interface StoreConfigJson {
 export interface VectorFile {
   readonly size: number;
   readonly sha256: string;
-  /** whole file, for files of at most 8 KiB (and always for t_aux) */
+  /** whole file, for files of at most 32 KiB (and always for t_aux) */
   readonly base64?: string;
   /** t_aux only: the cache-dir string the reference embedded */
   readonly cache_path?: string;
@@ -96,6 +96,10 @@ export interface OracleVector {
   readonly labels: readonly { readonly layer: number; readonly node: number; readonly label: Hex32 }[];
   /** index 0 = layer 1 */
   readonly layer_sha256: readonly string[];
+  /** tree-c leaves C[v] = Poseidon_L(labels of node v), same nodes as `parents` */
+  readonly columns: readonly { readonly node: number; readonly column: Hex32 }[];
+  /** sealed-file nodes replica[v] = label[L][v] + data[v] mod r, same nodes */
+  readonly replica: readonly { readonly node: number; readonly replica: Hex32 }[];
   readonly comm_c: Hex32;
   readonly comm_r_last: Hex32;
   readonly comm_r: Hex32;
@@ -135,11 +139,19 @@ export function labelOf(v: OracleVector, layer: number, node: number): Hex32 | u
   return v.labels.find((l) => l.layer === layer && l.node === node)?.label;
 }
 
+export function columnOf(v: OracleVector, node: number): Hex32 | undefined {
+  return v.columns.find((c) => c.node === node)?.column;
+}
+
+export function replicaOf(v: OracleVector, node: number): Hex32 | undefined {
+  return v.replica.find((c) => c.node === node)?.replica;
+}
+
 export function parentsOf(v: OracleVector, node: number): readonly number[] | undefined {
   return v.parents.find((p) => p.node === node)?.parents;
 }
 
-/** Whole file bytes when embedded (≤ 8 KiB files and t_aux). */
+/** Whole file bytes when embedded (≤ 32 KiB files and t_aux). */
 export function fileBytes(v: OracleVector, name: string): Uint8Array | undefined {
   const b = v.files[name]?.base64;
   return b === undefined ? undefined : new Uint8Array(Buffer.from(b, 'base64'));

@@ -5,10 +5,12 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   allVectors,
+  columnOf,
   fileBytes,
   labelOf,
   loadVector,
   parentsOf,
+  replicaOf,
   sha256Ctr,
   vectorPieceData,
   type OracleVector,
@@ -46,6 +48,17 @@ function zeroCommitment(paddedBytes: number): Buffer {
 
 const FR_MODULUS = 0x73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001n;
 const leInt = (h: string): bigint => BigInt('0x' + (unhex(h).reverse().toString('hex') || '0'));
+
+/** Node v of the fr32-padded data: bits [254v, 254v+254) of the input's LSB-first bit stream (§6.1). */
+function fr32Node(data: Uint8Array, v: number): bigint {
+  let x = 0n;
+  for (let k = 253; k >= 0; k--) {
+    const j = 254 * v + k;
+    const byte = j >> 3 < data.length ? data[j >> 3]! : 0;
+    x = (x << 1n) | BigInt((byte >> (j & 7)) & 1);
+  }
+  return x;
+}
 
 const vectors = allVectors();
 const TICKET_01 = '01'.repeat(32);
@@ -172,6 +185,13 @@ describe.each(vectors)('$name: well-formed', ({ vector: v }) => {
     v.layer_sha256.forEach((d, i) => expect(f[`sc-02-data-layer-${i + 1}.dat`]!.sha256).toBe(d));
   });
 
+  it('tree files end in their roots: tree-r-last → comm_r_last (both sizes), tree-c → comm_c (2KiB) (§8.2)', () => {
+    const rl = fileBytes(v, 'sc-02-data-tree-r-last.dat')!;
+    expect(hex(rl.subarray(rl.length - 32))).toBe(v.comm_r_last);
+    const tc = fileBytes(v, 'sc-02-data-tree-c.dat');
+    if (sector === 2048) expect(hex(tc!.subarray(tc!.length - 32))).toBe(v.comm_c);
+  });
+
   it('p_aux = comm_c ‖ comm_r_last (§8.2)', () => {
     expect(hex(fileBytes(v, 'p_aux')!)).toBe(v.comm_c + v.comm_r_last);
   });
@@ -235,6 +255,28 @@ describe.each(vectors)('$name: well-formed', ({ vector: v }) => {
     expect(v.comm_d_no_pieces).toBe(hex(zeroCommitment(sector)));
   });
 
+  it('replica[v] = (label[L][v] + staged[v]) mod r at every sampled node (§5, staged = fr32 of the pieces §6.1/§6.5)', () => {
+    const piece = vectorPieceData(v);
+    const padded = v.pieces.find((p) => !p.filler);
+    expect(v.replica).toHaveLength(v.parents.length);
+    for (const { node } of v.parents) {
+      // pieces start at offset 0 here (one data piece first); fillers and the tail are zero
+      const inPiece = piece && padded && node < Number(padded.padded_size) / 32;
+      const data = inPiece ? fr32Node(piece, node) : 0n;
+      const expected = (leInt(labelOf(v, v.layers, node)!) + data) % FR_MODULUS;
+      expect(leInt(replicaOf(v, node)!), `node ${node}`).toBe(expected);
+    }
+  });
+
+  it('columns: one per sampled node; for 2KiB they are the leaf row of the embedded tree-c file', () => {
+    expect(v.columns.map((c) => c.node)).toEqual(v.parents.map((p) => p.node));
+    for (const c of v.columns) expect(leInt(c.column) < FR_MODULUS).toBe(true);
+    const treeC = fileBytes(v, 'sc-02-data-tree-c.dat');
+    if (sector === 2048) {
+      for (const c of v.columns) expect(hex(treeC!.subarray(c.node * 32, c.node * 32 + 32))).toBe(c.column);
+    }
+  });
+
   it('data: CC is all zero (sealed = last layer, §5); data pieces regenerate from their file or seed', () => {
     if (v.data === 'cc') {
       expect(v.comm_d).toBe(hex(zeroCommitment(sector)));
@@ -269,6 +311,7 @@ describe('sdr.md §9.6 vs oracle', () => {
     expect(v.files['sealed']!.sha256).toBe('187696ab8c544edce720fb7e79f948abda4747a8cb4629ac11be0bcfcd2d3cf0');
     expect(v.files['sc-02-data-tree-c.dat']).toMatchObject({ size: 2336, sha256: 'c26968050fc39ed9ec3c657e1aa4b7fb9a0dcd7ae54a8691a87fcdba66b8390b' });
     expect(v.files['sc-02-data-tree-r-last.dat']!.sha256).toBe('ae59f7214739a489caa6b22a4b787560907d5512ab9691b03de189ab7e98f6e0');
+    expect(columnOf(v, 0)).toBe('7f1c067efcbc04c58f179887fc36ae0a75d78095ace16258490b06d1d90ac438');
     expect(v.comm_c).toBe('341fe7b18303170f67577d8e825f09e2cf6cf4c2b65d4fa2eaf4e2b70eeeb365');
     expect(v.comm_r_last).toBe('90e693754e3cd7d23b1cbb26a69183485d04d7a96e8b0c2fef039a0f09bfef05');
     expect(v.comm_r).toBe('77424390b36f74acd595c40d0e341f4fbff18623feaf8ad72fe73d7490d0d65c');
@@ -283,6 +326,7 @@ describe('sdr.md §9.6 vs oracle', () => {
       '9f91f3f65de37e65b6652f935a816e800d6a9a9d4a0c7530396c1670bd98f43c',
     ]);
     expect(v.files['sc-02-data-tree-c.dat']!.sha256).toBe('27e12e38e38b40f75b79099b1e2c1336a936f38824d2e81e4da3c269eb8ce0f3');
+    expect(columnOf(v, 0)).toBe('e1e393f2fc667ae2ada02679eab13e0045ac10548df7ff89945cfda0c48af471');
     expect(v.comm_c).toBe('24be9b50220033e6acd54502188361b9403d4fbc31e2fdc49d26d8287ef6cd6a');
     expect(v.comm_r_last).toBe('aa4a63d84fea96db3afb03c5986c2655a65f779006e666f1196c6da0a4e0ee02');
     expect(v.comm_r).toBe('5b25c87c9893927d5e7fe75707fc77fd700b9c0c732851dea4da8a7822fca340');
@@ -300,6 +344,7 @@ describe('sdr.md §9.6 vs oracle', () => {
     expect(v.files['sealed']!.sha256).toBe('d9b98d32f3828161ac062e32ed9f4e07662e97f8d4707e3343f6553c1d02ddcb');
     expect(v.files['sc-02-data-tree-c.dat']).toMatchObject({ size: 9_586_976, sha256: '20dbc99f921653e2792526712b6e687f526137d6f6a82daa1823874bf1eadc27' });
     expect(v.files['sc-02-data-tree-r-last.dat']).toMatchObject({ size: 18_720, sha256: 'ccfc26a411178934fe1b465330154d8b56484d19c240412f2085f1496f3e4bd2' });
+    expect(columnOf(v, 0)).toBe('10288ffba0d63e88168a0fa44d9dc9e238e3fb755cfbac5f097927625737c018');
     expect(v.comm_c).toBe('3055f2498a3ad6301740c924cc9f4e056d082583f47f011f268750e1184e2068');
     expect(v.comm_r_last).toBe('d543873a1829ecfa818046ae29b3d74e707b4f4e883ffa6f330ca1647565533a');
     expect(v.comm_r).toBe('0a007160e8e18fc79d227b04494dd6c0d92b5b090c5d21598832c2f610bae207');

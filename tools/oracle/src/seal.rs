@@ -26,8 +26,9 @@ use storage_proofs_porep::stacked::{
 
 use crate::{cid, proofs::SealProof};
 
-/// Files at most this large are embedded (base64) in the vector so tests can compare whole files.
-const EMBED_MAX: u64 = 8192;
+/// Files at most this large are embedded (base64) in the vector so tests can compare whole files
+/// (every 2KiB file; the 8MiB tree-r-last cache of 18,720 bytes).
+const EMBED_MAX: u64 = 32 * 1024;
 
 pub enum DataSpec {
     Cc,
@@ -313,6 +314,30 @@ fn run_shape<Tree: 'static + MerkleTreeTrait>(
         }
     }
 
+    // Leaves of tree-c (columns) and of tree-r-last (replica = sealed file) at the chosen nodes,
+    // read from the reference's files. Base tree i covers nodes [i·per_tree, (i+1)·per_tree).
+    let single_tree_c = cache_dir.join("sc-02-data-tree-c.dat");
+    let tree_c_count = if single_tree_c.exists() {
+        1
+    } else {
+        (0..).take_while(|i| cache_dir.join(format!("sc-02-data-tree-c-{i}.dat")).exists()).count() as u64
+    };
+    ensure!(tree_c_count > 0, "no tree-c file in {}", cache_dir.display());
+    let per_tree = nodes / tree_c_count;
+    let mut columns_json = Vec::new();
+    let mut replica_json = Vec::new();
+    for &v in &chosen {
+        let file = if tree_c_count == 1 {
+            single_tree_c.clone()
+        } else {
+            cache_dir.join(format!("sc-02-data-tree-c-{}.dat", v / per_tree))
+        };
+        let col = read_at(&file, (v % per_tree) * 32, 32)?;
+        columns_json.push(json!({"node": v, "column": hex::encode(col)}));
+        let rep = read_at(&sealed_path, v * 32, 32)?;
+        replica_json.push(json!({"node": v, "replica": hex::encode(rep)}));
+    }
+
     // comm_c / comm_r_last through the reference's own serde types and bincode.
     let p_aux_bytes = fs::read(cache_dir.join("p_aux"))?;
     let p_aux: PersistentAux<<PoseidonHasher as filecoin_hashers::Hasher>::Domain> =
@@ -384,6 +409,8 @@ fn run_shape<Tree: 'static + MerkleTreeTrait>(
         "parents": parents_json,
         "labels": labels_json,
         "layer_sha256": layer_sha,
+        "columns": columns_json,
+        "replica": replica_json,
         "comm_c": hex::encode(comm_c),
         "comm_r_last": hex::encode(comm_r_last),
         "comm_r": hex::encode(pc2.comm_r),
