@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { recoverSectors } from '../../src/recover/recover.js';
 import { PreflightError } from '../../src/recover/preflight.js';
 import { asSectorNumber } from '../../src/proofs/types.js';
@@ -23,7 +24,7 @@ function mountTmpfs(path: string, size: string): boolean {
 
 const canMount = (() => {
   if (process.getuid?.() !== 0) return false;
-  const probe = `/tmp/sealer-recover-tmpfs-probe-${process.pid}`;
+  const probe = join(tmpdir(), `sealer-recover-tmpfs-probe-${process.pid}`);
   const ok = mountTmpfs(probe, '16k');
   if (ok) spawnSync('umount', [probe]);
   rmSync(probe, { recursive: true, force: true });
