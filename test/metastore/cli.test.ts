@@ -1,10 +1,10 @@
 // `sealer-recover metastore …` end to end, on goleveldb-written stores.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dirFingerprint, goStore, leveldbGen, readClassic, tempDir, type Truth } from './helpers.js';
+import { dirFingerprint, goStore, leveldbGen, readClassic, tempDir, type Truth, removeTempDirs } from './helpers.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 function cli(args: string[]) {
@@ -109,3 +109,5 @@ describe('metastore CLI', () => {
     }
   });
 });
+
+afterAll(removeTempDirs);

@@ -1,12 +1,12 @@
 // inspect names every problem by file and byte offset, says what the damaged region held, and
 // lists orphans and missing files — checked against damage we place at known offsets in real
 // goleveldb stores.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpSync, readFileSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspectStore } from '../../src/metastore/inspect.js';
 import { scanStore } from '../../src/metastore/store-files.js';
-import { goStore, tempDir } from './helpers.js';
+import { goStore, tempDir, removeTempDirs } from './helpers.js';
 
 let base: string;
 let root: string;
@@ -121,3 +121,5 @@ describe('inspect damage report', () => {
     expect(r.lenient.keys).toBe((await inspectStore(onlyJournalLost)).lenient.keys);
   });
 });
+
+afterAll(removeTempDirs);

@@ -11,8 +11,18 @@ import { ClassicLevel } from 'classic-level';
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const genSrc = join(repo, 'tools', 'leveldb-gen');
 
+const made: string[] = [];
+
+/** Remove every directory tempDir() made in this process (call from afterAll). */
+export function removeTempDirs(): void {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
+/** A fresh directory under os.tmpdir(); removeTempDirs() deletes them all. */
 export function tempDir(tag: string): string {
-  return mkdtempSync(join(tmpdir(), `metastore-${tag}-`));
+  const d = mkdtempSync(join(tmpdir(), `metastore-${tag}-`));
+  made.push(d);
+  return d;
 }
 
 let built: string | null = null;

@@ -1,7 +1,7 @@
 // The readers against stores written by the real implementations: goleveldb with lotus's options
 // (uncompressed and Snappy) and C++ LevelDB via classic-level (Snappy, bloom filter). Expected
 // contents come from the writers' own record of what they wrote and from the reference readers.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { readFileSync, readdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -11,7 +11,7 @@ import { scanTable } from '../../src/metastore/table-reader.js';
 import { readLog } from '../../src/metastore/log-reader.js';
 import { decodeWriteBatch } from '../../src/metastore/write-batch.js';
 import { scanStore } from '../../src/metastore/store-files.js';
-import { b64, goRun, goStore, tempDir, type Truth } from './helpers.js';
+import { b64, goRun, goStore, tempDir, type Truth, removeTempDirs } from './helpers.js';
 
 const asMap = (entries: ReturnType<typeof liveEntries>) => new Map(entries.map((e) => [b64(e.key), b64(e.value)]));
 
@@ -112,3 +112,5 @@ describe('C++ LevelDB store written by classic-level (Snappy, bloom filter)', ()
     expect(scans.every((s) => s.filterName === 'leveldb.BuiltinBloomFilter2')).toBe(true);
   });
 });
+
+afterAll(removeTempDirs);

@@ -14,7 +14,7 @@ import { inspectStore } from '../../src/metastore/inspect.js';
 import { dumpStore } from '../../src/metastore/dump.js';
 import { scanStore } from '../../src/metastore/store-files.js';
 import { scanTable } from '../../src/metastore/table-reader.js';
-import { cppStore, dirFingerprint, goRun, goStore, readClassic, repairDb, score, tempDir, type KeySet, type Score, type Truth } from './helpers.js';
+import { cppStore, dirFingerprint, goRun, goStore, readClassic, repairDb, score, tempDir, type KeySet, type Score, type Truth, removeTempDirs } from './helpers.js';
 
 type Base = 'go' | 'go-snappy' | 'go-leftover' | 'cpp';
 
@@ -210,6 +210,8 @@ beforeAll(async () => {
   };
   for (const b of ['go', 'go-snappy', 'go-leftover', 'cpp'] as const) await mk(b);
 });
+
+afterAll(removeTempDirs);
 
 afterAll(() => {
   if (!rows.length) {

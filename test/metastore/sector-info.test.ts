@@ -1,9 +1,9 @@
 // SectorInfo decoding against the generator's inputs (an independent cbor-gen-style encoder in Go).
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { CID } from 'multiformats/cid';
 import { readSectorsFromStore } from '../../src/metastore/sector-info.js';
-import { goStore, tempDir, type Truth } from './helpers.js';
+import { goStore, tempDir, type Truth, removeTempDirs } from './helpers.js';
 
 const hex = (b: Uint8Array | null) => (b ? Buffer.from(b).toString('hex') : null);
 
@@ -45,3 +45,5 @@ describe('lotus SectorInfo records', () => {
     expect(problems[0]!.error).toMatch(/CBOR/);
   });
 });
+
+afterAll(removeTempDirs);
