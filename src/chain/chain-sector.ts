@@ -99,6 +99,7 @@ export async function sectorFromChain(client: LotusClient, minerAddr: MinerAddre
     ...(pc.unsealedCid ? { unsealedCid: pc.unsealedCid } : {}),
     ...(pc.dealIds.length ? { dealIds: pc.dealIds } : {}),
     ...(pieces ? { pieces } : {}),
+    ...(info === null ? { preCommitOnly: true } : {}),
   };
 }
 

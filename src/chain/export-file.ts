@@ -27,6 +27,8 @@ export interface SectorRecord {
   readonly unsealedCid?: string;
   readonly dealIds?: readonly bigint[];
   readonly pieces?: readonly PieceRef[];
+  /** pre-committed, not yet proven: ProveCommit still needs layers, tree-c and tree-d */
+  readonly preCommitOnly?: boolean;
 }
 
 export interface RecoveryFile {
@@ -93,6 +95,8 @@ function parseEntry(e: Reader, sectorSize: bigint, source: string): SectorRecord
   if (unsealedCid) wrap(() => cidToCommD(unsealedCid));
   const deals = e.optional('DealIDs');
   const pieces = e.optional('Pieces');
+  const pco = e.optional('PreCommitOnly')?.raw();
+  if (pco !== undefined && typeof pco !== 'boolean') throw new InputError(`${at}: field PreCommitOnly must be true or false`);
   return {
     sectorNumber,
     ticket,
@@ -102,6 +106,7 @@ function parseEntry(e: Reader, sectorSize: bigint, source: string): SectorRecord
     ...(epoch ? { sealRandEpoch: wrap(() => epoch.int()) } : {}),
     ...(unsealedCid ? { unsealedCid } : {}),
     ...(deals ? { dealIds: wrap(() => deals.array().map((d) => d.uint64())) } : {}),
+    ...(pco ? { preCommitOnly: true } : {}),
     ...(pieces
       ? {
           pieces: wrap(() =>
@@ -137,6 +142,7 @@ export function formatRecoveryFile(f: RecoveryFile): string {
       ...(s.unsealedCid ? { UnsealedCID: { '/': s.unsealedCid } } : {}),
       ...(s.dealIds && s.dealIds.length ? { DealIDs: s.dealIds.map(num) } : {}),
       ...(s.pieces ? { Pieces: s.pieces.map((p) => ({ Size: num(p.size), PieceCID: { '/': p.pieceCid } })) } : {}),
+      ...(s.preCommitOnly ? { PreCommitOnly: true } : {}),
     })),
   };
   // Go escapes <, > and & in strings; none can occur in these values (addresses, base64, CIDs).

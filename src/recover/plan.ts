@@ -41,6 +41,8 @@ export interface SectorPlan {
   readonly replicaId: ReplicaId;
   readonly data: DataSource;
   readonly workDir: string;
+  /** keep layers/tree-c/tree-d in the published cache: the sector still needs ProveCommit */
+  readonly keepPrecommitFiles: boolean;
 }
 
 export interface PlanOptions {
@@ -48,6 +50,8 @@ export interface PlanOptions {
   readonly pieceDir?: string;
   /** a directory holding lotus unsealed copies named s-t0<miner>-<n> */
   readonly unsealedDir?: string;
+  /** --keep-precommit-files: for every sector, not only those known to be pre-committed only */
+  readonly keepPrecommitFiles?: boolean;
 }
 
 /** The sector cannot be planned; the message names the sector and what to supply. */
@@ -123,6 +127,7 @@ export async function planSector(rec: SectorRecord, miner: MinerAddress, opts: P
     replicaId: replicaId(proverId(miner.id), rec.sectorNumber, rec.ticket, commD, rec.proof.porepId),
     data,
     workDir: join(opts.tempRoot, name),
+    keepPrecommitFiles: (opts.keepPrecommitFiles ?? false) || rec.preCommitOnly === true,
   };
 }
 

@@ -117,7 +117,7 @@ export const fmtBytes = (n: bigint): string => {
 export async function preflight(inp: PreflightInput): Promise<PreflightReport> {
   const probe = inp.probe ?? realHostProbe;
   const needs = inp.plans.map((p) =>
-    sectorNeeds(p.proof, { staged: p.data.kind === 'pieces', keepPrecommitFiles: inp.keepPrecommitFiles }),
+    sectorNeeds(p.proof, { staged: p.data.kind === 'pieces', keepPrecommitFiles: inp.keepPrecommitFiles || p.keepPrecommitFiles }),
   );
   const inFlight = Math.max(1, Math.min(inp.parallel, needs.length));
   // The largest sectors may run together: sum the `inFlight` largest temp needs.

@@ -82,9 +82,14 @@ export async function recoverSectors(
         tempRoot: opts.tempRoot,
         ...(opts.pieceDir ? { pieceDir: opts.pieceDir } : {}),
         ...(opts.unsealedDir ? { unsealedDir: opts.unsealedDir } : {}),
+        keepPrecommitFiles: opts.keepPrecommitFiles ?? false,
       });
+      if (plan.keepPrecommitFiles && !opts.keepPrecommitFiles) {
+        log.warn({ sector: String(n) }, 'pre-committed only: keeping layers, tree-c and tree-d for ProveCommit');
+      }
       rep.inputs = { ticket: toHex(plan.ticket), sealedCid: plan.sealedCid, commD: toHex(plan.commD), data: plan.data.kind };
       rep.replicaId = toHex(plan.replicaId);
+      if (plan.keepPrecommitFiles) rep.keptPrecommitFiles = true;
       rep.commR = { expected: toHex(plan.expectedCommR) };
       if (await isPublished(opts.resultRoot, plan.name)) {
         rep.reason = `already present in ${opts.resultRoot} (sealed/${plan.name} and cache/${plan.name}); move them away to recover again`;
@@ -217,7 +222,7 @@ async function recoverOne(plan: SectorPlan, rep: SectorReport, opts: RecoverOpti
     const tp = performance.now();
     const out = await publish(verdict.sector, {
       resultRoot: opts.resultRoot,
-      keepPrecommitFiles: opts.keepPrecommitFiles ?? false,
+      keepPrecommitFiles: plan.keepPrecommitFiles,
       ...(opts.publishFault ? { fault: opts.publishFault } : {}),
     });
     timings.publishMs = Math.round(performance.now() - tp);

@@ -17,6 +17,8 @@ export interface SectorReport {
   commRLast?: string;
   commR?: { expected: string; got?: string };
   resumed?: boolean;
+  /** layers, tree-c and tree-d were published too (pre-committed only, or --keep-precommit-files) */
+  keptPrecommitFiles?: boolean;
   timings?: { sealMs?: number; pc1Ms?: number; pc2Ms?: number; verifyMs?: number; publishMs?: number; totalMs: number };
   paths?: { workDir?: string; sealed?: string; cache?: string };
 }

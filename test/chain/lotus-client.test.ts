@@ -148,6 +148,7 @@ describe('bundled devnet (fixtures/devnet/network.json) against the oracle vecto
       expect(toHex(rec.commR)).toBe(v.comm_r);
       expect(rec.sealedCid).toBe(v.comm_r_cid);
       expect(rec.proof.id).toBe(v.proof.id);
+      expect(rec.preCommitOnly).toBe(n === 3 ? true : undefined); // network.json: sector 3 has no activation
       if (v.data === 'cc') expect(rec.unsealedCid).toBeUndefined();
       else {
         expect(rec.unsealedCid).toBe(v.comm_d_cid);

@@ -31,9 +31,12 @@ function quiet() {
 }
 
 /** Published files must equal the oracle's; t_aux may differ only in the cache path it embeds. */
-async function expectLikeOracle(result: string, name: string, v: OracleVector) {
+async function expectLikeOracle(result: string, name: string, v: OracleVector, precommitFiles = false) {
   const cache = join(result, 'cache', name);
-  expect((await readdir(cache)).sort()).toEqual(['p_aux', 'sc-02-data-tree-r-last.dat', 't_aux']);
+  const extra = ['sc-02-data-layer-1.dat', 'sc-02-data-layer-2.dat', 'sc-02-data-tree-c.dat', 'sc-02-data-tree-d.dat'];
+  expect((await readdir(cache)).sort()).toEqual(['p_aux', ...(precommitFiles ? extra : []), 'sc-02-data-tree-r-last.dat', 't_aux']);
+  // a pre-committed sector keeps what ProveCommit (C1) reads: the same bytes rust wrote
+  if (precommitFiles) for (const f of extra) expect([f, sha(await readFile(join(cache, f)))]).toEqual([f, v.files[f]!.sha256]);
   expect(sha(await readFile(join(result, 'sealed', name)))).toBe(v.files.sealed!.sha256);
   expect(sha(await readFile(join(cache, 'p_aux')))).toBe(v.files.p_aux!.sha256);
   expect(sha(await readFile(join(cache, 'sc-02-data-tree-r-last.dat')))).toBe(v.files['sc-02-data-tree-r-last.dat']!.sha256);
@@ -70,7 +73,9 @@ describe.skipIf(!hasSealer)('end-to-end recovery with the native sealer (bundled
       expect(rep.sectors[i].replicaId).toBe(v.replica_id);
       expect(rep.sectors[i].commC).toBe(v.comm_c);
       expect(rep.sectors[i].commRLast).toBe(v.comm_r_last);
-      await expectLikeOracle(d.result, `s-t01000-${i + 1}`, v);
+      // sector 3 is pre-committed only on the devnet: its layers, tree-c and tree-d are kept
+      expect(rep.sectors[i].keptPrecommitFiles).toBe(i === 2 ? true : undefined);
+      await expectLikeOracle(d.result, `s-t01000-${i + 1}`, v, i === 2);
     }
   }, 120_000);
 
