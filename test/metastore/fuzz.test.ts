@@ -20,18 +20,20 @@ function rng(seed: number) {
 }
 
 let root: string;
-let base: string;
-let truth: Truth;
+const bases: Array<{ dir: string; truth: Truth }> = [];
 beforeAll(() => {
   root = tempDir('fuzz');
-  base = join(root, 'base');
-  truth = goStore(base, { sectors: 200, seed: 3 });
+  for (const compression of ['none', 'snappy'] as const) {
+    const dir = join(root, `base-${compression}`);
+    bases.push({ dir, truth: goStore(dir, { sectors: 200, seed: 3, compression }) });
+  }
 });
 afterAll(removeTempDirs);
 
 describe('random damage', () => {
   it.each(Array.from({ length: Number(process.env.METASTORE_FUZZ ?? 40) }, (_, i) => i + 1))('seed %i', async (seed) => {
     const r = rng(seed * 2654435761);
+    const { dir: base, truth } = bases[seed % 2]!; // uncompressed (lotus) and Snappy stores in turn
     const dir = join(root, `s${seed}`);
     cpSync(base, dir, { recursive: true });
     const files = readdirSync(dir).filter((f) => /\.(ldb|log)$|^MANIFEST-|^CURRENT/.test(f));
