@@ -62,7 +62,12 @@ const CASES: Case[] = [
   { label: '2KiB V1_1 half piece + filler', proofId: 5, pieceBytes: 1016, fill: true },
   { label: '2KiB SyntheticPoRep random', proofId: 10, pieceBytes: 2032 },
   { label: '2KiB NI-PoRep CC', proofId: 15, pieceBytes: 0 },
-  ...(process.env.SLOW ? [{ label: '8MiB V1_1 random full piece', proofId: 6, pieceBytes: 8_323_072 }] : []),
+  ...(process.env.SLOW
+    ? [
+        { label: '8MiB V1_1 random full piece', proofId: 6, pieceBytes: 8_323_072 },
+        { label: '8MiB V1 half piece + filler', proofId: 1, pieceBytes: 4_161_536, fill: true },
+      ]
+    : []),
 ];
 
 let tmp = '';
