@@ -290,5 +290,7 @@ export async function ensureParentsCacheDetailed(
   }
 }
 
-export const ensureParentsCache: EnsureParentsCache = async (proof, opts) =>
-  (await ensureParentsCacheDetailed(proof, opts)).path;
+export async function ensureParentsCache(proof: SealProof, opts?: EnsureParentsCacheOptions): Promise<string> {
+  return (await ensureParentsCacheDetailed(proof, opts)).path;
+}
+ensureParentsCache satisfies EnsureParentsCache;

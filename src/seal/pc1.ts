@@ -120,8 +120,10 @@ export async function runPc1Batch(o: Pc1BatchOptions): Promise<{ layerPaths: str
 }
 
 /** RunPc1 for one sector (contracts.ts). */
-export const runPc1: RunPc1 = async (o: Pc1Options & Pc1Tuning) => {
+// Declared as a function (not `const runPc1: RunPc1`) so callers see the tuning options too.
+export async function runPc1(o: Pc1Options & Pc1Tuning): ReturnType<RunPc1> {
   const { replicaId, cacheDir, ...rest } = o;
   const r = await runPc1Batch({ ...rest, sectors: [{ replicaId, cacheDir }] });
   return { layerPaths: r.layerPaths[0]! };
-};
+}
+runPc1 satisfies RunPc1;

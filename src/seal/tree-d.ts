@@ -12,7 +12,7 @@ export const TREE_D_FILE = 'sc-02-data-tree-d.dat';
 /** Bytes of the tree-d file: 2N − 1 nodes of 32 bytes (sdr.md §8.2). */
 export const treeDBytes = (nodes: bigint): bigint => (2n * nodes - 1n) * 32n;
 
-export const buildTreeD: BuildTreeD = async (o: TreeDOptions & { kernel?: Sha256Kernel }): Promise<Commitment> => {
+export async function buildTreeD(o: TreeDOptions & { kernel?: Sha256Kernel }): Promise<Commitment> {
   const { proof, stagedPath, cacheDir } = o;
   if (stagedPath !== null) {
     let size: number;
@@ -35,4 +35,5 @@ export const buildTreeD: BuildTreeD = async (o: TreeDOptions & { kernel?: Sha256
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   });
   return asCommitment(root, 'comm_d');
-};
+}
+buildTreeD satisfies BuildTreeD;
