@@ -8,6 +8,7 @@ import { exportCommand } from './commands/export.js';
 import { verifyCommand } from './commands/verify.js';
 import { metastoreCommand } from './commands/metastore.js';
 import { commrCommand } from './commands/commr.js';
+import { devnetCommand } from './commands/devnet.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
@@ -22,6 +23,7 @@ export async function main(argv: string[]): Promise<number> {
       .command(verifyCommand)
       .command(metastoreCommand)
       .command(commrCommand)
+      .command(devnetCommand)
       .strict()
       .version(version)
       .help()
