@@ -6,6 +6,10 @@ import { join } from 'node:path';
 import { buildView, liveEntries } from '../../src/metastore/latest-view.js';
 import { b64, goStore, removeTempDirs, tempDir, type Truth } from './helpers.js';
 
+const flipBit = (b: Buffer, at: number, bit: number): void => {
+  b[at] = b[at]! ^ (1 << bit);
+};
+
 // xorshift32: reproducible damage
 function rng(seed: number) {
   let x = seed >>> 0 || 1;
@@ -48,7 +52,7 @@ describe('random damage', () => {
       const b = readFileSync(f);
       switch (r(6)) {
         case 0: // one bit
-          if (size) b[r(size)] ^= 1 << r(8);
+          if (size) flipBit(b, r(size), r(8));
           writeFileSync(f, b);
           break;
         case 1: // a run of garbage
@@ -69,7 +73,7 @@ describe('random damage', () => {
           unlinkSync(f);
           break;
         default: // a bit in the last 64 bytes (footers, torn tails)
-          if (size) b[Math.max(0, size - 1 - r(64))] ^= 1 << r(8);
+          if (size) flipBit(b, Math.max(0, size - 1 - r(64)), r(8));
           writeFileSync(f, b);
       }
     }
