@@ -36,3 +36,22 @@ export interface CpuFeatures {
 export function cpuFeatures(): CpuFeatures {
   return (rawAddon().cpuFeatures as () => CpuFeatures)();
 }
+
+/**
+ * Runs a native async call with a cancel flag tied to `signal` (native/sdr/README.md: the kernel polls
+ * an Int32Array over a SharedArrayBuffer). A cancelled run rejects with the signal's reason.
+ */
+export async function withCancel<T>(signal: AbortSignal | undefined, call: (flag: Int32Array) => Promise<T>): Promise<T> {
+  signal?.throwIfAborted();
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const onAbort = () => Atomics.store(flag, 0, 1);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await call(flag);
+  } catch (err) {
+    if (signal?.aborted && (err as Error).message === 'cancelled') throw signal.reason ?? err;
+    throw err;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}

@@ -1,6 +1,6 @@
 // Typed wrapper around the graph kernels of native/sdr (graph-napi.cc): SDR parents (sdr.md §3)
 // and the reference-format parents-cache file (§3.6).
-import { rawAddon } from './addon.js';
+import { rawAddon, withCancel } from './addon.js';
 
 /** Everything the native graph depends on; derive it from a SealProof with src/seal/graph-seeds.ts. */
 export interface GraphParams {
@@ -78,20 +78,8 @@ export const blake2bFeistelWords = (m0: BigUint64Array, m1: bigint, kernel: Grap
  * `path` only once complete and fsynced; cancelling (signal) rejects with an AbortError-like Error
  * and leaves nothing under `path`.
  */
-export async function writeParentsCache(params: GraphParams, path: string, opts: WriteParentsCacheOptions = {}): Promise<void> {
-  const flag = new Int32Array(new SharedArrayBuffer(4));
-  const { signal } = opts;
-  signal?.throwIfAborted();
-  const onAbort = () => Atomics.store(flag, 0, 1);
-  signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    await addon().writeParentsCache(params, path, opts.onProgress, flag, opts.threads ?? 0);
-  } catch (err) {
-    if (signal?.aborted && (err as Error).message === 'cancelled') throw signal.reason ?? err;
-    throw err;
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-  }
+export function writeParentsCache(params: GraphParams, path: string, opts: WriteParentsCacheOptions = {}): Promise<void> {
+  return withCancel(opts.signal, (flag) => addon().writeParentsCache(params, path, opts.onProgress, flag, opts.threads ?? 0));
 }
 
 /** BLAKE2b-512 (unkeyed), the Feistel round hash; exported for tests against node:crypto. */

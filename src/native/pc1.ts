@@ -1,6 +1,6 @@
 // Typed wrapper around the PC1 kernels of native/sdr (pc1-napi.cc): layer labeling for one or many
 // sectors of one proof, and tree-d. Both run off the JS thread; AbortSignal → shared cancel flag.
-import { rawAddon } from './addon.js';
+import { rawAddon, withCancel } from './addon.js';
 import type { Sha256Kernel } from './hashing.js';
 
 export interface Pc1NativeProgress {
@@ -60,21 +60,6 @@ interface Pc1Addon {
 }
 const addon = (): Pc1Addon => rawAddon() as unknown as Pc1Addon;
 
-/** Runs `call` with a cancel flag tied to `signal`; a cancelled run rejects with the signal's reason. */
-async function withCancel<T>(signal: AbortSignal | undefined, call: (flag: Int32Array) => Promise<T>): Promise<T> {
-  signal?.throwIfAborted();
-  const flag = new Int32Array(new SharedArrayBuffer(4));
-  const onAbort = () => Atomics.store(flag, 0, 1);
-  signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    return await call(flag);
-  } catch (err) {
-    if (signal?.aborted && (err as Error).message === 'cancelled') throw signal.reason ?? err;
-    throw err;
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-  }
-}
 
 export function labelLayers(o: LabelLayersOptions): Promise<void> {
   const { onProgress, signal, ...rest } = o;

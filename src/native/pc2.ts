@@ -1,6 +1,6 @@
 // Typed wrapper around the PreCommit2 kernels of native/sdr (pc2-napi.cc): tree-c, replica
 // encoding, tree-r-last and range decoding. All run off the JS thread; AbortSignal → shared flag.
-import { rawAddon } from './addon.js';
+import { rawAddon, withCancel } from './addon.js';
 
 export type Pc2NativeStage = 'tree-c' | 'encode' | 'tree-r-last' | 'decode';
 export interface Pc2NativeProgress {
@@ -68,20 +68,6 @@ interface Pc2Addon {
 }
 const addon = (): Pc2Addon => rawAddon() as unknown as Pc2Addon;
 
-async function withCancel<T>(signal: AbortSignal | undefined, call: (flag: Int32Array) => Promise<T>): Promise<T> {
-  signal?.throwIfAborted();
-  const flag = new Int32Array(new SharedArrayBuffer(4));
-  const onAbort = () => Atomics.store(flag, 0, 1);
-  signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    return await call(flag);
-  } catch (err) {
-    if (signal?.aborted && (err as Error).message === 'cancelled') throw signal.reason ?? err;
-    throw err;
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-  }
-}
 
 /** Column hashes + one arity-8 tree per base tree (full layout); resolves to the base-tree roots. */
 export function buildTreeC(o: BuildTreeCOptions): Promise<Uint8Array[]> {
