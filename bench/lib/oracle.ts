@@ -1,0 +1,48 @@
+// The reference oracle (tools/oracle: rust-fil-proofs built with cargo) as the benchmarks use it.
+// Lives under bench/lib/ so bench/run.ts, which runs every bench/*.ts, does not run it on its own.
+// When cargo is on PATH the oracle is (re)built through tools/oracle/lib.mjs — a no-op when up to
+// date — so a benchmark never times a stale binary; without cargo a binary that is already built
+// is used, and with neither the caller gets a reason to print and skips the reference columns.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const binary = join(root, 'tools', 'oracle', 'target', 'release', process.platform === 'win32' ? 'oracle.exe' : 'oracle');
+
+export type OracleBinary = { path: string } | { skipped: string };
+
+let cached: OracleBinary | undefined;
+
+/** Path of an up-to-date oracle binary, or why there is none. Builds at most once per process. */
+export function oracleBinary(): OracleBinary {
+  if (cached) return cached;
+  if (process.env.BENCH_SKIP_REFERENCE) return (cached = { skipped: 'reference skipped (BENCH_SKIP_REFERENCE is set)' });
+  const cargo = spawnSync('cargo', ['--version'], { encoding: 'utf8' });
+  if (cargo.error || cargo.status !== 0) {
+    cached = existsSync(binary)
+      ? { path: binary }
+      : { skipped: 'reference skipped: cargo not found and tools/oracle is not built (install Rust from https://rustup.rs, then `npm run oracle -- bench --proof 6`)' };
+    return cached;
+  }
+  process.stderr.write('building the reference oracle if needed (cargo build --release; a no-op when up to date) …\n');
+  const build = spawnSync(
+    process.execPath,
+    ['--input-type=module', '-e', `import { buildOracle } from ${JSON.stringify(join(root, 'tools', 'oracle', 'lib.mjs'))}; buildOracle({ quiet: true });`],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  cached =
+    build.status === 0 && existsSync(binary)
+      ? { path: binary }
+      : { skipped: `reference skipped: building tools/oracle failed (exit ${build.status}); run \`npm run oracle -- bench --proof 6\` to see why` };
+  return cached;
+}
+
+/** Runs the oracle with `args` and parses the last line of its stdout as JSON. */
+export function runOracleJson<T>(bin: string, args: readonly string[]): T {
+  const r = spawnSync(bin, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`oracle ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-400)}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
+}
