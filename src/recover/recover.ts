@@ -1,5 +1,6 @@
 // The recovery run: plan every requested sector, pre-flight, then per sector (at most --parallel
-// at once): working dir (resume or restart) → stage deal data → seal → verify CommR → publish.
+// at once, sectors of one proof in batches that share their labeling): working dir (resume or
+// restart) → stage deal data → seal → verify CommR → publish.
 // A sector's failure never stops the others; the report says what happened to each.
 import { access } from 'node:fs/promises';
 import { asCommitment, fromHex, toHex, type SectorNumber } from '../proofs/types.js';
@@ -7,14 +8,14 @@ import { formatMinerAddress, type MinerAddress } from '../chain/address.js';
 import type { SectorRecord } from '../chain/export-file.js';
 import type { SealProgress } from '../seal/contracts.js';
 import { planSector, type SectorPlan } from './plan.js';
-import { preflight, fmtBytes, type HostProbe } from './preflight.js';
-import { schedule } from './scheduler.js';
+import { preflight, fmtBytes, realHostProbe, sectorNeeds, type HostProbe } from './preflight.js';
+import { batchesOf, scheduleBatches } from './scheduler.js';
 import { SectorWorkDir } from './workdir.js';
 import { stagePieces, stageUnsealedCopy } from './staging.js';
 import { verifySealed } from './verify-commr.js';
 import { isPublished, publish, recoverInterruptedPublishes, resultPaths, type PublishOptions } from './publish.js';
 import { newReport, finishReport, type RunReport, type SectorReport } from './report.js';
-import type { Sealer, SealOutcome } from './sealer.js';
+import type { BatchOutcome, Sealer, SealJob, SealOutcome } from './sealer.js';
 import type { Logger } from './logger.js';
 
 export type SectorPhase = 'queued' | 'staging' | 'sealing' | 'verifying' | 'publishing' | 'done';
@@ -129,10 +130,14 @@ export async function recoverSectors(
   }
   for (const e of planned) opts.events?.phase?.(e.plan.name, 'queued');
 
-  await schedule(
-    planned,
+  // Sectors of one proof sealed at the same time share their labeling run (multi-sector PC1),
+  // up to --parallel and as many as memory holds (PC1 keeps two layers per sector in RAM).
+  const memory = (opts.probe ?? realHostProbe).availableMemory();
+  const batches = batchesOf(planned, (e) => String(e.plan.proof.id), Math.max(1, Math.min(opts.parallel, maxBatchForMemory(planned, memory))));
+  await scheduleBatches(
+    batches,
     { parallel: opts.parallel, ...(opts.signal ? { signal: opts.signal } : {}) },
-    (e) => recoverOne(e.plan, e.report, opts),
+    (batch) => recoverBatch(batch, opts),
     (e) => {
       e.report.status = 'skipped';
       e.report.reason = 'cancelled before it started';
@@ -143,104 +148,197 @@ export async function recoverSectors(
   return finishReport(report);
 }
 
-async function recoverOne(plan: SectorPlan, rep: SectorReport, opts: RecoverOptions): Promise<void> {
-  const log = opts.logger.child({ sector: plan.name });
-  const ev = opts.events;
-  const t0 = performance.now();
-  const timings: NonNullable<SectorReport['timings']> = { totalMs: 0 };
-  rep.timings = timings;
-  rep.paths = { workDir: plan.workDir };
-  let wd: SectorWorkDir | undefined;
-  let removed = false;
-  const stageStart = new Map<string, number>();
-  try {
-    wd = await SectorWorkDir.open(plan, { restart: opts.restart ?? false });
-    rep.resumed = wd.resumed;
-    log.info({ proof: plan.proof.name, resumed: wd.resumed, replicaId: rep.replicaId }, 'start');
-    let stagedPath: string | null = plan.data.kind === 'cc' ? null : wd.dir.stagedPath;
-    if (plan.data.kind === 'pieces' && !wd.staged) {
-      ev?.phase?.(plan.name, 'staging');
-      await stagePieces(plan.proof, plan.data.pieces, wd.dir.stagedPath, `sector ${plan.sector}`);
-      await wd.markStaged();
-    } else if (plan.data.kind === 'unsealed') {
-      if (!wd.staged) ev?.phase?.(plan.name, 'staging');
-      stagedPath = wd.staged ? wd.dir.stagedPath : await stageUnsealedCopy(plan.proof, plan.data.path, wd.dir.stagedPath);
-      if (stagedPath === wd.dir.stagedPath) await wd.markStaged();
-    }
-    let outcome: SealOutcome;
-    const prior = wd.sealed;
-    if (prior && (await exists(wd.dir.sealedPath))) {
-      outcome = { commC: c(prior.commC), commRLast: c(prior.commRLast), commR: c(prior.commR) };
-      log.info('sealing finished in an earlier run; verifying its output');
-    } else {
-      ev?.phase?.(plan.name, 'sealing');
-      const ts = performance.now();
-      outcome = await opts.sealer.seal({
-        proof: plan.proof,
-        miner: plan.miner.id,
-        sector: plan.sector,
-        ticket: plan.ticket,
-        commD: plan.commD,
-        replicaId: plan.replicaId,
-        cacheDir: wd.dir.cacheDir,
-        sealedPath: wd.dir.sealedPath,
-        stagedPath,
-        onProgress: (p) => {
-          if (!stageStart.has(p.stage)) stageStart.set(p.stage, performance.now());
-          ev?.progress?.(plan.name, p);
-        },
-        ...(opts.signal ? { signal: opts.signal } : {}),
-      });
-      const end = performance.now();
-      timings.sealMs = Math.round(end - ts);
-      // PC1 = labeling (after parents cache and tree-d); PC2 = tree-c through aux.
-      const pc1 = stageStart.get('pc1');
-      const pc2 = stageStart.get('tree-c');
-      if (pc1 !== undefined) timings.pc1Ms = Math.round((pc2 ?? end) - pc1);
-      if (pc2 !== undefined) timings.pc2Ms = Math.round(end - pc2);
-      await wd.markSealed(outcome);
-    }
-    rep.commC = toHex(outcome.commC);
-    rep.commRLast = toHex(outcome.commRLast);
-    rep.commR = { expected: toHex(plan.expectedCommR), got: toHex(outcome.commR) };
+/** The largest batch memory allows for these sectors (their largest proof decides). */
+function maxBatchForMemory(planned: readonly { plan: SectorPlan }[], memory: bigint): number {
+  const per = planned.reduce((m, e) => {
+    const need = sectorNeeds(e.plan.proof, { staged: false, keepPrecommitFiles: false }).memory;
+    return need > m ? need : m;
+  }, 1n);
+  return Number(memory / per);
+}
 
-    ev?.phase?.(plan.name, 'verifying');
-    const tv = performance.now();
-    const verdict = await verifySealed(plan, wd.dir, outcome);
-    timings.verifyMs = Math.round(performance.now() - tv);
-    if (!verdict.match) {
-      rep.status = 'mismatch';
-      rep.reason = `computed CommR ${toHex(verdict.got)} differs from the chain's SealedCID ${plan.sealedCid} (${toHex(verdict.expected)}); nothing was published`;
-      log.error({ expected: rep.commR.expected, got: rep.commR.got, commC: rep.commC, commRLast: rep.commRLast }, 'CommR mismatch');
-      // Re-sealing the same inputs gives the same answer; the files are of no use.
-      await wd.remove();
-      removed = true;
-      delete rep.paths.workDir;
-      return;
+/** One sector's run through a batch: opened work dir, then the sealer's outcome, then verify/publish. */
+interface SectorRun {
+  readonly plan: SectorPlan;
+  readonly rep: SectorReport;
+  readonly log: Logger;
+  readonly t0: number;
+  readonly timings: NonNullable<SectorReport['timings']>;
+  readonly stageStart: Map<string, number>;
+  wd?: SectorWorkDir;
+  removed: boolean;
+  /** set when the sector cannot go on (error already recorded) */
+  done: boolean;
+  job?: SealJob;
+  outcome?: SealOutcome;
+  sealStart?: number;
+}
+
+/** Stages, seals (sharing PC1 when the sealer can), verifies and publishes a batch of one proof. */
+async function recoverBatch(batch: readonly { plan: SectorPlan; report: SectorReport }[], opts: RecoverOptions): Promise<void> {
+  const runs: SectorRun[] = batch.map((e) => ({
+    plan: e.plan,
+    rep: e.report,
+    log: opts.logger.child({ sector: e.plan.name }),
+    t0: performance.now(),
+    timings: { totalMs: 0 },
+    stageStart: new Map(),
+    removed: false,
+    done: false,
+  }));
+  await Promise.all(runs.map((r) => guarded(r, opts, () => prepare(r, opts))));
+  const toSeal = runs.filter((r) => !r.done && r.job);
+  if (toSeal.length > 1 && opts.sealer.sealBatch) {
+    for (const r of toSeal) {
+      r.log.info({ pc1Batch: toSeal.length, with: toSeal.filter((o) => o !== r).map((o) => o.plan.name) }, 'labeling together with other sectors');
+      r.sealStart = performance.now();
     }
-    ev?.phase?.(plan.name, 'publishing');
-    const tp = performance.now();
-    const out = await publish(verdict.sector, {
-      resultRoot: opts.resultRoot,
-      keepPrecommitFiles: plan.keepPrecommitFiles,
-      ...(opts.publishFault ? { fault: opts.publishFault } : {}),
-    });
-    timings.publishMs = Math.round(performance.now() - tp);
-    rep.status = 'recovered';
-    delete rep.reason;
-    rep.paths = { sealed: out.sealedPath, cache: out.cacheDir };
-    await wd.remove();
-    removed = true;
-    log.info({ sealed: out.sealedPath }, 'recovered');
-  } catch (e) {
-    rep.status = 'failed';
-    rep.reason = opts.signal?.aborted ? `cancelled (${(e as Error).message}); rerun to resume from the working dir` : (e as Error).message;
-    log.error({ err: rep.reason }, 'failed');
-  } finally {
-    timings.totalMs = Math.round(performance.now() - t0);
-    if (wd && !removed) await wd.release().catch(() => undefined);
-    ev?.phase?.(plan.name, 'done', rep.status);
+    let outs: BatchOutcome[];
+    try {
+      outs = await opts.sealer.sealBatch(
+        toSeal.map((r) => r.job!),
+        (msg) => opts.logger.warn({ sectors: toSeal.map((r) => r.plan.name) }, msg),
+      );
+    } catch (e) {
+      outs = toSeal.map(() => ({ ok: false, error: e as Error }));
+    }
+    await Promise.all(
+      toSeal.map((r, k) =>
+        guarded(r, opts, async () => {
+          const o = outs[k]!;
+          if (!o.ok) throw o.error;
+          await sealed(r, o.outcome);
+        }),
+      ),
+    );
+  } else {
+    await Promise.all(
+      toSeal.map((r) =>
+        guarded(r, opts, async () => {
+          r.sealStart = performance.now();
+          await sealed(r, await opts.sealer.seal(r.job!));
+        }),
+      ),
+    );
   }
+  await Promise.all(runs.map((r) => guarded(r, opts, () => finish(r, opts))));
+  await Promise.all(runs.map((r) => close(r, opts)));
+}
+
+/** Runs one step of a sector; an error marks that sector failed and leaves the others alone. */
+async function guarded(r: SectorRun, opts: RecoverOptions, step: () => Promise<void>): Promise<void> {
+  if (r.done) return;
+  try {
+    await step();
+  } catch (e) {
+    r.done = true;
+    r.rep.status = 'failed';
+    r.rep.reason = opts.signal?.aborted ? `cancelled (${(e as Error).message}); rerun to resume from the working dir` : (e as Error).message;
+    r.log.error({ err: r.rep.reason }, 'failed');
+  }
+}
+
+/** Work dir (resume or restart), deal data staged, and the seal job unless an earlier run sealed it. */
+async function prepare(r: SectorRun, opts: RecoverOptions): Promise<void> {
+  const { plan, rep, log } = r;
+  const ev = opts.events;
+  rep.timings = r.timings;
+  rep.paths = { workDir: plan.workDir };
+  const wd = (r.wd = await SectorWorkDir.open(plan, { restart: opts.restart ?? false }));
+  rep.resumed = wd.resumed;
+  log.info({ proof: plan.proof.name, resumed: wd.resumed, replicaId: rep.replicaId }, 'start');
+  let stagedPath: string | null = plan.data.kind === 'cc' ? null : wd.dir.stagedPath;
+  if (plan.data.kind === 'pieces' && !wd.staged) {
+    ev?.phase?.(plan.name, 'staging');
+    await stagePieces(plan.proof, plan.data.pieces, wd.dir.stagedPath, `sector ${plan.sector}`);
+    await wd.markStaged();
+  } else if (plan.data.kind === 'unsealed') {
+    if (!wd.staged) ev?.phase?.(plan.name, 'staging');
+    stagedPath = wd.staged ? wd.dir.stagedPath : await stageUnsealedCopy(plan.proof, plan.data.path, wd.dir.stagedPath);
+    if (stagedPath === wd.dir.stagedPath) await wd.markStaged();
+  }
+  const prior = wd.sealed;
+  if (prior && (await exists(wd.dir.sealedPath))) {
+    r.outcome = { commC: c(prior.commC), commRLast: c(prior.commRLast), commR: c(prior.commR) };
+    log.info('sealing finished in an earlier run; verifying its output');
+    return;
+  }
+  ev?.phase?.(plan.name, 'sealing');
+  r.job = {
+    proof: plan.proof,
+    miner: plan.miner.id,
+    sector: plan.sector,
+    ticket: plan.ticket,
+    commD: plan.commD,
+    replicaId: plan.replicaId,
+    cacheDir: wd.dir.cacheDir,
+    sealedPath: wd.dir.sealedPath,
+    stagedPath,
+    onProgress: (p) => {
+      if (!r.stageStart.has(p.stage)) r.stageStart.set(p.stage, performance.now());
+      ev?.progress?.(plan.name, p);
+    },
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  };
+}
+
+async function sealed(r: SectorRun, outcome: SealOutcome): Promise<void> {
+  const end = performance.now();
+  r.timings.sealMs = Math.round(end - (r.sealStart ?? end));
+  // PC1 = labeling (after parents cache and tree-d); PC2 = tree-c through aux.
+  const pc1 = r.stageStart.get('pc1');
+  const pc2 = r.stageStart.get('tree-c');
+  if (pc1 !== undefined) r.timings.pc1Ms = Math.round((pc2 ?? end) - pc1);
+  if (pc2 !== undefined) r.timings.pc2Ms = Math.round(end - pc2);
+  if (outcome.pc1BatchSize !== undefined) r.rep.pc1BatchSize = outcome.pc1BatchSize;
+  r.outcome = outcome;
+  await r.wd!.markSealed(outcome);
+}
+
+/** Verify CommR against the chain, then publish (or discard on a mismatch). */
+async function finish(r: SectorRun, opts: RecoverOptions): Promise<void> {
+  const { plan, rep, log } = r;
+  const ev = opts.events;
+  const wd = r.wd!;
+  const outcome = r.outcome!;
+  rep.commC = toHex(outcome.commC);
+  rep.commRLast = toHex(outcome.commRLast);
+  rep.commR = { expected: toHex(plan.expectedCommR), got: toHex(outcome.commR) };
+
+  ev?.phase?.(plan.name, 'verifying');
+  const tv = performance.now();
+  const verdict = await verifySealed(plan, wd.dir, outcome);
+  r.timings.verifyMs = Math.round(performance.now() - tv);
+  if (!verdict.match) {
+    rep.status = 'mismatch';
+    rep.reason = `computed CommR ${toHex(verdict.got)} differs from the chain's SealedCID ${plan.sealedCid} (${toHex(verdict.expected)}); nothing was published`;
+    log.error({ expected: rep.commR.expected, got: rep.commR.got, commC: rep.commC, commRLast: rep.commRLast }, 'CommR mismatch');
+    // Re-sealing the same inputs gives the same answer; the files are of no use.
+    await wd.remove();
+    r.removed = true;
+    delete rep.paths!.workDir;
+    return;
+  }
+  ev?.phase?.(plan.name, 'publishing');
+  const tp = performance.now();
+  const out = await publish(verdict.sector, {
+    resultRoot: opts.resultRoot,
+    keepPrecommitFiles: plan.keepPrecommitFiles,
+    ...(opts.publishFault ? { fault: opts.publishFault } : {}),
+  });
+  r.timings.publishMs = Math.round(performance.now() - tp);
+  rep.status = 'recovered';
+  delete rep.reason;
+  rep.paths = { sealed: out.sealedPath, cache: out.cacheDir };
+  await wd.remove();
+  r.removed = true;
+  log.info({ sealed: out.sealedPath }, 'recovered');
+}
+
+async function close(r: SectorRun, opts: RecoverOptions): Promise<void> {
+  r.timings.totalMs = Math.round(performance.now() - r.t0);
+  if (r.wd && !r.removed) await r.wd.release().catch(() => undefined);
+  opts.events?.phase?.(r.plan.name, 'done', r.rep.status);
 }
 
 const c = (hex: string) => asCommitment(fromHex(hex));

@@ -17,6 +17,8 @@ export interface SectorReport {
   commRLast?: string;
   commR?: { expected: string; got?: string };
   resumed?: boolean;
+  /** sectors labeled together in this sector's PC1 run (multi-sector labeling), 1 = alone */
+  pc1BatchSize?: number;
   /** layers, tree-c and tree-d were published too (pre-committed only, or --keep-precommit-files) */
   keptPrecommitFiles?: boolean;
   timings?: { sealMs?: number; pc1Ms?: number; pc2Ms?: number; verifyMs?: number; publishMs?: number; totalMs: number };

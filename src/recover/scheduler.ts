@@ -1,10 +1,17 @@
-// --parallel: at most N sectors in flight (p-limit). Sectors not yet started when the run is
-// cancelled are reported through `cancelled` instead of being started.
+// --parallel: at most N sectors in flight. Sectors of one proof go in batches (labeled together by
+// the multi-sector PC1); a batch of k sectors holds k of the N slots until all of its sectors are
+// done. Batches not yet started when the run is cancelled are reported through `cancelled`.
 import pLimit from 'p-limit';
 
 export interface ScheduleOptions {
   readonly parallel: number;
   readonly signal?: AbortSignal;
+}
+
+function checkParallel(parallel: number): void {
+  if (!Number.isInteger(parallel) || parallel < 1) {
+    throw new RangeError(`--parallel must be a whole number ≥ 1, got ${parallel}`);
+  }
 }
 
 export async function schedule<T, R>(
@@ -13,9 +20,69 @@ export async function schedule<T, R>(
   run: (item: T, index: number) => Promise<R>,
   cancelled: (item: T) => R,
 ): Promise<R[]> {
-  if (!Number.isInteger(opts.parallel) || opts.parallel < 1) {
-    throw new RangeError(`--parallel must be a whole number ≥ 1, got ${opts.parallel}`);
-  }
+  checkParallel(opts.parallel);
   const limit = pLimit(opts.parallel);
   return Promise.all(items.map((item, i) => limit(() => (opts.signal?.aborted ? Promise.resolve(cancelled(item)) : run(item, i)))));
+}
+
+/**
+ * Groups items by `key` (in first-seen order) and cuts each group into batches of at most
+ * `maxBatch`, keeping the input order inside a batch.
+ */
+export function batchesOf<T>(items: readonly T[], key: (item: T) => string, maxBatch: number): T[][] {
+  if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError(`batch size must be ≥ 1, got ${maxBatch}`);
+  const groups = new Map<string, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    const g = groups.get(k);
+    if (g) g.push(it);
+    else groups.set(k, [it]);
+  }
+  const out: T[][] = [];
+  for (const g of groups.values()) for (let i = 0; i < g.length; i += maxBatch) out.push(g.slice(i, i + maxBatch));
+  return out;
+}
+
+/** Runs batches in order, each taking as many of the `parallel` slots as it has items. */
+export async function scheduleBatches<T>(
+  batches: readonly (readonly T[])[],
+  opts: ScheduleOptions,
+  run: (batch: readonly T[]) => Promise<void>,
+  cancelled: (item: T) => void,
+): Promise<void> {
+  checkParallel(opts.parallel);
+  let free = opts.parallel;
+  const waiting: Array<() => void> = [];
+  // First come, first served: a big batch at the head is not overtaken by small ones behind it.
+  const wake = () => {
+    while (waiting.length > 0) {
+      const next = waiting[0]!;
+      const before = free;
+      next();
+      if (free === before) break;
+      waiting.shift();
+    }
+  };
+  await Promise.all(
+    batches.map(async (batch) => {
+      const need = Math.min(batch.length, opts.parallel);
+      await new Promise<void>((granted) => {
+        const tryTake = () => {
+          if (free >= need) {
+            free -= need;
+            granted();
+          }
+        };
+        waiting.push(tryTake);
+        wake();
+      });
+      try {
+        if (opts.signal?.aborted) for (const it of batch) cancelled(it);
+        else await run(batch);
+      } finally {
+        free += need;
+        wake();
+      }
+    }),
+  );
 }

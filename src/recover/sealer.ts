@@ -27,26 +27,38 @@ export interface SealOutcome {
   readonly commC: Commitment;
   readonly commRLast: Commitment;
   readonly commR: Commitment;
+  /** how many sectors were labeled together in one PC1 run (1 = alone) */
+  readonly pc1BatchSize?: number;
 }
+
+/** One result per job of a batch, in order: a failing sector does not fail the others. */
+export type BatchOutcome = { readonly ok: true; readonly outcome: SealOutcome } | { readonly ok: false; readonly error: Error };
 
 export interface Sealer {
   readonly name: string;
   seal(job: SealJob): Promise<SealOutcome>;
+  /** Seals jobs of one proof with their labeling shared (multi-sector PC1); optional. */
+  sealBatch?(jobs: readonly SealJob[], onNotice?: (message: string) => void): Promise<BatchOutcome[]>;
 }
 
 /** The real pipeline (src/seal/seal.ts), loaded on first use so `export`, `--help` and the tests
  * with a stand-in sealer never load the native addon. */
 export function nativeSealer(): Sealer {
   let loaded: Promise<typeof import('../seal/seal.js')> | undefined;
+  const load = () =>
+    (loaded ??= import('../seal/seal.js').catch((e: unknown) => {
+      loaded = undefined;
+      throw new Error(`the sealing pipeline could not be loaded: ${(e as Error).message}; build the addon with \`npm run build:native\``);
+    }));
   return {
     name: 'native',
+    // SealJob is a superset of SealInputs: miner/sector/ticket are for the report, not the sealer.
     async seal(job) {
-      loaded ??= import('../seal/seal.js').catch((e: unknown) => {
-        loaded = undefined;
-        throw new Error(`the sealing pipeline could not be loaded: ${(e as Error).message}; build the addon with \`npm run build:native\``);
-      });
-      // SealJob is a superset of SealInputs: miner/sector/ticket are for the report, not the sealer.
-      return (await loaded).sealSector(job);
+      return { ...(await (await load()).sealSector(job)), pc1BatchSize: 1 };
+    },
+    async sealBatch(jobs, onNotice) {
+      const rs = await (await load()).sealSectors(jobs, onNotice ? { onNotice } : {});
+      return rs.map((r) => (r.ok ? { ok: true, outcome: { ...r.result, pc1BatchSize: r.pc1BatchSize } } : r));
     },
   };
 }

@@ -75,6 +75,28 @@ describe.skipIf(!hasSealer)('end-to-end recovery with the native sealer (bundled
       expect(rep.sectors[i].commRLast).toBe(v.comm_r_last);
       // sector 3 is pre-committed only on the devnet: its layers, tree-c and tree-d are kept
       expect(rep.sectors[i].keptPrecommitFiles).toBe(i === 2 ? true : undefined);
+      // same proof, sealed two at a time: labeled in pairs by the multi-sector PC1
+      expect(rep.sectors[i].pc1BatchSize).toBe(2);
+      await expectLikeOracle(d.result, `s-t01000-${i + 1}`, v, i === 2);
+    }
+  }, 120_000);
+
+  it('--parallel 4: the four sectors are labeled in one multi-sector PC1 run, files byte-equal to the oracle', async () => {
+    const d = await dirs();
+    const out = quiet();
+    const err = quiet();
+    const code = await runRecover(
+      { parallel: 4, sealingTemp: d.temp, sealingResult: d.result, miner: 'f01000', sectors: ['1', '2', '3', '4'], pieceDir: join(root, 'fixtures', 'devnet', 'pieces'), json: true, logLevel: 'info' },
+      { stdout: out.s, stderr: err.s, tty: false, env: { FULLNODE_API_INFO: net.apiInfo } },
+    );
+    const rep = JSON.parse(out.text());
+    expect(rep.sectors.map((s: { status: string; reason?: string }) => s.reason ?? s.status)).toEqual(['recovered', 'recovered', 'recovered', 'recovered']);
+    expect(code).toBe(0);
+    expect(rep.sectors.map((s: { pc1BatchSize?: number }) => s.pc1BatchSize)).toEqual([4, 4, 4, 4]);
+    const names = ['2KiB-V1_1-cc-f01000-s1', '2KiB-V1_1-cc-f01000-s2', '2KiB-V1_1-cc-f01000-s3', '2KiB-V1_1-deal-f01000-s4'];
+    for (const [i, n] of names.entries()) {
+      const v = loadVector(n);
+      expect([rep.sectors[i].commC, rep.sectors[i].commRLast, rep.sectors[i].commR.got]).toEqual([v.comm_c, v.comm_r_last, v.comm_r]);
       await expectLikeOracle(d.result, `s-t01000-${i + 1}`, v, i === 2);
     }
   }, 120_000);

@@ -99,6 +99,29 @@ describe('recover orchestration (fake sealer writing real files)', () => {
     expect((await readdir(join(d.result, 'sealed'))).sort()).toEqual(['s-t01000-1', 's-t01000-2', 's-t01000-3', 's-t01000-4']);
   });
 
+  it('--parallel 3, five sectors of one proof: batches of 3 and 2, a failing sector fails alone', async () => {
+    const d = await dirs();
+    const proof = sealProof(5);
+    const ticket = asTicket(new Uint8Array(32).fill(1));
+    const t: Record<string, Outcome> = { ...table };
+    const entries = [{ n: 1, sealedCid: E2E_2K.sealedCid }];
+    let failing = '';
+    for (const k of [2, 3, 4, 5]) {
+      const rid = toHex(replicaId(proverId(f01000.id), n(k), ticket, zeroCommitment(2048n), proof.porepId));
+      if (k === 3) failing = rid;
+      const commR = `${k}`.repeat(2) + '00'.repeat(31);
+      t[rid] = { commC: '11'.repeat(32), commRLast: '22'.repeat(32), commR };
+      entries.push({ n: k, sealedCid: commRToCid(asCommitment(fromHex(commR))).toString() });
+    }
+    const sealer = new FakeSealer(t, { batch: true, failFor: failing });
+    const r = await recoverSectors(f01000, records(entries), [1, 2, 3, 4, 5].map(n), options(d, sealer, { parallel: 3 }));
+    expect(sealer.batches).toEqual([3, 2]);
+    expect(r.sectors.map((s) => s.status)).toEqual(['recovered', 'recovered', 'failed', 'recovered', 'recovered']);
+    expect(r.sectors[2]!.reason).toBe('simulated sealing failure');
+    expect(r.sectors.map((s) => s.pc1BatchSize)).toEqual([3, 3, undefined, 2, 2]);
+    expect((await readdir(join(d.result, 'sealed'))).sort()).toEqual(['s-t01000-1', 's-t01000-2', 's-t01000-4', 's-t01000-5']);
+  });
+
   it('skips sectors missing from the metadata and ones already published', async () => {
     const d = await dirs();
     const recs = records([{ n: 1, sealedCid: E2E_2K.sealedCid }]);

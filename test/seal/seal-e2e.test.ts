@@ -1,15 +1,13 @@
 // End to end: every committed oracle vector (sectors sealed by rust-fil-proofs, fixtures/vectors)
 // is sealed again by our pipeline and every artifact must match byte for byte.
-import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asCommitment, asReplicaId, fr32Pad, sealProof, stagedLayout, toHex, fromHex } from '../../src/proofs/index.js';
+import { asCommitment, asReplicaId, sealProof, toHex, fromHex } from '../../src/proofs/index.js';
 import { sealSector } from '../../src/seal/seal.js';
-import { allVectors, vectorPieceData, type OracleVector } from '../helpers/vectors.js';
-
-const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+import { allVectors } from '../helpers/vectors.js';
+import { sha256, stagedSector, withCachePath } from './helpers/oracle-files.js';
 
 let tmp = '';
 beforeAll(async () => {
@@ -18,29 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
-
-/** The staged (unsealed, fr32-padded) sector the reference sealed: data pieces at their aligned offsets, zeros elsewhere. */
-function stagedSector(v: OracleVector): Buffer | null {
-  const data = vectorPieceData(v);
-  if (!data) return null;
-  const proof = sealProof(v.proof.id);
-  const staged = Buffer.alloc(Number(proof.sectorBytes));
-  const layout = stagedLayout(proof.sectorBytes, v.pieces.map((p) => BigInt(p.padded_size)));
-  const dataPieces = layout.pieces.filter((_, i) => !v.pieces[i]!.filler);
-  expect(dataPieces).toHaveLength(1);
-  staged.set(fr32Pad(data), Number(dataPieces[0]!.paddedOffset));
-  return staged;
-}
-
-/** Swap the cache-dir string inside a bincode t_aux (u64le length prefix + bytes). */
-function withCachePath(tAux: Buffer, from: string, to: string): Buffer {
-  const enc = (s: string): Buffer => {
-    const len = Buffer.alloc(8);
-    len.writeBigUInt64LE(BigInt(Buffer.byteLength(s)));
-    return Buffer.concat([len, Buffer.from(s)]);
-  };
-  return Buffer.from(tAux.toString('latin1').split(enc(from).toString('latin1')).join(enc(to).toString('latin1')), 'latin1');
-}
 
 // 8MiB sectors take seconds each; the default suite keeps two of them (CC and random data), SLOW=1 runs all.
 const DEFAULT_8MIB = new Set(['8MiB-V1_1-cc-f01000-s1', '8MiB-V1_1-random-f01000-s1']);

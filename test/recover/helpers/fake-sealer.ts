@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { asCommitment, fromHex, toHex, type Commitment } from '../../../src/proofs/types.js';
-import type { Sealer, SealJob, SealOutcome } from '../../../src/recover/sealer.js';
+import type { BatchOutcome, Sealer, SealJob, SealOutcome } from '../../../src/recover/sealer.js';
 
 export interface Outcome {
   commC: string;
@@ -35,10 +35,27 @@ export class FakeSealer implements Sealer {
   inFlight = 0;
   maxInFlight = 0;
   calls: SealJob[] = [];
+  /** sizes of the batches passed to sealBatch (only with { batch: true }) */
+  batches: number[] = [];
+  sealBatch?: (jobs: readonly SealJob[]) => Promise<BatchOutcome[]>;
   constructor(
     private readonly table: Record<string, Outcome>,
-    private readonly opts: { delayMs?: number; failFor?: string } = {},
-  ) {}
+    private readonly opts: { delayMs?: number; failFor?: string; batch?: boolean } = {},
+  ) {
+    if (opts.batch) {
+      this.sealBatch = async (jobs) => {
+        this.batches.push(jobs.length);
+        return Promise.all(
+          jobs.map((j) =>
+            this.seal(j).then(
+              (o): BatchOutcome => ({ ok: true, outcome: { ...o, pc1BatchSize: jobs.length } }),
+              (e: unknown): BatchOutcome => ({ ok: false, error: e as Error }),
+            ),
+          ),
+        );
+      };
+    }
+  }
 
   async seal(job: SealJob): Promise<SealOutcome> {
     this.calls.push(job);
