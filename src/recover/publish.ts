@@ -7,7 +7,8 @@
 // next run); a crash after it is rolled forward by the next run. Nothing is ever copied in place.
 import { randomUUID } from 'node:crypto';
 import { access, copyFile, link, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { T_AUX, tAuxWithCacheDir } from '../seal/aux-files.js';
 import type { VerifiedSector } from './verify-commr.js';
 import { isFinalizedFile, isPrecommitOnlyFile } from './sector-files.js';
 
@@ -63,6 +64,13 @@ async function stageFile(src: string, dst: string, same: boolean): Promise<void>
   }
 }
 
+// t_aux names the directory it was sealed in; the published copy names its final place, as if
+// rust had sealed there. A new file, never the working dir's (a hard link would share the inode).
+async function stageTAux(src: string, dst: string, finalCacheDir: string): Promise<void> {
+  await writeFile(dst, tAuxWithCacheDir(await readFile(src), finalCacheDir, src));
+  await fsyncPath(dst);
+}
+
 export async function publish(v: VerifiedSector, opts: PublishOptions): Promise<Published> {
   const { plan, dir } = v;
   const fault = opts.fault ?? (() => undefined);
@@ -88,7 +96,10 @@ export async function publish(v: VerifiedSector, opts: PublishOptions): Promise<
   // Another run on the same result path must not discard or finish this publish under our feet.
   await writeFile(join(staging, 'owner'), String(process.pid));
   const same = await sameFilesystem(dir.root, staging);
-  for (const n of names) await stageFile(join(dir.cacheDir, n), join(staging, 'cache', n), same);
+  for (const n of names) {
+    if (n === T_AUX) await stageTAux(join(dir.cacheDir, n), join(staging, 'cache', n), resolve(target.cacheDir));
+    else await stageFile(join(dir.cacheDir, n), join(staging, 'cache', n), same);
+  }
   await fsyncPath(join(staging, 'cache'));
   await fault('staged-cache');
   await stageFile(dir.sealedPath, join(staging, 'sealed'), same);

@@ -193,6 +193,16 @@ async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
 export const writePAux = (cacheDir: string, a: PersistentAux): Promise<void> => writeAtomic(join(cacheDir, P_AUX), encodePAux(a));
 export const writeTAux = (cacheDir: string, t: TemporaryAux): Promise<void> => writeAtomic(join(cacheDir, T_AUX), encodeTAux(t));
 
+/**
+ * t_aux as rust-fil-proofs would have written it had the sector been sealed in `cacheDir`: every
+ * StoreConfig path replaced. Used on publish, so the file under <result>/cache/s-t0M-N names that
+ * directory rather than the temp dir it was sealed in (rfp: seal_pre_commit_phase2 persists
+ * TemporaryAux with cache_path as given).
+ */
+export function tAuxWithCacheDir(b: Uint8Array, cacheDir: string, what = T_AUX): Uint8Array {
+  return encodeTAux(decodeTAux(b, cacheDir, what));
+}
+
 export async function readPAux(cacheDir: string): Promise<PersistentAux> {
   const path = join(cacheDir, P_AUX);
   return decodePAux(await readFile(path), path);

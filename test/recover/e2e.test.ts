@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runRecover } from '../../src/cli/commands/recover.js';
 import { runExport } from '../../src/cli/commands/export.js';
@@ -17,6 +17,7 @@ import { startDevnet, type Devnet } from '../../src/devnet/server.js';
 import { loadNetwork } from '../../src/devnet/network.js';
 import { loadVector, type OracleVector } from '../helpers/vectors.js';
 import { dirs, listTree } from './helpers/setup.js';
+import { withCachePath } from '../seal/helpers/oracle-files.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const hasSealer = existsSync(join(root, 'src', 'seal', 'seal.ts')) && existsSync(join(root, 'native', 'sdr', 'build', 'Release', 'sdr.node'));
@@ -30,7 +31,7 @@ function quiet() {
   return { s, text: () => text };
 }
 
-/** Published files must equal the oracle's; t_aux may differ only in the cache path it embeds. */
+/** Published files must equal the oracle's; t_aux with the oracle's cache path swapped for the published cache dir. */
 async function expectLikeOracle(result: string, name: string, v: OracleVector, precommitFiles = false) {
   const cache = join(result, 'cache', name);
   const extra = ['sc-02-data-layer-1.dat', 'sc-02-data-layer-2.dat', 'sc-02-data-tree-c.dat', 'sc-02-data-tree-d.dat'];
@@ -40,13 +41,10 @@ async function expectLikeOracle(result: string, name: string, v: OracleVector, p
   expect(sha(await readFile(join(result, 'sealed', name)))).toBe(v.files.sealed!.sha256);
   expect(sha(await readFile(join(cache, 'p_aux')))).toBe(v.files.p_aux!.sha256);
   expect(sha(await readFile(join(cache, 'sc-02-data-tree-r-last.dat')))).toBe(v.files['sc-02-data-tree-r-last.dat']!.sha256);
+  // t_aux names the published cache dir, exactly as rust would have written it sealing there
   const ours = await readFile(join(cache, 't_aux'));
-  const theirs = Buffer.from(v.files.t_aux!.base64!, 'base64');
-  const path = v.files.t_aux!.cache_path!;
-  // bincode: each StoreConfig starts with u64le(len) ‖ path; strip the paths and compare the rest.
-  const strip = (b: Buffer, p: string) => b.toString('latin1').split(p).join('<cache>');
-  const ourPath = ours.toString('latin1').match(/\/[^\x00-\x1f]*?\/cache/)?.[0] ?? '';
-  expect(strip(ours, ourPath).replace(/[\s\S]{8}<cache>/g, '<cache>')).toBe(strip(theirs, path).replace(/[\s\S]{8}<cache>/g, '<cache>'));
+  const theirs = withCachePath(Buffer.from(v.files.t_aux!.base64!, 'base64'), v.files.t_aux!.cache_path!, resolve(cache));
+  expect(ours.toString('hex')).toBe(theirs.toString('hex'));
 }
 
 describe.skipIf(!hasSealer)('end-to-end recovery with the native sealer (bundled devnet vs oracle)', () => {
