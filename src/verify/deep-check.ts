@@ -1,0 +1,90 @@
+// The deep scan: rebuild tree-r-last from the replica (the sealed file is read end to end by the
+// native builder, off the JS thread) into a scratch dir and compare it byte for byte with the
+// stored files, and its compound root with p_aux's comm_r_last. This is what catches damage
+// inside the sealed file, which WindowPoSt would otherwise only hit when a challenge lands on it.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildTreeRLast } from '../native/pc2.js';
+import type { SealProof } from '../proofs/registry.js';
+import { toHex, type Commitment } from '../proofs/types.js';
+import { compoundRoot, treeFileNames } from '../seal/pc2.js';
+import { fail, pass, type Check } from './findings.js';
+import type { SectorLocation } from './sector-dirs.js';
+import { firstDifference, locate, storedRowWidths } from './tree-r-last-store.js';
+
+export interface DeepOptions {
+  readonly proof: SealProof;
+  readonly rowsToDiscard: number;
+  /** p_aux's value when p_aux decoded */
+  readonly commRLast?: Commitment;
+  /** scratch parent dir (default os.tmpdir()) */
+  readonly tempRoot?: string;
+  readonly threads?: number;
+  readonly onProgress?: (done: number, total: number) => void;
+  readonly signal?: AbortSignal;
+}
+
+async function readOrNull(path: string): Promise<Buffer | null> {
+  try {
+    return await readFile(path);
+  } catch {
+    return null;
+  }
+}
+
+export async function deepCheck(loc: SectorLocation, o: DeepOptions): Promise<Check> {
+  const scratch = await mkdtemp(join(o.tempRoot ?? tmpdir(), `verify-${loc.name}-`));
+  try {
+    const names = treeFileNames(o.proof, 'tree-r-last');
+    let roots: Uint8Array[];
+    try {
+      roots = await buildTreeRLast({
+        replicaPath: loc.sealedPath,
+        outPaths: names.map((n) => join(scratch, n)),
+        leavesPerTree: o.proof.nodesPerBaseTree,
+        rowsToDiscard: o.rowsToDiscard,
+        ...(o.threads ? { threads: o.threads } : {}),
+        ...(o.onProgress ? { onProgress: (p: { done: number; total: number }) => o.onProgress!(p.done, p.total) } : {}),
+        ...(o.signal ? { signal: o.signal } : {}),
+      });
+    } catch (e) {
+      if (o.signal?.aborted) throw e;
+      return fail('replica-tree-r-last', `the replica cannot be hashed: ${(e as Error).message}`);
+    }
+    const rebuilt = compoundRoot(o.proof.shape, roots);
+    const widths = storedRowWidths(o.proof.nodesPerBaseTree, o.rowsToDiscard);
+    const differ: string[] = [];
+    for (const [i, name] of names.entries()) {
+      const ours = await readFile(join(scratch, name));
+      const stored = await readOrNull(join(loc.cacheDir, name));
+      if (stored === null) differ.push(`${name} is missing`);
+      else if (stored.length !== ours.length) differ.push(`${name} is ${stored.length} bytes, rebuilt ${ours.length}`);
+      else if (!stored.equals(ours)) {
+        const at = firstDifference(ours, stored);
+        const { row, index } = locate(widths, o.rowsToDiscard, Math.floor(at / 32));
+        // Replica leaves of base tree i start at node i·nodesPerBaseTree (rfp ReplicaConfig offsets).
+        const span = o.proof.nodesPerBaseTree / 8n ** BigInt(row);
+        const firstLeaf = BigInt(i) * o.proof.nodesPerBaseTree + BigInt(index) * span;
+        differ.push(
+          `${name} differs first at byte ${at} (row ${row} node ${index}, covering sealed-file bytes ${firstLeaf * 32n}…${(firstLeaf + span) * 32n - 1n})`,
+        );
+      }
+    }
+    const rootOk = o.commRLast === undefined || Buffer.compare(rebuilt, o.commRLast) === 0;
+    if (!differ.length && rootOk) return pass('replica-tree-r-last', `tree-r-last rebuilt from the replica matches the stored file(s) and p_aux (root ${toHex(rebuilt)})`);
+    // Which side is wrong: the stored tree and p_aux were already held against each other by the quick scan.
+    const verdict =
+      !rootOk && differ.length
+        ? 'the sealed file is damaged (it no longer hashes to the stored tree-r-last and p_aux)'
+        : differ.length
+          ? 'tree-r-last is damaged (the replica still hashes to p_aux\'s comm_r_last)'
+          : 'p_aux\'s comm_r_last is damaged (the replica hashes to the stored tree-r-last)';
+    return fail('replica-tree-r-last', `${verdict}: ${[...differ, ...(rootOk ? [] : ['rebuilt comm_r_last differs from p_aux'])].join('; ')}`, {
+      ...(o.commRLast ? { expected: toHex(o.commRLast) } : {}),
+      found: toHex(rebuilt),
+    });
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}

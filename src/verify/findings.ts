@@ -1,0 +1,47 @@
+// What a scan says about one sector: a list of named checks, each passed or failed with the
+// expected and found values, folded into one status. Plain data so reports serialise as-is.
+
+export type CheckName =
+  | 'proof-type'
+  | 'sealed-file'
+  | 'p_aux'
+  | 't_aux'
+  | 'tree-r-last-files'
+  | 'tree-r-last-rows'
+  | 'comm_r_last'
+  | 'comm_r'
+  | 'chain-comm_r'
+  | 'replica-tree-r-last';
+
+/**
+ * - ok: every check passed
+ * - missing: a file lotus needs to prove the sector (CheckProvable's list) is absent
+ * - damaged: a file is present but wrong (size, decoding, a commitment that does not match)
+ * - error: a check could not be carried out (node unreachable, sector unknown to the chain)
+ */
+export type SectorStatus = 'ok' | 'damaged' | 'missing' | 'error';
+
+export interface Check {
+  readonly name: CheckName;
+  readonly ok: boolean;
+  /** one line: what was checked, or what is wrong and what to do */
+  readonly detail: string;
+  readonly expected?: string;
+  readonly found?: string;
+  /** paths of absent files (status missing) */
+  readonly missing?: readonly string[];
+  /** failed because it could not be run, not because the sector is bad (status error) */
+  readonly inconclusive?: boolean;
+}
+
+export const pass = (name: CheckName, detail: string, extra: Partial<Check> = {}): Check => ({ name, ok: true, detail, ...extra });
+export const fail = (name: CheckName, detail: string, extra: Partial<Check> = {}): Check => ({ name, ok: false, detail, ...extra });
+
+/** Missing outranks damaged (restore the file first), damaged outranks error. */
+export function statusOf(checks: readonly Check[]): SectorStatus {
+  const failed = checks.filter((c) => !c.ok);
+  if (failed.some((c) => c.missing?.length)) return 'missing';
+  if (failed.some((c) => !c.inconclusive)) return 'damaged';
+  if (failed.length) return 'error';
+  return 'ok';
+}

@@ -1,0 +1,211 @@
+// The quick scan: everything lotus' CheckProvable looks at without generating a proof (sdr.md
+// §8.3, ecosystem.md §2.4), plus what the small files can prove about each other:
+//   sealed file of exactly sector_bytes; p_aux = 64 bytes of two field elements; t_aux decodes
+//   and describes this sector size; every tree-r-last file present with its exact size and its
+//   upper rows consistent; the compound root of the stored base-tree roots = p_aux's comm_r_last;
+//   comm_r = Poseidon_2(comm_c, comm_r_last) = the chain's SealedCID when a chain source is given.
+// It reads no more than p_aux, t_aux and tree-r-last (≤ 10 MB per file); the replica itself is
+// only sized — a flipped byte inside the sealed file passes here and needs --deep.
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { commRToCid } from '../proofs/cid.js';
+import type { SealProof } from '../proofs/registry.js';
+import { toHex, type Commitment } from '../proofs/types.js';
+import { frIsCanonical } from '../native/poseidon.js';
+import { P_AUX, T_AUX, decodePAux, decodeTAux, temporaryAuxFor, type PersistentAux, type StoreConfig, type TemporaryAux } from '../seal/aux-files.js';
+import { commR, compoundRoot, treeFileNames, treeLayout } from '../seal/pc2.js';
+import type { ChainAnswer } from './expected.js';
+import { fail, pass, type Check } from './findings.js';
+import { chooseProof, type ProofChoice } from './proof-type.js';
+import type { SectorLocation } from './sector-dirs.js';
+import { checkStoredRows } from './tree-r-last-store.js';
+
+export interface QuickResult {
+  readonly checks: Check[];
+  readonly proof?: ProofChoice;
+  readonly pAux?: PersistentAux;
+  /** Poseidon_2(comm_c, comm_r_last) of p_aux */
+  readonly commR?: Commitment;
+  readonly rowsToDiscard: number;
+  /** the sealed file has the sector's size, so --deep can read it */
+  readonly sealedReadable: boolean;
+}
+
+export interface QuickOptions {
+  /** from the chain or an export file; undefined = no chain source */
+  readonly chain?: ChainAnswer;
+  /** rows_to_discard of tree-r-last (rust's default_rows_to_discard with FIL_PROOFS_ROWS_TO_DISCARD) */
+  readonly rowsToDiscard: (proof: SealProof) => number;
+}
+
+/** lotus bounds the small cache files when it fetches them (storage/sealer/tarutil/systar.go). */
+const MAX_T_AUX = 10_240;
+
+async function sizeOf(path: string): Promise<bigint | null> {
+  try {
+    return (await stat(path, { bigint: true })).size;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
+    throw e;
+  }
+}
+
+const hex = (b: Uint8Array): string => toHex(b);
+
+export async function quickCheck(loc: SectorLocation, o: QuickOptions): Promise<QuickResult> {
+  const checks: Check[] = [];
+  const sealedBytes = await sizeOf(loc.sealedPath);
+  const pAuxPath = join(loc.cacheDir, P_AUX);
+  const tAuxPath = join(loc.cacheDir, T_AUX);
+
+  // t_aux first: its label size is the fallback for the sector size when the sealed file is gone.
+  let tAux: TemporaryAux | undefined;
+  let tAuxProblem: Check | undefined;
+  const tAuxBytes = await sizeOf(tAuxPath);
+  if (tAuxBytes === null) tAuxProblem = fail('t_aux', `t_aux is missing: restore it (sealer-recover recover rewrites it)`, { missing: [tAuxPath] });
+  else if (tAuxBytes > BigInt(MAX_T_AUX))
+    tAuxProblem = fail('t_aux', `t_aux is ${tAuxBytes} bytes; a real one is a few hundred (lotus refuses > ${MAX_T_AUX})`, { found: `${tAuxBytes} bytes` });
+  else {
+    try {
+      tAux = decodeTAux(await readFile(tAuxPath), loc.cacheDir, tAuxPath);
+    } catch (e) {
+      tAuxProblem = fail('t_aux', `t_aux does not decode: ${(e as Error).message}`);
+    }
+  }
+
+  const recorded = o.chain?.kind === 'found' ? o.chain.value.proof : undefined;
+  const proof = chooseProof({
+    ...(recorded ? { recorded } : {}),
+    ...(sealedBytes !== null ? { sealedBytes } : {}),
+    ...(tAux?.labels[0]?.size != null ? { tAuxNodes: tAux.labels[0].size } : {}),
+  });
+  if (!proof) {
+    checks.push(
+      fail('proof-type', `cannot tell the sector size: the sealed file is ${sealedBytes === null ? 'missing' : `${sealedBytes} bytes (no sector size)`} and t_aux gives none`, {
+        ...(sealedBytes === null ? { missing: [loc.sealedPath] } : {}),
+      }),
+    );
+    if (tAuxProblem) checks.push(tAuxProblem);
+    return { checks, rowsToDiscard: 0, sealedReadable: false };
+  }
+  const p = proof.proof;
+  checks.push(pass('proof-type', proof.assumption ?? `${p.name} (from ${o.chain?.kind === 'found' ? o.chain.value.source : 'the chain'})`, { found: p.name }));
+  const rows = o.rowsToDiscard(p);
+
+  // sealed file
+  let sealedReadable = false;
+  if (sealedBytes === null) checks.push(fail('sealed-file', 'the sealed file is missing', { missing: [loc.sealedPath] }));
+  else if (sealedBytes !== p.sectorBytes)
+    checks.push(
+      fail('sealed-file', `the sealed file is ${sealedBytes < p.sectorBytes ? 'truncated' : 'too long'}: ${sealedBytes} bytes, a ${p.sizeName} replica is ${p.sectorBytes}`, {
+        expected: `${p.sectorBytes} bytes`,
+        found: `${sealedBytes} bytes`,
+      }),
+    );
+  else {
+    sealedReadable = true;
+    checks.push(pass('sealed-file', `${p.sectorBytes} bytes`));
+  }
+
+  // p_aux
+  let pAux: PersistentAux | undefined;
+  const pAuxBytes = await sizeOf(pAuxPath);
+  if (pAuxBytes === null) checks.push(fail('p_aux', 'p_aux is missing (comm_c ‖ comm_r_last): WindowPoSt cannot open the sector', { missing: [pAuxPath] }));
+  else if (pAuxBytes !== 64n) checks.push(fail('p_aux', `p_aux is ${pAuxBytes} bytes; it must be 64 (comm_c ‖ comm_r_last)`, { expected: '64 bytes', found: `${pAuxBytes} bytes` }));
+  else {
+    const a = decodePAux(await readFile(pAuxPath), pAuxPath);
+    const bad = [a.commC, a.commRLast].map((c, i) => (frIsCanonical(c) ? null : i === 0 ? 'comm_c' : 'comm_r_last')).filter((x) => x !== null);
+    if (bad.length)
+      checks.push(fail('p_aux', `p_aux's ${bad.join(' and ')} ${bad.length > 1 ? 'are' : 'is'} not a field element (≥ r): the file is corrupt`, { found: hex(await readFile(pAuxPath)) }));
+    else {
+      pAux = a;
+      checks.push(pass('p_aux', `comm_c ${hex(a.commC)}, comm_r_last ${hex(a.commRLast)}`));
+    }
+  }
+
+  // t_aux against what rust-fil-proofs writes for this proof
+  if (tAuxProblem) checks.push(tAuxProblem);
+  else if (tAux) checks.push(compareTAux(tAux, temporaryAuxFor(p, loc.cacheDir, rows)));
+
+  // tree-r-last files
+  const layout = treeLayout(p, rows);
+  const names = treeFileNames(p, 'tree-r-last');
+  const missing: string[] = [];
+  const wrongSize: string[] = [];
+  const roots: (Uint8Array | undefined)[] = [];
+  const rowProblems: string[] = [];
+  for (const name of names) {
+    const path = join(loc.cacheDir, name);
+    const size = await sizeOf(path);
+    if (size === null) missing.push(path);
+    else if (size !== layout.treeRLastBytes) wrongSize.push(`${name} is ${size} bytes`);
+    if (size !== layout.treeRLastBytes) {
+      roots.push(undefined);
+      continue;
+    }
+    const r = checkStoredRows(await readFile(path), p.nodesPerBaseTree, rows);
+    roots.push(r.root);
+    if (r.problem) rowProblems.push(`${name}: ${r.problem}`);
+  }
+  if (missing.length) checks.push(fail('tree-r-last-files', `${missing.length} of ${names.length} tree-r-last file(s) missing`, { missing }));
+  if (wrongSize.length)
+    checks.push(
+      fail('tree-r-last-files', `${wrongSize.join(', ')}; with rows_to_discard ${rows} each must be ${layout.treeRLastBytes}`, {
+        expected: `${layout.treeRLastBytes} bytes`,
+        found: wrongSize.join(', '),
+      }),
+    );
+  if (!missing.length && !wrongSize.length) checks.push(pass('tree-r-last-files', `${names.length} × ${layout.treeRLastBytes} bytes`));
+  if (rowProblems.length) checks.push(fail('tree-r-last-rows', `tree-r-last is corrupt: ${rowProblems.join('; ')}`));
+  else if (roots.some((r) => r)) checks.push(pass('tree-r-last-rows', 'stored rows hash up to the stored root'));
+
+  // the stored roots against p_aux
+  if (pAux && roots.every((r) => r)) {
+    const root = compoundRoot(p.shape, roots as Uint8Array[]);
+    if (Buffer.compare(root, pAux.commRLast) === 0) checks.push(pass('comm_r_last', `tree-r-last root${names.length > 1 ? 's combine' : ''} to p_aux's comm_r_last`));
+    else
+      checks.push(
+        fail('comm_r_last', `tree-r-last's root does not match p_aux's comm_r_last: one of them is corrupt (--deep rebuilds tree-r-last from the replica to tell which)`, {
+          expected: hex(pAux.commRLast),
+          found: hex(root),
+        }),
+      );
+  }
+
+  // comm_r and the chain
+  let cr: Commitment | undefined;
+  if (pAux) {
+    cr = commR(pAux.commC, pAux.commRLast);
+    const cid = commRToCid(cr).toString();
+    checks.push(pass('comm_r', `Poseidon_2(comm_c, comm_r_last) = ${hex(cr)} (${cid})`, { found: cid }));
+    const chain = o.chain;
+    if (chain?.kind === 'found') {
+      const e = chain.value;
+      if (Buffer.compare(e.commR, cr) === 0) checks.push(pass('chain-comm_r', `equals ${e.cid} from ${e.source}${e.note ? ` (${e.note})` : ''}`, { expected: e.cid }));
+      else
+        checks.push(
+          fail('chain-comm_r', `comm_r from p_aux is not the sector's CommR on ${e.source}${e.note ? ` (${e.note})` : ''}: p_aux is damaged or belongs to another sector`, {
+            expected: `${e.cid} (${hex(e.commR)})`,
+            found: `${cid} (${hex(cr)})`,
+          }),
+        );
+    } else if (chain?.kind === 'unavailable') checks.push(fail('chain-comm_r', chain.reason, { inconclusive: true }));
+  }
+  return { checks, proof, ...(pAux ? { pAux } : {}), ...(cr ? { commR: cr } : {}), rowsToDiscard: rows, sealedReadable };
+}
+
+function compareTAux(got: TemporaryAux, want: TemporaryAux): Check {
+  const diffs: string[] = [];
+  const cmp = (what: string, g: StoreConfig, w: StoreConfig) => {
+    if (g.id !== w.id) diffs.push(`${what} id "${g.id}" (expected "${w.id}")`);
+    if (g.size !== w.size) diffs.push(`${what} size ${g.size ?? 'None'} (expected ${w.size})`);
+    if (g.rowsToDiscard !== w.rowsToDiscard) diffs.push(`${what} rows_to_discard ${g.rowsToDiscard} (expected ${w.rowsToDiscard})`);
+  };
+  if (got.labels.length !== want.labels.length) diffs.push(`${got.labels.length} layers (expected ${want.labels.length})`);
+  else got.labels.forEach((l, i) => cmp(`labels[${i}]`, l, want.labels[i]!));
+  cmp('tree_d', got.treeD, want.treeD);
+  cmp('tree_r_last', got.treeRLast, want.treeRLast);
+  cmp('tree_c', got.treeC, want.treeC);
+  if (!diffs.length) return pass('t_aux', `${got.labels.length} layers, tree_r_last rows_to_discard ${got.treeRLast.rowsToDiscard}`);
+  return fail('t_aux', `t_aux does not describe this sector: ${diffs.join('; ')}`, { expected: 'the TemporaryAux rust-fil-proofs writes for this proof', found: diffs.join('; ') });
+}
