@@ -163,13 +163,18 @@ export async function quickCheck(loc: SectorLocation, o: QuickOptions): Promise<
   if (pAux && roots.every((r) => r)) {
     const root = compoundRoot(p.shape, roots as Uint8Array[]);
     if (Buffer.compare(root, pAux.commRLast) === 0) checks.push(pass('comm_r_last', `tree-r-last root${names.length > 1 ? 's combine' : ''} to p_aux's comm_r_last`));
-    else
+    else {
+      // p_aux whose comm_r reproduces the chain's CommR is intact, so the tree file is the bad one.
+      const chainBacksPAux = o.chain?.kind === 'found' && Buffer.compare(o.chain.value.commR, commR(pAux.commC, pAux.commRLast)) === 0;
       checks.push(
-        fail('comm_r_last', `tree-r-last's root does not match p_aux's comm_r_last: one of them is corrupt (--deep rebuilds tree-r-last from the replica to tell which)`, {
+        fail('comm_r_last', chainBacksPAux
+          ? `tree-r-last's root does not match p_aux's comm_r_last, and p_aux agrees with the chain: tree-r-last is corrupt (rebuild it from the replica)`
+          : `tree-r-last's root does not match p_aux's comm_r_last: one of them is corrupt (--deep rebuilds tree-r-last from the replica to tell which)`, {
           expected: hex(pAux.commRLast),
           found: hex(root),
         }),
       );
+    }
   }
 
   // comm_r and the chain

@@ -303,3 +303,48 @@ describe('command line', () => {
     expect(JSON.parse(await readFile(reportPath, 'utf8')).summary.ok).toBe(3);
   });
 });
+
+describe('other chain sources', () => {
+  it('--sectors-recovery-metadata (export file): CommR compared with its SealedCID; unlisted sectors are "error", not damage', async () => {
+    const v = vSmall[0]!;
+    const file = path.join(scratch, 'sectors-recovery-f01000.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        Miner: 'f01000',
+        SectorSize: 2048,
+        SectorInfos: [{ SectorNumber: 1, Ticket: Buffer.from(v.ticket, 'hex').toString('base64'), SealProof: v.proof.id, SealedCID: { '/': v.comm_r_cid } }],
+      }),
+    );
+    const { code, report } = await verify({ sealingResult: small, sectorsRecoveryMetadata: file });
+    expect(code).toBe(1);
+    expect(sector(report, 1).status).toBe('ok');
+    expect(check(sector(report, 1), 'chain-comm_r').expected).toBe(v.comm_r_cid);
+    expect(sector(report, 2).status).toBe('error');
+    expect(check(sector(report, 2), 'chain-comm_r').detail).toMatch(/not listed/);
+  });
+
+  it('FULLNODE_API_INFO: a node answers → ok; an unreachable node → every sector "error" with the reason, exit 1', async () => {
+    const { startDevnet } = await import('../../src/devnet/server.js');
+    const { loadNetwork } = await import('../../src/devnet/network.js');
+    const net = await startDevnet(await loadNetwork(NETWORK));
+    try {
+      const { code, report } = await verify({ sealingResult: small, sectors: ['2'] }, { FULLNODE_API_INFO: net.apiInfo });
+      expect(code).toBe(0);
+      expect(check(sector(report, 2), 'chain-comm_r')).toMatchObject({ ok: true, expected: vSmall[1]!.comm_r_cid });
+    } finally {
+      await net.close();
+    }
+    const { code, report } = await verify({ sealingResult: small }, { FULLNODE_API_INFO: net.apiInfo });
+    expect(code).toBe(1);
+    expect(report.summary).toMatchObject({ error: 3, damaged: 0 });
+    expect(check(sector(report, 1), 'chain-comm_r').detail).toMatch(/could not ask the node.*cannot reach/);
+  });
+
+  it('corrupt root of tree-r-last with a chain source: p_aux matches the chain, so tree-r-last is blamed in the quick scan', async () => {
+    const d = await fresh(small);
+    await flipByte(path.join(d, 'cache', sectorName(vSmall[0]!), 'sc-02-data-tree-r-last.dat'), 5);
+    const { report } = await verify({ sealingResult: d, devnet: NETWORK, sectors: ['1'] });
+    expect(check(sector(report, 1), 'comm_r_last').detail).toMatch(/p_aux agrees with the chain: tree-r-last is corrupt/);
+  });
+});
