@@ -64,7 +64,7 @@ export async function deepCheck(loc: SectorLocation, o: DeepOptions): Promise<Ch
         const at = firstDifference(ours, stored);
         const { row, index } = locate(widths, o.rowsToDiscard, Math.floor(at / 32));
         // Replica leaves of base tree i start at node i·nodesPerBaseTree (rfp ReplicaConfig offsets).
-        const span = o.proof.nodesPerBaseTree / 8n ** BigInt(row);
+        const span = 8n ** BigInt(row); // leaves under one node of that row
         const firstLeaf = BigInt(i) * o.proof.nodesPerBaseTree + BigInt(index) * span;
         differ.push(
           `${name} differs first at byte ${at} (row ${row} node ${index}, covering sealed-file bytes ${firstLeaf * 32n}…${(firstLeaf + span) * 32n - 1n})`,

@@ -151,7 +151,9 @@ describe('damage is named', () => {
       expect(c.detail).toMatch(/sealed file is damaged/);
       expect(c.expected).toBe(v.comm_r_last);
       expect(c.found).not.toBe(v.comm_r_last);
-      if (v === vBig) expect(c.detail).toMatch(/row 3 node 1, covering sealed-file bytes 16384…32767/);
+      // one node of row k covers 8^k leaves: 512 replica nodes (16 KiB) for 8MiB's row 3; the whole 2KiB sector under its root
+      if (v === vBig) expect(c.detail).toMatch(/row 3 node 1, covering sealed-file bytes 16384…32767\)/);
+      else expect(c.detail).toMatch(/row 2 node 0, covering sealed-file bytes 0…2047\)/);
       // the other sectors stay ok
       for (const o of deep.report.sectors.filter((x) => x.sector !== v.sector_id)) expect(o.status).toBe('ok');
     }
