@@ -11,7 +11,7 @@ import { planSector, type SectorPlan } from './plan.js';
 import { preflight, fmtBytes, realHostProbe, sectorNeeds, type HostProbe } from './preflight.js';
 import { batchesOf, scheduleBatches } from './scheduler.js';
 import { SectorWorkDir } from './workdir.js';
-import { stagePieces, stageUnsealedCopy } from './staging.js';
+import { stagePieces } from './staging.js';
 import { verifySealed } from './verify-commr.js';
 import { isPublished, publish, recoverInterruptedPublishes, resultPaths, type PublishOptions } from './publish.js';
 import { newReport, finishReport, type RunReport, type SectorReport } from './report.js';
@@ -253,9 +253,9 @@ async function prepare(r: SectorRun, opts: RecoverOptions): Promise<void> {
     await stagePieces(plan.proof, plan.data.pieces, wd.dir.stagedPath, `sector ${plan.sector}`);
     await wd.markStaged();
   } else if (plan.data.kind === 'unsealed') {
-    if (!wd.staged) ev?.phase?.(plan.name, 'staging');
-    stagedPath = wd.staged ? wd.dir.stagedPath : await stageUnsealedCopy(plan.proof, plan.data.path, wd.dir.stagedPath);
-    if (stagedPath === wd.dir.stagedPath) await wd.markStaged();
+    // Read in place: every stage reads only the first sector_bytes, so the partial file's trailer
+    // is ignored as rust's set_len() cuts it (no copy needed).
+    stagedPath = plan.data.path;
   }
   const prior = wd.sealed;
   if (prior && (await exists(wd.dir.sealedPath))) {

@@ -42,22 +42,3 @@ export async function stagePieces(proof: SealProof, pieces: readonly PlannedPiec
     await sync.close();
   }
 }
-
-/**
- * A lotus unsealed copy is a "partial file": sector_bytes of fr32-padded data followed by an
- * allocation trailer. rust's PC1 copies the staged file and cuts it at sector_bytes
- * (rfp filecoin-proofs/src/api/seal.rs); we do the same copy when the file is longer, so the
- * sealer only ever sees exactly one sector. Returns the path the sealer should read.
- */
-export async function stageUnsealedCopy(proof: SealProof, src: string, stagedPath: string): Promise<string> {
-  const size = BigInt((await stat(src)).size);
-  if (size <= proof.sectorBytes) return src;
-  await pipeline(createReadStream(src, { start: 0, end: Number(proof.sectorBytes) - 1 }), createWriteStream(stagedPath));
-  const fh = await open(stagedPath, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  return stagedPath;
-}

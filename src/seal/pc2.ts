@@ -80,25 +80,27 @@ async function requireSize(path: string, bytes: bigint, what: string): Promise<v
   if (size !== bytes) throw new InputError(`${what} ${path} is ${size} bytes, expected ${bytes}: it is incomplete or from another sector size`);
 }
 
-/** The staged file may be shorter than the sector (the rest reads as zeros, like rfp's PC1 set_len), never longer. */
-async function requireStaged(path: string, sectorBytes: bigint): Promise<void> {
+/**
+ * rust's PC1 copies the staged file and set_len()s it to the sector size (rfp
+ * filecoin-proofs/src/api/seal.rs; sdr.md §6.5): a short file reads as zero-extended, a longer one
+ * (a lotus unsealed "partial file" with its trailer) is cut. Tree-d and the encoder read only the
+ * first sector_bytes, so any non-empty file is accepted as it is.
+ */
+async function requireStaged(path: string): Promise<void> {
   let size: bigint;
   try {
     size = (await stat(path, { bigint: true })).size;
   } catch {
     throw new InputError(`staged (unsealed, fr32-padded) sector file ${path} is missing`);
   }
-  if (size > sectorBytes || size % 32n !== 0n)
-    throw new InputError(
-      `staged sector file ${path} is ${size} bytes: it must be fr32-padded data of at most ${sectorBytes} bytes in whole 32-byte nodes`,
-    );
+  if (size === 0n) throw new InputError(`staged sector file ${path} is empty: pass null for a CC sector`);
 }
 
 export const runPc2: RunPc2 = async (o: Pc2Options): Promise<Pc2Result> => {
   const { proof, cacheDir, stagedPath, sealedPath, signal } = o;
   const layerPaths = Array.from({ length: proof.layers }, (_, i) => join(cacheDir, layerFileName(i + 1)));
   for (const [i, p] of layerPaths.entries()) await requireSize(p, proof.sectorBytes, `layer ${i + 1} file`);
-  if (stagedPath !== null) await requireStaged(stagedPath, proof.sectorBytes);
+  if (stagedPath !== null) await requireStaged(stagedPath);
 
   const progress = (stage: SealStage) => (p: Pc2NativeProgress) => o.onProgress?.({ stage, done: p.done, total: p.total });
   const leavesPerTree = proof.nodesPerBaseTree;

@@ -22,7 +22,8 @@ export async function buildTreeD(o: TreeDOptions & { kernel?: Sha256Kernel }): P
       throw new InputError(`staged sector ${stagedPath} does not exist`);
     }
     // The reference zero-extends a short staged file and cuts a long one at sector size
-    // (rfp: filecoin-proofs/src/api/seal.rs, set_len); an empty one is almost certainly a mistake.
+    // (rfp: filecoin-proofs/src/api/seal.rs, set_len); the native reader reads only the first
+    // sector_bytes, zeros past the end. An empty file is almost certainly a mistake.
     if (size === 0) throw new InputError(`staged sector ${stagedPath} is empty: pass null for a CC sector`);
   }
   mkdirSync(cacheDir, { recursive: true });
