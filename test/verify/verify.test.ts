@@ -1,7 +1,7 @@
 // verify against real published sectors: CC vectors sealed by rust-fil-proofs (fixtures/vectors),
 // re-sealed by our pipeline and checked against the oracle's digests before use. Expected
 // commitments come from the vectors (comm_r, comm_r_last, comm_r_cid) and the devnet network file.
-import { mkdtemp, open, readFile, readdir, rm, truncate, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, readdir, rm, truncate, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -318,8 +318,11 @@ describe('other chain sources', () => {
         SectorInfos: [{ SectorNumber: 1, Ticket: Buffer.from(v.ticket, 'hex').toString('base64'), SealProof: v.proof.id, SealedCID: { '/': v.comm_r_cid } }],
       }),
     );
-    const { code, report } = await verify({ sealingResult: small, sectorsRecoveryMetadata: file });
+    const d = await fresh(small);
+    await mkdir(path.join(d, 'cache', 's-t02000-9'), { recursive: true }); // another miner's sector: not this file's business
+    const { code, report } = await verify({ sealingResult: d, sectorsRecoveryMetadata: file });
     expect(code).toBe(1);
+    expect(report.sectors.map((x) => x.name)).toEqual(['s-t01000-1', 's-t01000-2', 's-t01000-3']);
     expect(sector(report, 1).status).toBe('ok');
     expect(check(sector(report, 1), 'chain-comm_r').expected).toBe(v.comm_r_cid);
     expect(sector(report, 2).status).toBe('error');

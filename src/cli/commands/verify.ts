@@ -106,7 +106,8 @@ export async function runVerify(args: VerifyArgs, deps: VerifyDeps): Promise<num
           deep: args.deep ?? false,
           parallel,
           ...(source ? { source } : {}),
-          ...(miner ? { miner: miner.id } : {}),
+          // an export file speaks for one miner: scan that miner's sectors unless told otherwise
+          ...(miner ? { miner: miner.id } : source?.miner !== undefined ? { miner: source.miner } : {}),
           ...(sectors.length ? { sectors } : {}),
           ...(deps.env.FIL_PROOFS_ROWS_TO_DISCARD !== undefined ? { rowsToDiscardSetting: deps.env.FIL_PROOFS_ROWS_TO_DISCARD } : {}),
           ...(progress ? { events: progress } : {}),
