@@ -2,10 +2,11 @@
 // bench/results/<name>.json), then merges the results into bench/results/latest.json.
 // Usage: npm run bench [-- name …]   (BENCH_LARGE=1 adds the 512MiB / 1 GiB cases)
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
+import type { SummaryRow } from './lib/summary.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const wanted = process.argv.slice(2);
@@ -21,14 +22,38 @@ const summary: Record<string, unknown> = {
   results: {},
 };
 let failed = 0;
+mkdirSync(join(here, 'results'), { recursive: true });
 for (const name of scripts) {
   process.stdout.write(`\n=== bench/${name}.ts ===\n`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, `${name}.ts`)], { stdio: 'inherit' });
   const out = join(here, 'results', `${name}.json`);
+  rmSync(out, { force: true }); // never merge a previous run's figures
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, `${name}.ts`)], { stdio: 'inherit' });
   if (r.status !== 0) failed++;
   (summary.results as Record<string, unknown>)[name] =
     r.status === 0 && existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : { error: `exit ${r.status}` };
 }
+// One table of every headline figure (each benchmark's `summary`, bench/lib/summary.ts).
+const rows: Array<SummaryRow & { bench: string }> = [];
+const skipped: string[] = [];
+for (const [bench, r] of Object.entries(summary.results as Record<string, { summary?: SummaryRow[]; skipped?: string; referenceSkipped?: string; error?: string }>)) {
+  for (const row of r.summary ?? []) rows.push({ bench, ...row });
+  if (r.skipped) skipped.push(`${bench}: ${r.skipped}`);
+  if (r.referenceSkipped) skipped.push(`${bench}: ${r.referenceSkipped}`);
+  if (r.error) skipped.push(`${bench}: FAILED (${r.error})`);
+}
+summary.targets = rows;
+process.stdout.write('\n=== summary (ratios are ours vs the reference; > 1 = we are faster) ===\n');
+console.table(
+  rows.map((r) => ({
+    bench: r.bench,
+    case: r.case,
+    metric: r.metric,
+    value: `${r.value.toFixed(r.unit === 'MB/s' ? 0 : 2)} ${r.unit}`,
+    target: r.target ?? '',
+    met: r.met === undefined ? '' : r.met ? 'yes' : 'NO',
+  })),
+);
+for (const s of skipped) process.stdout.write(`${s}\n`);
 writeFileSync(join(here, 'results', 'latest.json'), JSON.stringify(summary, null, 2) + '\n');
 process.stdout.write(`\nwrote bench/results/latest.json (${scripts.length} benchmarks, ${failed} failed)\n`);
 process.exitCode = failed ? 1 : 0;
