@@ -187,13 +187,19 @@ export async function quickCheck(loc: SectorLocation, o: QuickOptions): Promise<
     if (chain?.kind === 'found') {
       const e = chain.value;
       if (Buffer.compare(e.commR, cr) === 0) checks.push(pass('chain-comm_r', `equals ${e.cid} from ${e.source}${e.note ? ` (${e.note})` : ''}`, { expected: e.cid }));
-      else
+      else {
+        // With comm_r_last backed by the tree file, only comm_c (or the sector's identity) is left to blame.
+        const rLastOk = checks.some((c) => c.name === 'comm_r_last' && c.ok);
+        const blame = rLastOk
+          ? "p_aux's comm_c is damaged (its comm_r_last agrees with tree-r-last), or these files belong to another sector"
+          : 'p_aux is damaged or belongs to another sector';
         checks.push(
-          fail('chain-comm_r', `comm_r from p_aux is not the sector's CommR on ${e.source}${e.note ? ` (${e.note})` : ''}: p_aux is damaged or belongs to another sector`, {
+          fail('chain-comm_r', `comm_r from p_aux is not the sector's CommR on ${e.source}${e.note ? ` (${e.note})` : ''}: ${blame}`, {
             expected: `${e.cid} (${hex(e.commR)})`,
             found: `${cid} (${hex(cr)})`,
           }),
         );
+      }
     } else if (chain?.kind === 'unavailable') checks.push(fail('chain-comm_r', chain.reason, { inconclusive: true }));
   }
   return { checks, proof, ...(pAux ? { pAux } : {}), ...(cr ? { commR: cr } : {}), rowsToDiscard: rows, sealedReadable };

@@ -353,3 +353,36 @@ describe('other chain sources', () => {
     expect(check(sector(report, 1), 'comm_r_last').detail).toMatch(/p_aux agrees with the chain: tree-r-last is corrupt/);
   });
 });
+
+describe('diagnosis and cancellation', () => {
+  it('corrupt comm_c in p_aux with a chain source: only the CommR comparison fails, and it names comm_c', async () => {
+    const d = await fresh(small);
+    await flipByte(path.join(d, 'cache', sectorName(vSmall[2]!), 'p_aux'), 3);
+    const { code, report } = await verify({ sealingResult: d, devnet: NETWORK, sectors: ['3'] });
+    expect(code).toBe(1);
+    const s = sector(report, 3);
+    expect(failed(s)).toEqual(['chain-comm_r']);
+    expect(check(s, 'chain-comm_r').detail).toMatch(/comm_c is damaged/);
+    expect(check(s, 'chain-comm_r').expected).toContain(vSmall[2]!.comm_r_cid);
+  });
+
+  it('--deep stops when aborted mid-rebuild and leaves no scratch files behind', async () => {
+    const { deepCheck } = await import('../../src/verify/deep-check.js');
+    const { sealProof } = await import('../../src/proofs/registry.js');
+    const { sectorLocation } = await import('../../src/verify/sector-dirs.js');
+    const { asActorId, asSectorNumber } = await import('../../src/proofs/types.js');
+    const tempRoot = await mkdtemp(path.join(os.tmpdir(), 'sealer-recover-verify-scratch-'));
+    cases.push(tempRoot);
+    const ac = new AbortController();
+    const run = deepCheck(sectorLocation(big, asActorId(1000), asSectorNumber(1)), {
+      proof: sealProof(vBig.proof.id),
+      rowsToDiscard: 2,
+      tempRoot,
+      threads: 1,
+      signal: ac.signal,
+      onProgress: () => ac.abort(),
+    });
+    await expect(run).rejects.toThrow(/abort/i);
+    expect(await readdir(tempRoot)).toEqual([]);
+  });
+});
