@@ -11,7 +11,9 @@ export type CheckName =
   | 'comm_r_last'
   | 'comm_r'
   | 'chain-comm_r'
-  | 'replica-tree-r-last';
+  | 'replica-tree-r-last'
+  /** a file could not be read at all (permissions, I/O error): nothing about the sector is known */
+  | 'read';
 
 /**
  * - ok: every check passed

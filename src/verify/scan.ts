@@ -35,8 +35,20 @@ export function rowsToDiscardFor(setting: string | undefined): (p: SealProof) =>
   return (p) => defaultRowsToDiscard(p.nodesPerBaseTree, configured);
 }
 
+/** One sector's verdict; an unreadable file ends that sector's checks, never the pass. */
 export async function scanSector(loc: SectorLocation, o: ScanOptions): Promise<SectorVerdict> {
   const t0 = Date.now();
+  try {
+    return await checkSector(loc, o, t0);
+  } catch (e) {
+    if (o.signal?.aborted) throw e;
+    const checks = [fail('read', `could not read the sector's files: ${(e as Error).message}`, { inconclusive: true })];
+    o.events?.phase?.(loc.name, 'done', 'error');
+    return { miner: formatIdAddress(loc.miner, 'f'), sector: String(loc.number), name: loc.name, status: statusOf(checks), checks, ms: Date.now() - t0 };
+  }
+}
+
+async function checkSector(loc: SectorLocation, o: ScanOptions, t0: number): Promise<SectorVerdict> {
   const chain = o.source ? await o.source.lookup(loc.miner, loc.number) : undefined;
   const q = await quickCheck(loc, { ...(chain ? { chain } : {}), rowsToDiscard: rowsToDiscardFor(o.rowsToDiscardSetting) });
   const checks = [...q.checks];

@@ -386,3 +386,17 @@ describe('diagnosis and cancellation', () => {
     expect(await readdir(tempRoot)).toEqual([]);
   });
 });
+
+describe('unreadable files', () => {
+  it('a p_aux that cannot even be stat()ed (symlink loop) → that sector is "error", the others are still checked', async () => {
+    const { symlink } = await import('node:fs/promises');
+    const d = await fresh(small);
+    const p = path.join(d, 'cache', sectorName(vSmall[0]!), 'p_aux');
+    await unlink(p);
+    await symlink('p_aux', p);
+    const { code, report } = await verify({ sealingResult: d });
+    expect(code).toBe(1);
+    expect(sector(report, 1)).toMatchObject({ status: 'error', checks: [{ name: 'read', detail: expect.stringMatching(/ELOOP/) }] });
+    expect(sector(report, 2).status).toBe('ok');
+  });
+});
