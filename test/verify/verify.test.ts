@@ -400,3 +400,28 @@ describe('unreadable files', () => {
     expect(sector(report, 2).status).toBe('ok');
   });
 });
+
+describe('scheduled scans', () => {
+  it('a later pass that cannot list the storage path is reported on stderr and the schedule goes on', async () => {
+    const d = await fresh(small);
+    const { rename } = await import('node:fs/promises');
+    const ac = new AbortController();
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let err = '';
+    let passes = 0;
+    stderr.on('data', (c) => {
+      err += c;
+      if (/pass 2 .* failed/.test(err)) void rename(`${d}.away`, d).catch(() => undefined);
+    });
+    stdout.on('data', () => {
+      passes++;
+      if (passes === 1) void rename(d, `${d}.away`);
+      if (passes === 2) ac.abort();
+    });
+    const code = await runVerify({ sealingResult: d, json: true, interval: 0.001 }, { stdout, stderr, tty: false, env: {}, signal: ac.signal });
+    expect(err).toMatch(/pass 2 at .* failed: .*neither a sealed\/ nor a cache\/ directory/);
+    expect(passes).toBe(2);
+    expect(code).toBe(0); // the last completed pass was clean
+  });
+});

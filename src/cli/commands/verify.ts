@@ -134,14 +134,19 @@ export async function runVerify(args: VerifyArgs, deps: VerifyDeps): Promise<num
     // Scheduled scans: each pass writes its own report (and refreshes --report itself as "latest").
     const signal = deps.signal ?? new AbortController().signal;
     let last = EXIT.ok as number;
-    await repeatEvery(args.interval * 60_000, signal, async () => {
+    await repeatEvery(args.interval * 60_000, signal, async (n) => {
       const at = new Date();
       let r: VerifyReport;
       try {
         r = await onePass();
       } catch (e) {
         if (signal.aborted) return;
-        throw e;
+        // A bad invocation shows on the first pass; later, a storage path that is briefly
+        // unmounted must not end the schedule: say so and try again next time.
+        if (n === 1) throw e;
+        deps.stderr.write(`sealer-recover verify: pass ${n} at ${at.toISOString()} failed: ${(e as Error).message}\n`);
+        last = EXIT.failed;
+        return;
       }
       if (args.report) await writeVerifyReport(passReportPath(expandHome(args.report), at), r);
       await emit(r, args.report ? expandHome(args.report) : undefined);
