@@ -1,10 +1,13 @@
 // Per-sector progress: a cli-progress multibar on a TTY (stage, layer, %, rate, ETA), otherwise
-// plain lines — every phase change at once, stage progress at most every `intervalMs`.
+// plain lines — every phase change at once, stage progress at most every `intervalMs`. Log lines
+// (src/recover/logger.ts) go through `log` so they land between, not inside, the display's output.
 import cliProgress from 'cli-progress';
 import type { RecoverEvents, SectorPhase } from '../recover/recover.js';
 import type { SealProgress } from '../seal/contracts.js';
 
 export interface ProgressDisplay extends RecoverEvents {
+  /** one log line (no newline), placed so it does not break the display */
+  log(line: string): void;
   stop(): void;
 }
 
@@ -37,6 +40,11 @@ function multibar(out: NodeJS.WritableStream): ProgressDisplay {
     return b;
   };
   return {
+    log(line: string) {
+      // Above the bars once they are drawn (cli-progress redraws them below); before, plainly.
+      if (bars.size > 0) mb.log(`${line}\n`);
+      else out.write(`${line}\n`);
+    },
     phase(name: string, phase: SectorPhase, detail?: string) {
       const b = get(name);
       if (phase === 'done') {
@@ -61,6 +69,7 @@ function multibar(out: NodeJS.WritableStream): ProgressDisplay {
       b.bar.update(p.done, { stage: label, rate: b.rate });
     },
     stop() {
+      if (bars.size > 0) mb.update(); // flushes log lines still waiting for a redraw
       mb.stop();
     },
   };
@@ -70,6 +79,7 @@ function plain(out: NodeJS.WritableStream, intervalMs: number): ProgressDisplay 
   const last = new Map<string, number>();
   const write = (s: string) => out.write(`${new Date().toISOString()} ${s}\n`);
   return {
+    log: write,
     phase(name: string, phase: SectorPhase, detail?: string) {
       write(`${name} ${phase}${detail ? ` (${detail})` : ''}`);
     },

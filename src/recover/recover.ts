@@ -4,7 +4,7 @@
 // A sector's failure never stops the others; the report says what happened to each.
 import { access } from 'node:fs/promises';
 import { asCommitment, fromHex, toHex, type SectorNumber } from '../proofs/types.js';
-import { formatMinerAddress, type MinerAddress } from '../chain/address.js';
+import { formatMinerAddress, sectorFileName, type MinerAddress } from '../chain/address.js';
 import type { SectorRecord } from '../chain/export-file.js';
 import type { SealProgress } from '../seal/contracts.js';
 import { planSector, type SectorPlan } from './plan.js';
@@ -70,11 +70,12 @@ export async function recoverSectors(
   const entries: { report: SectorReport; plan?: SectorPlan }[] = [];
   for (const n of requested) {
     const rep: SectorReport = { miner: minerStr, sector: String(n), status: 'skipped' };
+    const name = sectorFileName(miner.id, n); // logs name sectors as their files do
     entries.push({ report: rep });
     const rec = records.find((r) => r.sectorNumber === n);
     if (!rec) {
       rep.reason = 'not found in the recovery metadata (export it first, or check the sector number)';
-      log.warn({ sector: String(n) }, rep.reason);
+      log.warn({ sector: name }, rep.reason);
       continue;
     }
     rep.proof = rec.proof.name;
@@ -86,7 +87,7 @@ export async function recoverSectors(
         keepPrecommitFiles: opts.keepPrecommitFiles ?? false,
       });
       if (plan.keepPrecommitFiles && !opts.keepPrecommitFiles) {
-        log.warn({ sector: String(n) }, 'pre-committed only: keeping layers, tree-c and tree-d for ProveCommit');
+        log.warn({ sector: name }, 'pre-committed only: keeping layers, tree-c and tree-d for ProveCommit');
       }
       rep.inputs = { ticket: toHex(plan.ticket), sealedCid: plan.sealedCid, commD: toHex(plan.commD), data: plan.data.kind };
       rep.replicaId = toHex(plan.replicaId);
@@ -101,7 +102,7 @@ export async function recoverSectors(
     } catch (e) {
       rep.status = 'failed';
       rep.reason = (e as Error).message;
-      log.error({ sector: String(n), err: rep.reason }, 'cannot plan sector');
+      log.error({ sector: name, err: rep.reason }, 'cannot plan sector');
     }
   }
 
@@ -191,6 +192,7 @@ async function recoverBatch(batch: readonly { plan: SectorPlan; report: SectorRe
   if (toSeal.length > 1 && opts.sealer.sealBatch) {
     for (const r of toSeal) {
       r.log.info({ pc1Batch: toSeal.length, with: toSeal.filter((o) => o !== r).map((o) => o.plan.name) }, 'labeling together with other sectors');
+      opts.events?.phase?.(r.plan.name, 'sealing', `PC1 batch of ${toSeal.length}`);
       r.sealStart = performance.now();
     }
     let outs: BatchOutcome[];
@@ -215,6 +217,7 @@ async function recoverBatch(batch: readonly { plan: SectorPlan; report: SectorRe
     await Promise.all(
       toSeal.map((r) =>
         guarded(r, opts, async () => {
+          opts.events?.phase?.(r.plan.name, 'sealing');
           r.sealStart = performance.now();
           await sealed(r, await opts.sealer.seal(r.job!));
         }),
@@ -263,7 +266,6 @@ async function prepare(r: SectorRun, opts: RecoverOptions): Promise<void> {
     log.info('sealing finished in an earlier run; verifying its output');
     return;
   }
-  ev?.phase?.(plan.name, 'sealing');
   r.job = {
     proof: plan.proof,
     miner: plan.miner.id,

@@ -64,6 +64,30 @@ describe('recover command', () => {
     expect(await readdir(d.temp)).toContain('sectors-recovery-f01000.json');
   });
 
+  it('logs on stderr without --log-file are readable single lines between the progress lines; --log-file keeps JSON', async () => {
+    const net = await devnet();
+    const table = await vectorTable(VECTORS);
+    // sector 3 is pre-committed only on the devnet: recovery warns that it keeps the PC1 files
+    const d = await dirs();
+    const o = io();
+    const code = await runRecover({ ...base(d), miner: 'f01000', sectors: ['3'] }, { sealer: new FakeSealer(table), stdout: o.stdout, stderr: o.stderr, tty: false, env: { FULLNODE_API_INFO: net.apiInfo } });
+    expect(code).toBe(0);
+    const lines = o.err().trimEnd().split('\n');
+    expect(lines.filter((l) => l.startsWith('{'))).toEqual([]);
+    const warn = lines.filter((l) => l.includes('pre-committed only'));
+    expect(warn).toEqual([expect.stringMatching(/^\S+ warn  s-t01000-3: pre-committed only: keeping layers, tree-c and tree-d for ProveCommit$/)]);
+    // progress lines and log lines share the stream, one record per line, in order
+    expect(lines.findIndex((l) => l.includes('s-t01000-3 queued'))).toBeGreaterThan(lines.indexOf(warn[0]!));
+
+    const d2 = await dirs();
+    const o2 = io();
+    const logFile = join(d2.root, 'run.log');
+    expect(await runRecover({ ...base(d2), miner: 'f01000', sectors: ['3'], logFile }, { sealer: new FakeSealer(table), stdout: o2.stdout, stderr: o2.stderr, tty: false, env: { FULLNODE_API_INFO: net.apiInfo } })).toBe(0);
+    expect(o2.err()).not.toMatch(/pre-committed only/);
+    const records = (await readFile(logFile, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l) as { level: number; msg: string; sector?: string });
+    expect(records).toContainEqual(expect.objectContaining({ level: 40, sector: 's-t01000-3', msg: 'pre-committed only: keeping layers, tree-c and tree-d for ProveCommit' }));
+  });
+
   it('mismatch → exit 1, nothing published, JSON report keeps the diagnosis', async () => {
     const net = await devnet();
     const d = await dirs();

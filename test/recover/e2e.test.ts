@@ -91,6 +91,7 @@ describe.skipIf(!hasSealer)('end-to-end recovery with the native sealer (bundled
     expect(rep.sectors.map((s: { status: string; reason?: string }) => s.reason ?? s.status)).toEqual(['recovered', 'recovered', 'recovered', 'recovered']);
     expect(code).toBe(0);
     expect(rep.sectors.map((s: { pc1BatchSize?: number }) => s.pc1BatchSize)).toEqual([4, 4, 4, 4]);
+    expect(err.text().match(/^info  s-t01000-\d: labeling together with other sectors \(pc1Batch=4, /gm)).toHaveLength(4);
     const names = ['2KiB-V1_1-cc-f01000-s1', '2KiB-V1_1-cc-f01000-s2', '2KiB-V1_1-cc-f01000-s3', '2KiB-V1_1-deal-f01000-s4'];
     for (const [i, n] of names.entries()) {
       const v = loadVector(n);

@@ -32,4 +32,24 @@ describe('progress display', () => {
     p.stop();
     expect(o.text()).toMatch(/s-t01000-1 \|.*\| 50% pc1 layer 2/);
   });
+
+  it('log lines: plain mode writes them as its own timestamped lines; TTY mode puts them above the bars', () => {
+    const o = sink();
+    const p = createProgress({ tty: false, out: o.s, intervalMs: 60_000 });
+    p.phase!('s-t01000-1', 'sealing');
+    p.log('warn  s-t01000-1: something');
+    expect(o.text().split('\n').map((l) => l.replace(/^\S+ /, ''))).toEqual(['s-t01000-1 sealing', 'warn  s-t01000-1: something', '']);
+
+    const t = sink();
+    Object.assign(t.s, { isTTY: true, columns: 120, cursorTo: () => true, clearLine: () => true, moveCursor: () => true });
+    const q = createProgress({ tty: true, out: t.s });
+    q.log('warn  before any bar');
+    q.phase!('s-t01000-1', 'queued');
+    q.log('warn  s-t01000-1: while the bar is up');
+    q.stop();
+    const text = t.text();
+    expect(text).toMatch(/^warn {2}before any bar\n/);
+    expect(text).toContain('warn  s-t01000-1: while the bar is up\n');
+    expect(text.lastIndexOf('while the bar is up')).toBeLessThan(text.lastIndexOf('s-t01000-1 |'));
+  });
 });

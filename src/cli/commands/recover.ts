@@ -11,7 +11,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { UsageError, EXIT } from '../errors.js';
 import { InputError, asSectorNumber, type SectorNumber } from '../../proofs/types.js';
-import { parseMinerAddress, formatMinerAddress, type MinerAddress } from '../../chain/address.js';
+import { parseMinerAddress, formatMinerAddress, sectorFileName, type MinerAddress } from '../../chain/address.js';
 import { readRecoveryFile, writeRecoveryFile, exportFileName, type SectorRecord } from '../../chain/export-file.js';
 import { exportSectors } from '../../chain/export.js';
 import { parseApiInfo } from '../../chain/api-info.js';
@@ -123,7 +123,7 @@ async function gatherInputs(args: RecoverArgs, numbers: SectorNumber[], deps: Re
     );
   }
   const client = new LotusClient({ api: usage(() => parseApiInfo(deps.env.FULLNODE_API_INFO)) });
-  const ex = await exportSectors(client, miner, numbers, { onError: (n, e) => log.error({ sector: String(n), err: e.message }, 'export failed') });
+  const ex = await exportSectors(client, miner, numbers, { onError: (n, e) => log.error({ sector: sectorFileName(miner.id, n), err: e.message }, 'export failed') });
   if (ex.file.sectors.length) {
     const path = join(tempRoot, exportFileName(miner));
     await mkdir(tempRoot, { recursive: true });
@@ -158,12 +158,13 @@ export async function runRecover(args: RecoverArgs, deps: RecoverDeps): Promise<
   const tempRoot = expandHome(args.sealingTemp);
   const resultRoot = expandHome(args.sealingResult);
   const showProgress = !args.json || deps.tty;
+  // Without a log file, stderr carries the progress output; log records join it as readable lines
+  // from warn up (unless asked), through the display once it exists so bars are not broken.
+  const toStderr = (line: string): void => void deps.stderr.write(`${line}\n`);
+  let logLine = toStderr;
   const log = createLogger({
-    // Without a log file, stderr carries the progress lines; logs join them from warn up unless asked.
     level: args.logLevel ?? (args.logFile ? 'info' : 'warn'),
-    ...(args.logFile ? { file: expandHome(args.logFile) } : {}),
-    // On a TTY the bars own stderr; logs go there only when asked for explicitly.
-    quietStderr: deps.tty && !args.logLevel,
+    ...(args.logFile ? { file: expandHome(args.logFile) } : { lines: (line: string) => logLine(line) }),
   });
   let inputs: Inputs;
   try {
@@ -178,6 +179,7 @@ export async function runRecover(args: RecoverArgs, deps: RecoverDeps): Promise<
     throw e;
   }
   const progress = showProgress ? createProgress({ tty: deps.tty, out: deps.stderr }) : undefined;
+  if (progress) logLine = (line) => progress.log(line);
   let report: RunReport;
   try {
     report = await recoverSectors(inputs.miner, inputs.records, numbers.filter((n) => !inputs.preFailed.has(n)), {
@@ -205,6 +207,7 @@ export async function runRecover(args: RecoverArgs, deps: RecoverDeps): Promise<
     throw e;
   }
   progress?.stop();
+  logLine = toStderr;
   // Sectors that never reached planning (export / store errors) are reported too, in request order.
   const order = new Map(numbers.map((n, i) => [String(n), i]));
   for (const [n, reason] of inputs.preFailed) {
