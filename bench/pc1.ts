@@ -164,6 +164,9 @@ console.table(
 await mkdir(join(here, 'results'), { recursive: true });
 const summary: SummaryRow[] = rows
   .filter((r) => r.target !== undefined)
-  .map((r) => ({ case: r.size, metric: `PC1 ${r.metric}`, value: r.value, unit: r.unit === 'x' ? '×' : r.unit, target: r.target!.replace('>=', '≥'), met: r.meets! }));
+  .map((r) => {
+    const unit = r.unit === 'x' ? '×' : r.unit === 'ratio' ? '' : r.unit;
+    return { case: r.size, metric: `PC1 ${r.metric}`, value: r.value, unit, target: r.target!.replace('>=', '≥') + unit, met: r.meets! };
+  });
 await writeFile(join(here, 'results', 'pc1.json'), JSON.stringify({ date: new Date().toISOString(), ...results, summary, rows }, null, 2) + '\n');
 console.log('wrote bench/results/pc1.json');

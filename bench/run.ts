@@ -48,7 +48,7 @@ console.table(
     bench: r.bench,
     case: r.case,
     metric: r.metric,
-    value: `${r.value.toFixed(r.unit === 'MB/s' ? 0 : 2)} ${r.unit}`,
+    value: `${r.value.toFixed(r.unit === 'MB/s' ? 0 : 2)} ${r.unit}`.trim(),
     target: r.target ?? '',
     met: r.met === undefined ? '' : r.met ? 'yes' : 'NO',
   })),
