@@ -134,6 +134,18 @@ export function allVectors(): NamedVector[] {
   return vectorNames().map((name) => ({ name, vector: loadVector(name) }));
 }
 
+/**
+ * Reference vectors of sectors too large for the default suite (512MiB; the data is CC, so only
+ * the JSON is committed). Same format; used by SLOW=1 tests.
+ */
+export const LARGE_VECTORS_DIR = path.resolve(VECTORS_DIR, '..', 'vectors-large');
+export function largeVectors(): NamedVector[] {
+  return readdirSync(LARGE_VECTORS_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => ({ name: f.slice(0, -5), vector: JSON.parse(readFileSync(path.join(LARGE_VECTORS_DIR, f), 'utf8')) as OracleVector }));
+}
+
 /** Label of `node` in `layer` (1-based) as recorded by the oracle, or undefined if not sampled. */
 export function labelOf(v: OracleVector, layer: number, node: number): Hex32 | undefined {
   return v.labels.find((l) => l.layer === layer && l.node === node)?.label;
