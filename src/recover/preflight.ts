@@ -3,7 +3,7 @@
 import { statfs, stat, mkdir } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { freemem } from 'node:os';
+import { availableParallelism, freemem } from 'node:os';
 import type { SealProof } from '../proofs/registry.js';
 import type { SectorPlan } from './plan.js';
 import { treeCFileBytes, treeDFileBytes, treeRLastFileBytes } from './sector-files.js';
@@ -40,6 +40,8 @@ export interface HostProbe {
   freeBytes(path: string): Promise<bigint>;
   device(path: string): Promise<bigint>;
   availableMemory(): bigint;
+  /** cores for labeling threads; default os.availableParallelism() */
+  cpuCores?(): number;
 }
 
 async function nearestExisting(path: string): Promise<string> {
@@ -74,6 +76,7 @@ export const realHostProbe: HostProbe = {
     }
     return BigInt(freemem());
   },
+  cpuCores: () => availableParallelism(),
 };
 
 export class PreflightError extends Error {

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runRecover } from '../../src/cli/commands/recover.js';
+import { realHostProbe } from '../../src/recover/preflight.js';
 import { runExport } from '../../src/cli/commands/export.js';
 import { startDevnet, type Devnet } from '../../src/devnet/server.js';
 import { loadNetwork } from '../../src/devnet/network.js';
@@ -60,7 +61,8 @@ describe.skipIf(!hasSealer)('end-to-end recovery with the native sealer (bundled
     const err = quiet();
     const code = await runRecover(
       { parallel: 2, sealingTemp: d.temp, sealingResult: d.result, miner: 'f01000', sectors: ['1', '2', '3', '4'], pieceDir: join(root, 'fixtures', 'devnet', 'pieces'), json: true },
-      { stdout: out.s, stderr: err.s, tty: false, env: { FULLNODE_API_INFO: net.apiInfo } },
+      // one core: the two sectors in flight share one labeling thread
+      { stdout: out.s, stderr: err.s, tty: false, env: { FULLNODE_API_INFO: net.apiInfo }, probe: { ...realHostProbe, cpuCores: () => 1 } },
     );
     const rep = JSON.parse(out.text());
     expect(rep.sectors.map((s: { status: string; reason?: string }) => s.reason ?? s.status)).toEqual(['recovered', 'recovered', 'recovered', 'recovered']);
@@ -73,25 +75,29 @@ describe.skipIf(!hasSealer)('end-to-end recovery with the native sealer (bundled
       expect(rep.sectors[i].commRLast).toBe(v.comm_r_last);
       // sector 3 is pre-committed only on the devnet: its layers, tree-c and tree-d are kept
       expect(rep.sectors[i].keptPrecommitFiles).toBe(i === 2 ? true : undefined);
-      // same proof, sealed two at a time: labeled in pairs by the multi-sector PC1
+      // same proof, two at a time on one core: labeled in pairs by the multi-sector PC1
       expect(rep.sectors[i].pc1BatchSize).toBe(2);
       await expectLikeOracle(d.result, `s-t01000-${i + 1}`, v, i === 2);
     }
   }, 120_000);
 
-  it('--parallel 4: the four sectors are labeled in one multi-sector PC1 run, files byte-equal to the oracle', async () => {
+  // one core: all four share one labeling thread; two cores: two threads of two sectors each, at once
+  it.each([
+    { cores: 1, batch: 4 },
+    { cores: 2, batch: 2 },
+  ])('--parallel 4 on $cores core(s): labeled $batch per multi-sector PC1 run, files byte-equal to the oracle', async ({ cores, batch }) => {
     const d = await dirs();
     const out = quiet();
     const err = quiet();
     const code = await runRecover(
       { parallel: 4, sealingTemp: d.temp, sealingResult: d.result, miner: 'f01000', sectors: ['1', '2', '3', '4'], pieceDir: join(root, 'fixtures', 'devnet', 'pieces'), json: true, logLevel: 'info' },
-      { stdout: out.s, stderr: err.s, tty: false, env: { FULLNODE_API_INFO: net.apiInfo } },
+      { stdout: out.s, stderr: err.s, tty: false, env: { FULLNODE_API_INFO: net.apiInfo }, probe: { ...realHostProbe, cpuCores: () => cores } },
     );
     const rep = JSON.parse(out.text());
     expect(rep.sectors.map((s: { status: string; reason?: string }) => s.reason ?? s.status)).toEqual(['recovered', 'recovered', 'recovered', 'recovered']);
     expect(code).toBe(0);
-    expect(rep.sectors.map((s: { pc1BatchSize?: number }) => s.pc1BatchSize)).toEqual([4, 4, 4, 4]);
-    expect(err.text().match(/^info  s-t01000-\d: labeling together with other sectors \(pc1Batch=4, /gm)).toHaveLength(4);
+    expect(rep.sectors.map((s: { pc1BatchSize?: number }) => s.pc1BatchSize)).toEqual(Array(4).fill(batch));
+    expect(err.text().match(new RegExp(`^info  s-t01000-\\d: labeling together with other sectors \\(pc1Batch=${batch}, `, 'gm'))).toHaveLength(4);
     const names = ['2KiB-V1_1-cc-f01000-s1', '2KiB-V1_1-cc-f01000-s2', '2KiB-V1_1-cc-f01000-s3', '2KiB-V1_1-deal-f01000-s4'];
     for (const [i, n] of names.entries()) {
       const v = loadVector(n);

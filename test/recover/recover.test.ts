@@ -9,7 +9,7 @@ import { proverId } from '../../src/proofs/address.js';
 import { zeroCommitment } from '../../src/proofs/zero-commitments.js';
 import { sealProof } from '../../src/proofs/registry.js';
 import { asTicket } from '../../src/proofs/types.js';
-import { PreflightError, type HostProbe } from '../../src/recover/preflight.js';
+import { PreflightError, realHostProbe, type HostProbe } from '../../src/recover/preflight.js';
 import { FakeSealer, E2E_2K, type Outcome } from './helpers/fake-sealer.js';
 import { dirs, f01000, listTree, options, records } from './helpers/setup.js';
 
@@ -99,6 +99,39 @@ describe('recover orchestration (fake sealer writing real files)', () => {
     expect((await readdir(join(d.result, 'sealed'))).sort()).toEqual(['s-t01000-1', 's-t01000-2', 's-t01000-3', 's-t01000-4']);
   });
 
+  /** sectors 1..count of f01000 (2KiB V1_1 CC, ticket 32×1) with answers the fake sealer knows */
+  function sectorsWithAnswers(count: number) {
+    const proof = sealProof(5);
+    const ticket = asTicket(new Uint8Array(32).fill(1));
+    const t: Record<string, Outcome> = { ...table };
+    const entries = [{ n: 1, sealedCid: E2E_2K.sealedCid }];
+    for (let k = 2; k <= count; k++) {
+      const rid = toHex(replicaId(proverId(f01000.id), n(k), ticket, zeroCommitment(2048n), proof.porepId));
+      const commR = `${k}`.repeat(2) + '00'.repeat(31);
+      t[rid] = { commC: '11'.repeat(32), commRLast: '22'.repeat(32), commR };
+      entries.push({ n: k, sealedCid: commRToCid(asCommitment(fromHex(commR))).toString() });
+    }
+    return { t, entries };
+  }
+  const cores = (c: number): HostProbe => ({ ...realHostProbe, cpuCores: () => c });
+
+  it('--parallel 4 on two cores: two labeling runs of two sectors, both at once; on four cores, no sharing', async () => {
+    const d = await dirs();
+    const { t, entries } = sectorsWithAnswers(4);
+    const sealer = new FakeSealer(t, { batch: true, delayMs: 50 });
+    const r = await recoverSectors(f01000, records(entries), [1, 2, 3, 4].map(n), options(d, sealer, { parallel: 4, probe: cores(2) }));
+    expect(r.sectors.map((s) => [s.status, s.pc1BatchSize])).toEqual(Array(4).fill(['recovered', 2]));
+    expect(sealer.batches).toEqual([2, 2]);
+    expect(sealer.maxInFlight).toBe(4);
+
+    const d4 = await dirs();
+    const alone = new FakeSealer(t, { batch: true, delayMs: 50 });
+    const r4 = await recoverSectors(f01000, records(entries), [1, 2, 3, 4].map(n), options(d4, alone, { parallel: 4, probe: cores(4) }));
+    expect(r4.sectors.map((s) => s.status)).toEqual(Array(4).fill('recovered'));
+    expect(alone.batches).toEqual([]);
+    expect(alone.maxInFlight).toBe(4);
+  });
+
   it('--parallel 3, five sectors of one proof: batches of 3 and 2, a failing sector fails alone', async () => {
     const d = await dirs();
     const proof = sealProof(5);
@@ -114,7 +147,8 @@ describe('recover orchestration (fake sealer writing real files)', () => {
       entries.push({ n: k, sealedCid: commRToCid(asCommitment(fromHex(commR))).toString() });
     }
     const sealer = new FakeSealer(t, { batch: true, failFor: failing });
-    const r = await recoverSectors(f01000, records(entries), [1, 2, 3, 4, 5].map(n), options(d, sealer, { parallel: 3 }));
+    // one core: everything in flight shares the labeling thread
+    const r = await recoverSectors(f01000, records(entries), [1, 2, 3, 4, 5].map(n), options(d, sealer, { parallel: 3, probe: cores(1) }));
     expect(sealer.batches).toEqual([3, 2]);
     expect(r.sectors.map((s) => s.status)).toEqual(['recovered', 'recovered', 'failed', 'recovered', 'recovered']);
     expect(r.sectors[2]!.reason).toBe('simulated sealing failure');
