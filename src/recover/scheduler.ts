@@ -1,7 +1,6 @@
 // --parallel: at most N sectors in flight. Sectors of one proof go in batches (labeled together by
 // the multi-sector PC1); a batch of k sectors holds k of the N slots until all of its sectors are
 // done. Batches not yet started when the run is cancelled are reported through `cancelled`.
-import pLimit from 'p-limit';
 
 export interface ScheduleOptions {
   readonly parallel: number;
@@ -12,17 +11,6 @@ function checkParallel(parallel: number): void {
   if (!Number.isInteger(parallel) || parallel < 1) {
     throw new RangeError(`--parallel must be a whole number ≥ 1, got ${parallel}`);
   }
-}
-
-export async function schedule<T, R>(
-  items: readonly T[],
-  opts: ScheduleOptions,
-  run: (item: T, index: number) => Promise<R>,
-  cancelled: (item: T) => R,
-): Promise<R[]> {
-  checkParallel(opts.parallel);
-  const limit = pLimit(opts.parallel);
-  return Promise.all(items.map((item, i) => limit(() => (opts.signal?.aborted ? Promise.resolve(cancelled(item)) : run(item, i)))));
 }
 
 /**
