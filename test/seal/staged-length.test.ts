@@ -24,7 +24,9 @@ const V = loadVector('2KiB-V1_1-deal-f01000-s4');
 const proof = sealProof(V.proof.id);
 const sector = stagedSector(V)!;
 // the data piece fills the first part; the filler piece after it is zeros
-const dataEnd = Math.ceil((sector.findLastIndex((b) => b !== 0) + 1) / 32) * 32;
+let lastNonZero = sector.length - 1;
+while (lastNonZero >= 0 && sector[lastNonZero] === 0) lastNonZero--;
+const dataEnd = Math.ceil((lastNonZero + 1) / 32) * 32;
 // 0xff bytes are no field element: were any of them read as data, encoding would refuse them.
 const variants: Record<string, Buffer> = {
   'a 26-byte lotus trailer': Buffer.concat([sector, Buffer.from('lotus-partial-file-trailer')]),
