@@ -30,7 +30,7 @@ export type EnsureParentsCache = (proof: SealProof, opts?: ParentsCacheOptions) 
 
 export interface TreeDOptions extends StageOptions {
   readonly proof: SealProof;
-  /** fr32-padded staged sector; null = CC (all zero) */
+  /** fr32-padded staged sector (a longer file is read up to sector_bytes, as rust-fil-proofs cuts it); null = CC (all zero) */
   readonly stagedPath: string | null;
   readonly cacheDir: string;
 }
