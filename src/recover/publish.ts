@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { T_AUX, tAuxWithCacheDir } from '../seal/aux-files.js';
 import type { VerifiedSector } from './verify-commr.js';
 import { isFinalizedFile, isPrecommitOnlyFile } from './sector-files.js';
+import { processAlive } from '../platform/process-alive.js';
 
 export const STAGING_DIR = '.sealer-recover';
 
@@ -142,7 +143,7 @@ export async function recoverInterruptedPublishes(root: string): Promise<string[
   const done: string[] = [];
   for (const name of names) {
     const owner = Number(await readFile(join(base, name, 'owner'), 'utf8').catch(() => '0'));
-    if (owner && owner !== process.pid && alive(owner)) continue;
+    if (owner && owner !== process.pid && processAlive(owner)) continue;
     if (await exists(join(base, name, 'publish.json'))) {
       await finishPublish(root, name, () => undefined);
       done.push(name);
@@ -182,13 +183,4 @@ export async function ensureSectorStore(root: string): Promise<boolean> {
     await unlink(tmp);
   }
   return true;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -6,6 +6,7 @@ import { mkdir, open, readdir, readFile, rm, writeFile, rename } from 'node:fs/p
 import { join } from 'node:path';
 import { toHex, type Commitment } from '../proofs/types.js';
 import type { SectorPlan } from './plan.js';
+import { processAlive } from '../platform/process-alive.js';
 
 export interface WorkDir {
   readonly root: string;
@@ -126,20 +127,11 @@ async function takeLock(path: string, name: string): Promise<void> {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-      if (pid && pid !== process.pid && alive(pid)) {
+      if (pid && pid !== process.pid && processAlive(pid)) {
         throw new Error(`${name} is being worked on by process ${pid} (lock ${path}); wait for it or stop it first`);
       }
       await rm(path, { force: true }); // stale lock from a killed run
     }
   }
   throw new Error(`could not lock ${path}`);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

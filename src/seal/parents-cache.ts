@@ -9,6 +9,7 @@ import { graphParents, PARENTS_RECORD_BYTES, TOTAL_PARENTS, writeParentsCache } 
 import type { EnsureParentsCache, ParentsCacheOptions, SealProgress } from './contracts.js';
 import { graphParams, parentsCacheFileName } from './graph-seeds.js';
 import { manifestEntryFor } from './parents-cache-manifest.js';
+import { processAlive } from '../platform/process-alive.js';
 
 /**
  * rfp: storage-proofs-core/src/settings.rs: `parent_cache` = FIL_PROOFS_PARENT_CACHE, else
@@ -127,15 +128,6 @@ async function spotCheck(proof: SealProof, path: string): Promise<boolean> {
     return true;
   } finally {
     await fh.close();
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

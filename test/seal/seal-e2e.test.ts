@@ -1,13 +1,13 @@
 // End to end: every committed oracle vector (sectors sealed by rust-fil-proofs, fixtures/vectors)
 // is sealed again by our pipeline and every artifact must match byte for byte.
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asCommitment, asReplicaId, sealProof, toHex, fromHex } from '../../src/proofs/index.js';
 import { sealSector } from '../../src/seal/seal.js';
 import { allVectors } from '../helpers/vectors.js';
-import { sha256, stagedSector, withCachePath } from './helpers/oracle-files.js';
+import { expectOracleFiles, sha256, stagedSector } from './helpers/oracle-files.js';
 
 let tmp = '';
 beforeAll(async () => {
@@ -47,22 +47,7 @@ describe('sealSector reproduces rust-fil-proofs on every committed vector', () =
     expect(toHex(out.commRLast), 'comm_r_last').toBe(v.comm_r_last);
     expect(toHex(out.commR), 'comm_r').toBe(v.comm_r);
 
-    const ours = new Set(await readdir(cacheDir));
-    for (const [file, f] of Object.entries(v.files)) {
-      if (file === 'sealed') {
-        expect(sha256(await readFile(sealedPath)), 'sealed file').toBe(f.sha256);
-        continue;
-      }
-      expect(ours.has(file), `our cache dir lacks ${file}`).toBe(true);
-      const bytes = await readFile(path.join(cacheDir, file));
-      if (file === 't_aux') {
-        const expected = withCachePath(Buffer.from(f.base64!, 'base64'), f.cache_path!, cacheDir);
-        expect(bytes.toString('hex'), 't_aux').toBe(expected.toString('hex'));
-      } else {
-        expect(bytes.length, `${file} size`).toBe(f.size);
-        expect(sha256(bytes), file).toBe(f.sha256);
-      }
-    }
+    await expectOracleFiles(v, cacheDir, sealedPath);
     await rm(dir, { recursive: true, force: true });
     if (stagedPath) await rm(stagedPath, { force: true });
   });

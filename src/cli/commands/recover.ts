@@ -25,6 +25,7 @@ import { metastoreInputs } from '../../recover/metastore-inputs.js';
 import { createProgress } from '../progress.js';
 import { loadNetwork } from '../../devnet/network.js';
 import { startDevnet } from '../../devnet/server.js';
+import { withInterrupt } from '../interrupt.js';
 
 export interface RecoverArgs {
   readonly numbers?: readonly (string | number)[];
@@ -247,23 +248,14 @@ export const recoverCommand: CommandModule = {
       .option('log-file', { type: 'string', describe: 'write JSON logs to this file' })
       .option('devnet', { type: 'string', describe: 'read the chain from the bundled loopback devnet (or the given network JSON) instead of FULLNODE_API_INFO' }),
   handler: async (argv) => {
-    const ac = new AbortController();
-    const onSigint = () => {
-      if (ac.signal.aborted) process.exit(EXIT.failed);
-      process.stderr.write('\nsealer-recover: stopping (Ctrl-C again to quit at once); the next run resumes\n');
-      ac.abort();
-    };
-    process.on('SIGINT', onSigint);
-    try {
-      process.exitCode = await runRecover(argv as unknown as RecoverArgs, {
+    process.exitCode = await withInterrupt('sealer-recover: stopping; the next run resumes', (signal) =>
+      runRecover(argv as unknown as RecoverArgs, {
         stdout: process.stdout,
         stderr: process.stderr,
         tty: process.stderr.isTTY === true,
         env: process.env,
-        signal: ac.signal,
-      });
-    } finally {
-      process.off('SIGINT', onSigint);
-    }
+        signal,
+      }),
+    );
   },
 };

@@ -18,6 +18,7 @@ import { allOk, passReportPath, renderVerifyReport, writeVerifyReport, type Veri
 import { repeatEvery } from '../../verify/schedule.js';
 import { createProgress } from '../progress.js';
 import { expandHome } from './recover.js';
+import { withInterrupt } from '../interrupt.js';
 
 export interface VerifyArgs {
   readonly sealingResult: string;
@@ -175,25 +176,14 @@ export const verifyCommand: CommandModule = {
       .option('sectors-recovery-metadata', { alias: 'metadata', type: 'string', describe: 'compare CommR with this export file instead of a node' })
       .option('devnet', { type: 'string', describe: 'compare CommR with the bundled loopback devnet (or the given network JSON)' }),
   handler: async (argv) => {
-    const ac = new AbortController();
-    const onSigint = () => {
-      if (ac.signal.aborted) process.exit(EXIT.failed);
-      process.stderr.write('\nsealer-recover verify: stopping (Ctrl-C again to quit at once)\n');
-      ac.abort();
-    };
-    process.on('SIGINT', onSigint);
-    process.on('SIGTERM', onSigint);
-    try {
-      process.exitCode = await runVerify(argv as unknown as VerifyArgs, {
+    process.exitCode = await withInterrupt('sealer-recover verify: stopping', (signal) =>
+      runVerify(argv as unknown as VerifyArgs, {
         stdout: process.stdout,
         stderr: process.stderr,
         tty: process.stderr.isTTY === true,
         env: process.env,
-        signal: ac.signal,
-      });
-    } finally {
-      process.off('SIGINT', onSigint);
-      process.off('SIGTERM', onSigint);
-    }
+        signal,
+      }),
+    );
   },
 };
