@@ -96,7 +96,12 @@ async function requireStaged(path: string): Promise<void> {
   if (size === 0n) throw new InputError(`staged sector file ${path} is empty: pass null for a CC sector`);
 }
 
-export const runPc2: RunPc2 = async (o: Pc2Options): Promise<Pc2Result> => {
+export interface Pc2Tuning {
+  /** worker threads for the tree builders; default every core */
+  readonly threads?: number;
+}
+
+export async function runPc2(o: Pc2Options & Pc2Tuning): Promise<Pc2Result> {
   const { proof, cacheDir, stagedPath, sealedPath, signal } = o;
   const layerPaths = Array.from({ length: proof.layers }, (_, i) => join(cacheDir, layerFileName(i + 1)));
   for (const [i, p] of layerPaths.entries()) await requireSize(p, proof.sectorBytes, `layer ${i + 1} file`);
@@ -109,6 +114,7 @@ export const runPc2: RunPc2 = async (o: Pc2Options): Promise<Pc2Result> => {
     layerPaths,
     outPaths: treeFileNames(proof, 'tree-c').map((f) => join(cacheDir, f)),
     leavesPerTree,
+    threads: o.threads,
     onProgress: progress('tree-c'),
     signal,
   });
@@ -131,6 +137,7 @@ export const runPc2: RunPc2 = async (o: Pc2Options): Promise<Pc2Result> => {
     outPaths: treeFileNames(proof, 'tree-r-last').map((f) => join(cacheDir, f)),
     leavesPerTree,
     rowsToDiscard,
+    threads: o.threads,
     onProgress: progress('tree-r-last'),
     signal,
   });
@@ -140,4 +147,5 @@ export const runPc2: RunPc2 = async (o: Pc2Options): Promise<Pc2Result> => {
   await writeTAux(cacheDir, temporaryAuxFor(proof, cacheDir, rowsToDiscard));
   o.onProgress?.({ stage: 'aux', done: 1, total: 1 });
   return { commC, commRLast, commR: commR(commC, commRLast) };
-};
+}
+runPc2 satisfies RunPc2;
