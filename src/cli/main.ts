@@ -1,7 +1,4 @@
 import yargs from 'yargs';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
 import { UsageError, EXIT } from './errors.js';
 import { recoverCommand } from './commands/recover.js';
 import { exportCommand } from './commands/export.js';
@@ -9,9 +6,8 @@ import { verifyCommand } from './commands/verify.js';
 import { metastoreCommand } from './commands/metastore.js';
 import { commrCommand } from './commands/commr.js';
 import { devnetCommand } from './commands/devnet.js';
+import { packageVersion } from './package-info.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 
 export async function main(argv: string[]): Promise<number> {
   try {
@@ -25,7 +21,7 @@ export async function main(argv: string[]): Promise<number> {
       .command(commrCommand)
       .command(devnetCommand)
       .strict()
-      .version(version)
+      .version(packageVersion())
       .help()
       .alias('h', 'help')
       .wrap(Math.min(110, process.stdout.columns ?? 100))

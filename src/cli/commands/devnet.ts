@@ -1,12 +1,10 @@
 // `devnet`: serve a fixture network (default fixtures/devnet/network.json) as a Lotus JSON-RPC
 // endpoint on loopback, so `export`/`recover --miner` can be tried without a real node.
 import type { Argv, CommandModule } from 'yargs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadNetwork } from '../../devnet/network.js';
 import { startDevnet } from '../../devnet/server.js';
+import { DEFAULT_DEVNET_NETWORK } from '../package-info.js';
 
-const defaultNetwork = join(fileURLToPath(import.meta.url), '..', '..', '..', '..', 'fixtures', 'devnet', 'network.json');
 
 export const devnetCommand: CommandModule = {
   command: 'devnet',
@@ -15,7 +13,7 @@ export const devnetCommand: CommandModule = {
     y
       .option('port', { type: 'number', default: 1234, describe: 'TCP port (0 = any free port)' })
       .option('host', { type: 'string', default: '127.0.0.1' })
-      .option('network', { type: 'string', default: defaultNetwork, describe: 'network description JSON' })
+      .option('network', { type: 'string', default: DEFAULT_DEVNET_NETWORK, describe: 'network description JSON' })
       .option('token', { type: 'string', describe: 'require this bearer token' }),
   handler: async (argv) => {
     const a = argv as unknown as { port: number; host: string; network: string; token?: string };

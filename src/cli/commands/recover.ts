@@ -6,9 +6,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { UsageError, EXIT } from '../errors.js';
 import { InputError, asSectorNumber, type SectorNumber } from '../../proofs/types.js';
 import { parseMinerAddress, formatMinerAddress, sectorFileName, type MinerAddress } from '../../chain/address.js';
@@ -26,6 +24,7 @@ import { createProgress } from '../progress.js';
 import { loadNetwork } from '../../devnet/network.js';
 import { startDevnet } from '../../devnet/server.js';
 import { withInterrupt } from '../interrupt.js';
+import { DEFAULT_DEVNET_NETWORK, packageVersion } from '../package-info.js';
 
 export interface RecoverArgs {
   readonly numbers?: readonly (string | number)[];
@@ -58,15 +57,6 @@ export interface RecoverDeps {
   readonly signal?: AbortSignal;
 }
 
-const root = join(fileURLToPath(import.meta.url), '..', '..', '..', '..');
-const DEFAULT_NETWORK = join(root, 'fixtures', 'devnet', 'network.json');
-const version = (): string => {
-  try {
-    return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-};
 
 /** `~` expanded consistently (the Go tool expanded it for temp but not for the result dirs). */
 export const expandHome = (p: string): string => resolve(p === '~' ? homedir() : p.startsWith('~/') ? join(homedir(), p.slice(2)) : p);
@@ -146,7 +136,7 @@ function usage<T>(f: () => T): T {
 export async function runRecover(args: RecoverArgs, deps: RecoverDeps): Promise<number> {
   if (args.devnet !== undefined && args.devnet !== false) {
     // The bundled devnet on a loopback port, as if FULLNODE_API_INFO pointed at a node.
-    const net = await loadNetwork(typeof args.devnet === 'string' && args.devnet !== '' ? expandHome(args.devnet) : DEFAULT_NETWORK);
+    const net = await loadNetwork(typeof args.devnet === 'string' && args.devnet !== '' ? expandHome(args.devnet) : DEFAULT_DEVNET_NETWORK);
     const d = await startDevnet(net);
     try {
       return await runRecover({ ...args, devnet: false }, { ...deps, env: { ...deps.env, FULLNODE_API_INFO: d.apiInfo } });
@@ -196,7 +186,7 @@ export async function runRecover(args: RecoverArgs, deps: RecoverDeps): Promise<
       ...(progress ? { events: progress } : {}),
       ...(deps.signal ? { signal: deps.signal } : {}),
       ...(deps.probe ? { probe: deps.probe } : {}),
-      version: version(),
+      version: packageVersion(),
       source: inputs.source,
     });
   } catch (e) {

@@ -2,9 +2,6 @@
 // file checks and the small files against each other and the chain; --deep = tree-r-last rebuilt
 // from the replica). --interval repeats the scan, writing a report per pass, until Ctrl-C.
 import type { Argv, CommandModule } from 'yargs';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { EXIT, UsageError } from '../errors.js';
 import { InputError, asSectorNumber, type SectorNumber } from '../../proofs/types.js';
 import { parseMinerAddress, type MinerAddress } from '../../chain/address.js';
@@ -19,6 +16,7 @@ import { repeatEvery } from '../../verify/schedule.js';
 import { createProgress } from '../progress.js';
 import { expandHome } from './recover.js';
 import { withInterrupt } from '../interrupt.js';
+import { DEFAULT_DEVNET_NETWORK, packageVersion } from '../package-info.js';
 
 export interface VerifyArgs {
   readonly sealingResult: string;
@@ -43,15 +41,6 @@ export interface VerifyDeps {
   readonly signal?: AbortSignal;
 }
 
-const root = join(fileURLToPath(import.meta.url), '..', '..', '..', '..');
-const DEFAULT_NETWORK = join(root, 'fixtures', 'devnet', 'network.json');
-const version = (): string => {
-  try {
-    return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-};
 
 function usage<T>(f: () => T): T {
   try {
@@ -88,7 +77,7 @@ export async function runVerify(args: VerifyArgs, deps: VerifyDeps): Promise<num
       if (miner && source.miner !== undefined && miner.id !== source.miner)
         throw new UsageError(`--miner ${args.miner} does not match the recovery metadata's miner f0${source.miner}`);
     } else if (devnetWanted) {
-      const net = await loadNetwork(typeof args.devnet === 'string' && args.devnet !== '' ? expandHome(args.devnet) : DEFAULT_NETWORK).catch((e: unknown) => {
+      const net = await loadNetwork(typeof args.devnet === 'string' && args.devnet !== '' ? expandHome(args.devnet) : DEFAULT_DEVNET_NETWORK).catch((e: unknown) => {
         throw e instanceof InputError ? new UsageError(e.message) : e;
       });
       devnet = await startDevnet(net);
@@ -113,7 +102,7 @@ export async function runVerify(args: VerifyArgs, deps: VerifyDeps): Promise<num
           ...(deps.env.FIL_PROOFS_ROWS_TO_DISCARD !== undefined ? { rowsToDiscardSetting: deps.env.FIL_PROOFS_ROWS_TO_DISCARD } : {}),
           ...(progress ? { events: progress } : {}),
           ...(deps.signal ? { signal: deps.signal } : {}),
-          version: version(),
+          version: packageVersion(),
         });
       } catch (e) {
         if (e instanceof InputError) throw new UsageError(e.message);
