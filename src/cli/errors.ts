@@ -1,7 +1,4 @@
-/** An error caused by how the tool was invoked or by bad input; the CLI prints it and exits 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError } from '../errors.js';
 
 /** Exit codes shared by every command. */
 export const EXIT = {

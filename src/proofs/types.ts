@@ -1,6 +1,10 @@
 // Domain types shared by every layer. Values are parsed and validated at the edge (CLI, RPC,
 // files) into these types; code inside trusts them.
 
+import { InputError } from '../errors.js';
+// Re-exported while callers move to src/errors.ts.
+export { InputError };
+
 declare const brand: unique symbol;
 type Brand<T, B extends string> = T & { readonly [brand]: B };
 
@@ -25,9 +29,6 @@ export interface SectorId {
   readonly number: SectorNumber;
 }
 
-export class InputError extends Error {
-  override name = 'InputError';
-}
 
 function exactly32(bytes: Uint8Array, what: string): Uint8Array {
   if (bytes.length !== 32) throw new InputError(`${what} must be 32 bytes, got ${bytes.length}`);
