@@ -1,6 +1,6 @@
 // PC1 and tree-d against the reference oracle (fixtures/vectors/*.json, written by rust-fil-proofs'
 // own seal_pre_commit_phase1): layer-file digests, sampled labels, tree-d file digest and comm_d.
-// Vectors that share a proof are labeled together in one multi-sector batch, so the interleaved
+// Vectors that share a proof are labeled together in one interleaved batch, so the interleaved
 // kernel is held against the reference directly; the 2KiB ones are also labeled one by one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';

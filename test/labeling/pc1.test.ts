@@ -1,4 +1,4 @@
-// runPc1 / runPc1Batch: multi-sector == single-sector, checkpoint/resume after kills, input changes
+// runPc1 / runPc1Batch: interleaved == single-sector, checkpoint/resume after kills, input changes
 // and cancellation. Expected layer digests are sdr.md §9.6's; the rest compares against clean runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
@@ -39,7 +39,7 @@ beforeAll(async () => {
   parents8m = await parentsCacheFile(P8M, d);
 });
 
-describe('multi-sector labeling', () => {
+describe('interleaved labeling', () => {
   for (const k of [2, 3, 4, 5]) {
     it(`K=${k} sectors together give the same layers as each alone (2KiB, one lane is §9.6)`, async () => {
       const ids = [R2K, ...Array.from({ length: k - 1 }, randomReplicaId)];

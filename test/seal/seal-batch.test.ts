@@ -1,5 +1,5 @@
 // sealSectors: several sectors of one proof sealed with their labels computed together
-// (multi-sector PC1). Every artifact must still equal what rust-fil-proofs wrote for each sector
+// (interleaved PC1 labeling). Every artifact must still equal what rust-fil-proofs wrote for each sector
 // alone (fixtures/vectors), and a bad sector must fail alone.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -40,7 +40,7 @@ async function inputsFor(v: OracleVector, dir: string): Promise<SealInputs> {
   };
 }
 
-describe('sealSectors (multi-sector PC1)', () => {
+describe('sealSectors (interleaved PC1 labeling)', () => {
   it('four sectors labeled together: each equals the oracle file for file', async () => {
     const vs = NAMES.map(loadVector);
     const inputs = await Promise.all(vs.map((v, i) => inputsFor(v, path.join(tmp, `ok-${i}`))));

@@ -1,6 +1,6 @@
 // SDR labeling (PC1) kernels: one layer of one sector (label-single.cc) or of K sectors that share a
-// graph (label-multi.cc), and the layer-by-layer driver that owns buffers and layer files
-// (label-run.cc). Byte layout: sdr.md §4; rfp: storage-proofs-porep/src/stacked/vanilla/create_label/single.rs.
+// graph, hashed interleaved in one thread (label-interleaved.cc), and the layer-by-layer driver that
+// owns buffers and writes the layer files it is given (label-run.cc). Byte layout: sdr.md §4; rfp: storage-proofs-porep/src/stacked/vanilla/create_label/single.rs.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -60,8 +60,8 @@ bool label_layer_single(const sha256::Impl& h, uint64_t nodes, uint32_t layer, c
 
 // Same output as label_layer_single for each sector, computed in one thread with the sectors'
 // SHA-256 streams interleaved.
-bool label_layer_multi(const sha256::Impl& h, uint64_t nodes, uint32_t layer, const std::vector<SectorLayer>& sectors,
-                       ParentsReader& parents, const LayerControl& ctl);
+bool label_layer_interleaved(const sha256::Impl& h, uint64_t nodes, uint32_t layer,
+                             const std::vector<SectorLayer>& sectors, ParentsReader& parents, const LayerControl& ctl);
 
 // The whole PC1 labeling for K sectors of one proof (K = 1 uses the single kernel).
 struct RunSpec {

@@ -181,7 +181,7 @@ bool run_labeling(const RunSpec& spec, const int32_t* cancel, const RunCallbacks
       sl[j] = SectorLayer{spec.replica_ids[j].data(), prev[j]->data(), cur[j]->data()};
     const uint64_t cpu0 = clock_ns(CLOCK_THREAD_CPUTIME_ID), wall0 = clock_ns(CLOCK_MONOTONIC);
     const bool ok = k == 1 ? label_layer_single(h, spec.nodes, layer, sl[0], parents, ctl)
-                           : label_layer_multi(h, spec.nodes, layer, sl, parents, ctl);
+                           : label_layer_interleaved(h, spec.nodes, layer, sl, parents, ctl);
     times[layer] = {clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0, clock_ns(CLOCK_MONOTONIC) - wall0};
     // The previous layer's write overlapped this layer; it must end before its buffer is reused.
     finish_writer();

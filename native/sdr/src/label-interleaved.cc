@@ -1,6 +1,7 @@
-// Multi-sector labeling: K sectors of one proof share the graph (same parents rows) but not the
+// Interleaved labeling: K sectors of one proof share the graph (same parents rows) but not the
 // replica_id, so their label chains are independent. Hashing them in lockstep through the
 // interleaved compressor keeps several SHA-256 streams in flight in one thread (SupraSeal's idea).
+// Not rust-fil-proofs' "multicore SDR", which spreads one sector's labeling over several cores.
 #include <memory>
 
 #include "label-message.h"
@@ -16,8 +17,8 @@ struct alignas(64) Lane {
 };
 }  // namespace
 
-bool label_layer_multi(const sha256::Impl& h, uint64_t nodes, uint32_t layer, const std::vector<SectorLayer>& sectors,
-                       ParentsReader& parents, const LayerControl& ctl) {
+bool label_layer_interleaved(const sha256::Impl& h, uint64_t nodes, uint32_t layer,
+                             const std::vector<SectorLayer>& sectors, ParentsReader& parents, const LayerControl& ctl) {
   const size_t k = sectors.size();
   const MessagePlan plan = message_plan(layer);
   std::unique_ptr<Lane[]> lanes(new Lane[k]);
