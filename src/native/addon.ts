@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { CancelledError } from '../errors.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // src/native and dist/native are both two levels below the package root.
@@ -38,18 +39,49 @@ export function cpuFeatures(): CpuFeatures {
 }
 
 /**
+ * What every error the addon throws or rejects with carries (native/sdr/README.md, "Errors"):
+ * `code` is 'ECANCELLED' (the cancel flag was raised), an errno name such as 'ENOSPC', 'EIO' or
+ * 'ENOENT' (a system call failed; `syscall` and `path` say which), 'ECORRUPT' (a file holds what no
+ * sealing artifact can) or 'EINVAL' (bad arguments); no code means a bug in the addon.
+ */
+export interface NativeError extends Error {
+  readonly code?: string;
+  readonly syscall?: string;
+  readonly path?: string;
+}
+
+export const nativeCode = (e: unknown): string | undefined =>
+  e instanceof Error ? (e as NativeError).code : undefined;
+
+/**
+ * The suffix the addon appends to a path it is given for a file it creates whole: the file is
+ * written at `<path><suffix>`, fsynced and renamed to `<path>`, so `<path>` existing means complete.
+ * A `<path><suffix>` left behind is an interrupted write (native/sdr/src/file-io.h).
+ */
+export const partialSuffix = (): string => rawAddon().partialSuffix as string;
+export const partialPath = (path: string): string => path + partialSuffix();
+
+/** The stop the signal asked for, as CancelledError: its message is the reason's, its cause the reason. */
+function cancelled(signal: AbortSignal | undefined, fallback: unknown): CancelledError {
+  const reason: unknown = signal?.aborted ? signal.reason : fallback;
+  const message = reason instanceof Error ? reason.message : reason === undefined ? 'cancelled' : String(reason);
+  return new CancelledError(message, { cause: reason });
+}
+
+/**
  * Runs a native async call with a cancel flag tied to `signal` (native/sdr/README.md: the kernel polls
- * an Int32Array over a SharedArrayBuffer). A cancelled run rejects with the signal's reason.
+ * an Int32Array over a SharedArrayBuffer). A cancelled run (code 'ECANCELLED') rejects with
+ * CancelledError carrying the signal's reason; other failures pass through with their code.
  */
 export async function withCancel<T>(signal: AbortSignal | undefined, call: (flag: Int32Array) => Promise<T>): Promise<T> {
-  signal?.throwIfAborted();
+  if (signal?.aborted) throw cancelled(signal, undefined);
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const onAbort = () => Atomics.store(flag, 0, 1);
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     return await call(flag);
   } catch (err) {
-    if (signal?.aborted && (err as Error).message === 'cancelled') throw signal.reason ?? err;
+    if (nativeCode(err) === 'ECANCELLED') throw cancelled(signal, err);
     throw err;
   } finally {
     signal?.removeEventListener('abort', onAbort);

@@ -21,6 +21,8 @@ export const TOTAL_PARENTS = BASE_DEGREE + EXP_DEGREE;
 export const PARENTS_RECORD_BYTES = TOTAL_PARENTS * 4;
 
 export interface CacheProgress {
+  readonly stage: 'parents-cache';
+  /** nodes written */
   readonly done: number;
   readonly total: number;
 }
@@ -43,11 +45,9 @@ interface GraphAddon {
   graphKernels(): { best: GraphKernel; supported: GraphKernel[] };
   blake2bFeistelWords(m0: BigUint64Array, m1: bigint, kernel: GraphKernel): BigUint64Array;
   writeParentsCache(
-    params: GraphParams,
-    path: string,
+    o: { params: GraphParams; path: string; threads?: number },
     onProgress: ((p: CacheProgress) => void) | undefined,
     cancelFlag: Int32Array,
-    threads: number,
   ): Promise<void>;
   blake2b512(data: Uint8Array): Uint8Array;
   chacha8Block(key: Uint8Array, counter: bigint): Uint32Array;
@@ -75,11 +75,12 @@ export const blake2bFeistelWords = (m0: BigUint64Array, m1: bigint, kernel: Grap
 
 /**
  * Generates the whole parents cache at `path` (N × 56 bytes) off the JS thread. The file appears under
- * `path` only once complete and fsynced; cancelling (signal) rejects with an AbortError-like Error
- * and leaves nothing under `path`.
+ * `path` only once complete and fsynced (written at partialPath(path) until then); cancelling
+ * (signal) rejects with CancelledError and leaves neither file.
  */
 export function writeParentsCache(params: GraphParams, path: string, opts: WriteParentsCacheOptions = {}): Promise<void> {
-  return withCancel(opts.signal, (flag) => addon().writeParentsCache(params, path, opts.onProgress, flag, opts.threads ?? 0));
+  const { onProgress, signal, threads } = opts;
+  return withCancel(signal, (flag) => addon().writeParentsCache({ params, path, threads }, onProgress, flag));
 }
 
 /** BLAKE2b-512 (unkeyed), the Feistel round hash; exported for tests against node:crypto. */

@@ -1,5 +1,6 @@
-// Typed wrapper around the PC1 kernels of native/sdr (pc1-napi.cc): layer labeling for one or many
-// sectors of one proof, and tree-d. Both run off the JS thread; AbortSignal → shared cancel flag.
+// Typed wrapper around the PC1 kernels of native/sdr (label-napi.cc, tree-d-napi.cc): layer labeling
+// for one sector or several interleaved in one thread, and tree-d. Both run off the JS thread;
+// AbortSignal → shared cancel flag.
 import { rawAddon, withCancel } from './addon.js';
 import type { Sha256Kernel } from './hashing.js';
 
@@ -15,16 +16,20 @@ export interface Pc1NativeProgress {
   readonly computeWallNs?: number;
 }
 
+export interface LabelSector {
+  readonly replicaId: Uint8Array;
+  /** `layers` paths: layer l is written (at partialPath first) to layerPaths[l − 1] */
+  readonly layerPaths: readonly string[];
+}
+
 export interface LabelLayersOptions {
   readonly nodes: bigint;
   readonly layers: number;
-  /** first layer to compute; when > 1, layer startLayer−1 is read back from each cache dir */
+  /** first layer to compute; when > 1, layer startLayer−1 is read back from each sector's path */
   readonly startLayer: number;
   readonly parentsCachePath: string;
-  /** one per sector; all sectors share the proof (graph) */
-  readonly replicaIds: readonly Uint8Array[];
-  /** one per sector: receives sc-02-data-layer-<l>.dat */
-  readonly cacheDirs: readonly string[];
+  /** all sectors share the proof (graph); more than one are labeled interleaved in one thread */
+  readonly sectors: readonly LabelSector[];
   readonly kernel?: Sha256Kernel;
   readonly onProgress?: (p: Pc1NativeProgress) => void;
   readonly signal?: AbortSignal;
@@ -40,6 +45,7 @@ export interface BuildTreeDNativeOptions {
   readonly nodes: bigint;
   /** null = CC (all-zero leaves) */
   readonly stagedPath: string | null;
+  /** written at partialPath(outPath) first */
   readonly outPath: string;
   readonly kernel?: Sha256Kernel;
   readonly onProgress?: (p: TreeDNativeProgress) => void;
@@ -59,7 +65,6 @@ interface Pc1Addon {
   ): Promise<Uint8Array>;
 }
 const addon = (): Pc1Addon => rawAddon() as unknown as Pc1Addon;
-
 
 export function labelLayers(o: LabelLayersOptions): Promise<void> {
   const { onProgress, signal, ...rest } = o;

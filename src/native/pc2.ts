@@ -1,5 +1,6 @@
-// Typed wrapper around the PreCommit2 kernels of native/sdr (pc2-napi.cc): tree-c, replica
-// encoding, tree-r-last and range decoding. All run off the JS thread; AbortSignal → shared flag.
+// Typed wrapper around the PreCommit2 kernels of native/sdr (tree-c-napi.cc, tree-r-last-napi.cc,
+// encode-napi.cc): tree-c, replica encoding, tree-r-last and range decoding. All run off the JS
+// thread; AbortSignal → shared flag.
 import { rawAddon, withCancel } from './addon.js';
 
 export type Pc2NativeStage = 'tree-c' | 'encode' | 'tree-r-last' | 'decode';
@@ -8,6 +9,8 @@ export interface Pc2NativeProgress {
   /** leaves (trees) or nodes (encode/decode) finished */
   readonly done: number;
   readonly total: number;
+  /** trees only: base tree `treeDone` is now durable under its final name */
+  readonly treeDone?: number;
 }
 
 interface Common {
@@ -19,19 +22,26 @@ interface Common {
   readonly signal?: AbortSignal;
 }
 
-export interface BuildTreeCOptions extends Common {
-  /** sc-02-data-layer-1.dat … layer-L.dat, layer 1 first (L = 2 or 11) */
-  readonly layerPaths: readonly string[];
-  /** one file per base tree; base tree i covers nodes [i·leavesPerTree, (i+1)·leavesPerTree) */
-  readonly outPaths: readonly string[];
+/**
+ * One entry per base tree; base tree i covers nodes [i·leavesPerTree, (i+1)·leavesPerTree). A path
+ * is written at partialPath(path) and renamed once that tree is complete, so finished trees survive
+ * a kill; null skips the tree (its root comes back as null), for a run resuming after one.
+ */
+interface BaseTrees<P extends string | null> {
+  readonly outPaths: readonly P[];
   readonly leavesPerTree: bigint;
 }
+/** Resolved roots: a Uint8Array per built tree, null per skipped one. */
+export type TreeRoots<P extends string | null> = Array<P extends string ? Uint8Array : null>;
 
-export interface BuildTreeRLastOptions extends Common {
+export interface BuildTreeCOptions<P extends string | null = string> extends Common, BaseTrees<P> {
+  /** the L layer files, layer 1 first (L = 2 or 11) */
+  readonly layerPaths: readonly string[];
+}
+
+export interface BuildTreeRLastOptions<P extends string | null = string> extends Common, BaseTrees<P> {
   /** the sealed file: its nodes are the leaves */
   readonly replicaPath: string;
-  readonly outPaths: readonly string[];
-  readonly leavesPerTree: bigint;
   /** rows above the leaves that are not stored (sdr.md §8.2) */
   readonly rowsToDiscard: number;
 }
@@ -41,7 +51,7 @@ export interface EncodeReplicaOptions extends Common {
   readonly keyPath: string;
   /** fr32-padded staged data; null = CC (replica = key) */
   readonly dataPath: string | null;
-  /** sealed file; node v is written at byte 32·v */
+  /** sealed file; node v is written at byte 32·v, in place; fsynced before the promise resolves */
   readonly outPath: string;
   readonly firstNode: bigint;
   readonly nodes: bigint;
@@ -60,25 +70,25 @@ export interface DecodeRangeOptions extends Common {
 }
 
 type Native<T> = Omit<T, 'onProgress' | 'signal'>;
+type AnyRoots = Array<Uint8Array | null>;
 interface Pc2Addon {
-  buildTreeC(o: Native<BuildTreeCOptions>, cb: Common['onProgress'], flag: Int32Array): Promise<Uint8Array[]>;
-  buildTreeRLast(o: Native<BuildTreeRLastOptions>, cb: Common['onProgress'], flag: Int32Array): Promise<Uint8Array[]>;
+  buildTreeC(o: Native<BuildTreeCOptions<string | null>>, cb: Common['onProgress'], flag: Int32Array): Promise<AnyRoots>;
+  buildTreeRLast(o: Native<BuildTreeRLastOptions<string | null>>, cb: Common['onProgress'], flag: Int32Array): Promise<AnyRoots>;
   encodeReplica(o: Native<EncodeReplicaOptions>, cb: Common['onProgress'], flag: Int32Array): Promise<void>;
   decodeRange(o: Native<DecodeRangeOptions>, cb: Common['onProgress'], flag: Int32Array): Promise<void>;
 }
 const addon = (): Pc2Addon => rawAddon() as unknown as Pc2Addon;
 
-
 /** Column hashes + one arity-8 tree per base tree (full layout); resolves to the base-tree roots. */
-export function buildTreeC(o: BuildTreeCOptions): Promise<Uint8Array[]> {
+export function buildTreeC<P extends string | null>(o: BuildTreeCOptions<P>): Promise<TreeRoots<P>> {
   const { onProgress, signal, ...rest } = o;
-  return withCancel(signal, (f) => addon().buildTreeC(rest, onProgress, f));
+  return withCancel(signal, (f) => addon().buildTreeC(rest, onProgress, f) as Promise<TreeRoots<P>>);
 }
 
 /** Arity-8 trees over the replica, storing only the rows above rowsToDiscard; resolves to the roots. */
-export function buildTreeRLast(o: BuildTreeRLastOptions): Promise<Uint8Array[]> {
+export function buildTreeRLast<P extends string | null>(o: BuildTreeRLastOptions<P>): Promise<TreeRoots<P>> {
   const { onProgress, signal, ...rest } = o;
-  return withCancel(signal, (f) => addon().buildTreeRLast(rest, onProgress, f));
+  return withCancel(signal, (f) => addon().buildTreeRLast(rest, onProgress, f) as Promise<TreeRoots<P>>);
 }
 
 /** replica = key + data mod r over [firstNode, firstNode + nodes). */

@@ -80,7 +80,8 @@ function withDirHint(err: unknown, dir: string): unknown {
   const e = err as NodeJS.ErrnoException;
   const msg = String(e?.message ?? err);
   const codes = ['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'ENOTDIR', 'EEXIST'];
-  if (/Permission denied|Read-only file system|No space left|Not a directory/.test(msg) || codes.includes(e?.code ?? '')) {
+  // Node's fs errors and the addon's (native/sdr/README.md) both carry the errno name as `code`.
+  if (codes.includes(e?.code ?? '')) {
     return new Error(
       `${msg} — the parents cache directory ${dir} is not usable: free space or fix its permissions, ` +
         'or set FIL_PROOFS_PARENT_CACHE to a writable directory with enough space.',
@@ -133,7 +134,7 @@ async function spotCheck(proof: SealProof, path: string): Promise<boolean> {
 
 /**
  * A killed run leaves its staging file (up to 112 GiB) behind; remove those whose process is gone.
- * Names: `<cache>.staged-<pid>-<hex>` (ours) and `<…>.tmp-<pid>-<hex>` (the native writer's).
+ * Names: `<cache>.staged-<pid>-<hex>` (ours) and partialPath of it (the native writer's).
  */
 async function removeStaleStaging(dir: string, name: string, note: (m: string) => void): Promise<void> {
   const entries = await readdir(dir).catch(() => [] as string[]);

@@ -3,6 +3,7 @@
 // other inputs (or a damaged state) discard the old layers and start over.
 import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { partialSuffix } from '../native/addon.js';
 import type { SealProof } from '../proofs/registry.js';
 import { toHex, type ReplicaId } from '../proofs/types.js';
 
@@ -76,7 +77,9 @@ export interface ResumePoint {
 export function resumePoint(cacheDir: string, proof: SealProof, replicaId: ReplicaId): ResumePoint {
   const fresh = freshState(proof, replicaId);
   const old = readState(cacheDir);
-  removeMatching(cacheDir, (f) => /^sc-02-data-layer-\d+\.dat\.tmp$/.test(f) || f === `${PC1_STATE_FILE}.tmp`);
+  const partial = partialSuffix();
+  const isPartialLayer = (f: string) => f.endsWith(partial) && /^sc-02-data-layer-\d+\.dat$/.test(f.slice(0, -partial.length));
+  removeMatching(cacheDir, (f) => isPartialLayer(f) || f === `${PC1_STATE_FILE}.tmp`);
 
   let discarded: string | undefined;
   if (old === undefined) {

@@ -88,8 +88,7 @@ export async function runPc1Batch(o: Pc1BatchOptions): Promise<{ layerPaths: str
       layers: proof.layers,
       startLayer,
       parentsCachePath: o.parentsCachePath,
-      replicaIds: pending.map((p) => p.replicaId),
-      cacheDirs: pending.map((p) => p.cacheDir),
+      sectors: pending.map((p) => ({ replicaId: p.replicaId, layerPaths: layerPaths(proof, p.cacheDir) })),
       ...(o.kernel ? { kernel: o.kernel } : {}),
       signal,
       onProgress: (p) => {

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { partialPath, partialSuffix } from '../../src/native/addon.js';
 import { runPc1, runPc1Batch } from '../../src/seal/pc1.js';
 import { PC1_STATE_FILE } from '../../src/seal/pc1-checkpoint.js';
 import { sealProof, type SealProof } from '../../src/proofs/registry.js';
@@ -86,7 +87,7 @@ describe('checkpoint and resume', () => {
     expect(state.finished).toEqual([{ layer: 1, bytes: 8 << 20 }]);
     // Layer 2 may or may not have reached its final name before the kill; unrecorded, it is redone.
     // A kill during the layer-2 write would leave its temp file: plant a torn one.
-    writeFileSync(join(dir, 'sc-02-data-layer-2.dat.tmp'), randomBytes(12345));
+    writeFileSync(partialPath(join(dir, 'sc-02-data-layer-2.dat')), randomBytes(12345));
 
     const notices: string[] = [];
     const layersRun = new Set<number>();
@@ -101,7 +102,7 @@ describe('checkpoint and resume', () => {
     expect(notices.join('\n')).toMatch(/resuming PC1 at layer 2/);
     expect([...layersRun]).toEqual([2]);
     expect(layerDigests(P8M, dir)).toEqual(D8M);
-    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(dir).filter((f) => f.endsWith(partialSuffix()))).toEqual([]);
     expect(JSON.parse(readFileSync(join(dir, PC1_STATE_FILE), 'utf8')).finished).toHaveLength(2);
   });
 

@@ -5,7 +5,7 @@ import { readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildTreeD, TREE_D_FILE } from '../../src/seal/tree-d.js';
 import { sealProof } from '../../src/proofs/registry.js';
-import { rawAddon } from '../../src/native/addon.js';
+import { partialPath, rawAddon } from '../../src/native/addon.js';
 import { hex, removeTempDirs, tempDir } from './helpers.js';
 
 afterAll(removeTempDirs);
@@ -60,7 +60,7 @@ describe('tree-d', () => {
         expect(readFileSync(join(dir, TREE_D_FILE)).equals(want)).toBe(true);
         expect(hex(root)).toBe(hex(want.subarray(want.length - 32)));
         expect(progress.at(-1)).toBe(bytes / 32);
-        expect(existsSync(join(dir, `${TREE_D_FILE}.tmp`))).toBe(false);
+        expect(existsSync(partialPath(join(dir, TREE_D_FILE)))).toBe(false);
       });
     }
   }
@@ -92,7 +92,7 @@ describe('tree-d', () => {
       'cancelled',
     );
     expect(existsSync(join(dir, TREE_D_FILE))).toBe(false);
-    expect(existsSync(join(dir, `${TREE_D_FILE}.tmp`))).toBe(false);
+    expect(existsSync(partialPath(join(dir, TREE_D_FILE)))).toBe(false);
   });
 
   it('rejects a missing or empty staged file with a clear message', async () => {

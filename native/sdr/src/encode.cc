@@ -1,13 +1,11 @@
 #include "encode.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstring>
 #include <vector>
 
 #include "fr.h"
-#include "tree-build-io.h"
+#include "file-io.h"
 
 namespace sdr::encode {
 
@@ -18,8 +16,8 @@ inline void load(uint64_t x[4], const uint8_t* b) { std::memcpy(x, b, 32); }  //
 
 void check(const uint64_t x[4], const std::string& path, uint64_t node) {
   if (!fr::canonical_lt_p(x))
-    throw std::runtime_error(path + ": node " + std::to_string(node) +
-                             " is not a canonical field element (value ≥ r); the file is corrupt or not a sealing artifact");
+    throw CorruptData(path + ": node " + std::to_string(node) +
+                      " is not a canonical field element (value ≥ r); the file is corrupt or not a sealing artifact");
 }
 
 // r = a ± b mod p on canonical limbs
@@ -40,31 +38,21 @@ inline void sub_limbs(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
 
 template <bool Encode>
 void run(const RangeJob& job, const tree::Control& control) {
-  const int kfd = io::open_read(job.key_path);
-  const int ifd = job.input_path.empty() ? -1 : io::open_read(job.input_path);
-  const int ofd = io::open_write(job.out_path);
-  struct Closer {
-    int a, b, c;
-    ~Closer() {
-      for (int fd : {a, b, c})
-        if (fd >= 0) ::close(fd);
-    }
-  } closer{kfd, ifd, ofd};
+  const io::Fd key_fd = io::open_read(job.key_path);
+  const io::Fd in_fd = job.input_path.empty() ? io::Fd() : io::open_read(job.input_path);
+  const io::Fd out_fd = io::open_write(job.out_path);
+  const int kfd = key_fd.get(), ifd = in_fd.get(), ofd = out_fd.get();
   if (job.out_size) io::truncate(ofd, job.out_size, job.out_path);
-  // Encoding treats staged data past its end as zeros, as rust-fil-proofs' PC1 does when it
-  // set_len()s a short staged file to the sector size. The key and the replica must be complete.
-  const uint64_t input_bytes = ifd >= 0 ? io::file_size(ifd, job.input_path) : 0;
   const uint64_t chunks = (job.nodes + kChunkNodes - 1) / kChunkNodes;
   tree::parallel_jobs(chunks, control, kChunkNodes, [&](uint64_t c) {
     const uint64_t first = job.first_node + c * kChunkNodes;
     const uint64_t n = std::min(kChunkNodes, job.first_node + job.nodes - first);
     std::vector<uint8_t> key(n * 32), in(n * 32, 0);
     io::pread_all(kfd, key.data(), n * 32, first * 32, job.key_path);
-    if (ifd >= 0) {
-      const uint64_t want = Encode ? std::min<uint64_t>(n * 32, input_bytes > first * 32 ? input_bytes - first * 32 : 0)
-                                   : n * 32;
-      io::pread_all(ifd, in.data(), want, first * 32, job.input_path);
-    }
+    // Encoding treats staged data past its end as zeros, as rust-fil-proofs' PC1 does when it
+    // set_len()s a short staged file to the sector size. The key and the replica must be complete.
+    if (ifd >= 0 && Encode) io::pread_zero_extended(ifd, in.data(), n * 32, first * 32, job.input_path);
+    if (ifd >= 0 && !Encode) io::pread_all(ifd, in.data(), n * 32, first * 32, job.input_path);
     for (uint64_t i = 0; i < n; i++) {
       uint64_t k[4], x[4], r[4];
       load(k, &key[32 * i]);
@@ -78,6 +66,8 @@ void run(const RangeJob& job, const tree::Control& control) {
     const uint64_t off = Encode ? first * 32 : job.out_byte_offset + (first - job.first_node) * 32;
     io::pwrite_all(ofd, in.data(), n * 32, off, job.out_path);
   });
+  // Durable before the promise settles: PC2 records the finished sealed file as a checkpoint.
+  io::fsync_file(ofd, job.out_path);
 }
 }  // namespace
 

@@ -11,7 +11,7 @@
 namespace sdr::encode {
 
 struct RangeJob {
-  std::string key_path;    // sc-02-data-layer-L.dat
+  std::string key_path;    // the last layer's labels
   std::string input_path;  // encode: staged data ("" = CC, all zero); decode: the replica
   std::string out_path;    // encode: the sealed file; decode: where the data goes
   uint64_t first_node = 0;

@@ -4,6 +4,7 @@
 #include <functional>
 #include <string>
 
+#include "failure.h"
 #include "feistel.h"
 
 namespace sdr {
@@ -35,12 +36,10 @@ void expander_parents(const GraphParams& g, uint64_t node, uint32_t out[kExpDegr
 void graph_parents_with(const GraphParams& g, FeistelKernel k, uint64_t start, uint64_t count, uint32_t* out);
 
 // Writes the whole reference-format parents cache (N records of 14 u32 LE, sdr.md §3.6) to `path`:
-// generated into a temp file in the same directory by `threads` workers (0 = all cores; 1 = the
-// single-threaded plain twin), fsynced and renamed into place, so no partial file ever carries the
-// real name. `cancel` (may be null) is polled; a non-zero value aborts. on_progress(nodes_done) is
-// called from the calling thread every ~100 ms and at the end. Returns false when cancelled;
-// throws std::runtime_error on I/O errors. The temp file is removed on every failure path.
-bool write_parents_cache(const GraphParams& g, const std::string& path, unsigned threads, const int32_t* cancel,
+// generated as an io::PartialFile (file-io.h) by `threads` workers (0 = all cores; 1 = the
+// single-threaded plain twin), so no partial file ever carries the real name. `cancel` is polled;
+// on_progress(nodes_done) is called from the calling thread every ~100 ms and at the end. Returns false when cancelled; throws SysError on I/O errors.
+bool write_parents_cache(const GraphParams& g, const std::string& path, unsigned threads, const CancelFlag& cancel,
                          const std::function<void(uint64_t)>& on_progress);
 
 }  // namespace sdr

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "failure.h"
 #include "sha256.h"
 
 namespace sdr {
@@ -41,9 +42,9 @@ class ParentsReader {
 // Polled by the kernels: a non-zero cancel flag stops them; progress(done) is called every few
 // thousand nodes with the number of nodes of the current layer finished so far.
 struct LayerControl {
-  const int32_t* cancel = nullptr;
+  CancelFlag cancel;
   std::function<void(uint64_t)> progress;
-  bool cancelled() const { return cancel && __atomic_load_n(cancel, __ATOMIC_RELAXED) != 0; }
+  bool cancelled() const { return cancel.raised(); }
 };
 constexpr uint64_t kPollNodes = 4096;
 
@@ -64,13 +65,16 @@ bool label_layer_interleaved(const sha256::Impl& h, uint64_t nodes, uint32_t lay
                              const std::vector<SectorLayer>& sectors, ParentsReader& parents, const LayerControl& ctl);
 
 // The whole PC1 labeling for K sectors of one proof (K = 1 uses the single kernel).
+struct RunSector {
+  std::vector<uint8_t> replica_id;       // 32 bytes
+  std::vector<std::string> layer_paths;  // L paths: layer l is written as an io::PartialFile at [l-1]
+};
 struct RunSpec {
   uint64_t nodes;
   uint32_t layers;       // L
   uint32_t start_layer;  // first layer to compute; when > 1, layer start_layer-1 is loaded from disk
   std::string parents_path;
-  std::vector<std::vector<uint8_t>> replica_ids;  // 32 bytes each
-  std::vector<std::string> cache_dirs;             // one per sector, receives sc-02-data-layer-<l>.dat
+  std::vector<RunSector> sectors;
   sha256::Kernel kernel = sha256::Kernel::Fast;
 };
 struct RunCallbacks {
@@ -79,10 +83,9 @@ struct RunCallbacks {
   // labeling thread's CPU time and wall time for computing it (benchmarks compare these).
   std::function<void(uint32_t layer, uint64_t cpu_ns, uint64_t wall_ns)> layer_done;
 };
-// Returns false if cancelled. Throws std::runtime_error on I/O problems or a corrupt parents cache.
-bool run_labeling(const RunSpec& spec, const int32_t* cancel, const RunCallbacks& cb);
-
-std::string layer_file_name(uint32_t layer);  // sc-02-data-layer-<l>.dat
+// Throws Cancelled when asked to stop, SysError on I/O problems, CorruptData for a wrong-size layer
+// to resume from; a corrupt parents cache throws std::runtime_error (label-parents.cc).
+void run_labeling(const RunSpec& spec, const CancelFlag& cancel, const RunCallbacks& cb);
 
 // Writes one finished label message's digest into `out`, masked to 254 bits. Built in registers and
 // stored whole: the next node reads this label right away (it is always parent b0), and a load

@@ -1,28 +1,23 @@
 // PC1 driver: owns the two label buffers per sector, runs the layers in order and makes each
-// finished layer durable (temp name → fsync → rename → fsync dir) while the next one is computed.
-#include <fcntl.h>
+// finished layer durable (io::PartialFile: partial name → fsync → rename → fsync dir) while the
+// next one is computed.
 #include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <exception>
 #include <memory>
 #include <stdexcept>
 #include <thread>
-#include <ctime>
 
+#include "file-io.h"
 #include "label-layer.h"
 
 namespace sdr {
 namespace label {
 
 namespace {
-
-std::string sys_error(const std::string& what, const std::string& path) {
-  return what + " " + path + ": " + std::strerror(errno);
-}
 
 // Anonymous mapping: pages are zero and untouched until labeled, and huge pages cut TLB misses
 // on the random expander-parent reads.
@@ -31,9 +26,9 @@ class LayerBuffer {
   explicit LayerBuffer(size_t bytes) : bytes_(bytes) {
     void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
-      throw std::runtime_error("cannot allocate " + std::to_string(bytes >> 20) +
-                               " MiB for a layer buffer: " + std::strerror(errno) +
-                               " (PC1 needs 2 × sector size of RAM per sector; seal fewer sectors at once)");
+      throw SysError(errno, "mmap", "",
+                     "cannot allocate " + std::to_string(bytes >> 20) +
+                         " MiB for a layer buffer (PC1 needs 2 × sector size of RAM per sector; seal fewer sectors at once)");
     data_ = static_cast<uint8_t*>(p);
 #ifdef MADV_HUGEPAGE
     ::madvise(p, bytes, MADV_HUGEPAGE);
@@ -49,61 +44,17 @@ class LayerBuffer {
   uint8_t* data_;
 };
 
-void fsync_dir(const std::string& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;  // best effort: some filesystems refuse directory fds
-  ::fsync(fd);
-  ::close(fd);
+void write_layer_file(const std::string& path, const uint8_t* data, size_t bytes) {
+  io::PartialFile f(path);
+  io::pwrite_all(f.fd(), data, bytes, 0, f.partial_path());
+  f.commit();
 }
 
-void write_layer_file(const std::string& dir, uint32_t layer, const uint8_t* data, size_t bytes) {
-  const std::string final_path = dir + "/" + layer_file_name(layer);
-  const std::string tmp = final_path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error(sys_error("cannot create layer file", tmp));
-  size_t off = 0;
-  while (off < bytes) {
-    ssize_t n = ::pwrite(fd, data + off, std::min<size_t>(bytes - off, size_t(64) << 20), off_t(off));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      std::string msg = sys_error("cannot write layer file", tmp) + " (is the disk full?)";
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      throw std::runtime_error(msg);
-    }
-    off += size_t(n);
-  }
-  if (::fsync(fd) != 0) {
-    std::string msg = sys_error("cannot fsync layer file", tmp);
-    ::close(fd);
-    throw std::runtime_error(msg);
-  }
-  ::close(fd);
-  if (::rename(tmp.c_str(), final_path.c_str()) != 0) throw std::runtime_error(sys_error("cannot rename", tmp));
-  fsync_dir(dir);
-}
-
-void read_layer_file(const std::string& dir, uint32_t layer, uint8_t* data, size_t bytes) {
-  const std::string path = dir + "/" + layer_file_name(layer);
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw std::runtime_error(sys_error("cannot open finished layer to resume from", path));
-  struct stat st;
-  if (::fstat(fd, &st) != 0 || uint64_t(st.st_size) != bytes) {
-    ::close(fd);
-    throw std::runtime_error("finished layer " + path + " has the wrong size; delete the cache dir's pc1 state to restart");
-  }
-  size_t off = 0;
-  while (off < bytes) {
-    ssize_t n = ::pread(fd, data + off, std::min<size_t>(bytes - off, size_t(64) << 20), off_t(off));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      std::string msg = sys_error("cannot read finished layer", path);
-      ::close(fd);
-      throw std::runtime_error(msg);
-    }
-    off += size_t(n);
-  }
-  ::close(fd);
+void read_layer_file(const std::string& path, uint8_t* data, size_t bytes) {
+  const io::Fd fd = io::open_read(path, "cannot open the finished layer to resume from");
+  if (io::file_size(fd.get(), path) != bytes)
+    throw CorruptData("finished layer " + path + " has the wrong size; delete the cache dir's pc1 state to restart");
+  io::pread_all(fd.get(), data, bytes, 0, path);
 }
 
 // Writes layer `layer` of every sector on a background thread; join() rethrows its error.
@@ -113,7 +64,7 @@ class LayerWriter {
     layer_ = layer;
     thread_ = std::thread([this, &spec, layer, bufs = std::move(bufs), bytes] {
       try {
-        for (size_t j = 0; j < bufs.size(); j++) write_layer_file(spec.cache_dirs[j], layer, bufs[j], bytes);
+        for (size_t j = 0; j < bufs.size(); j++) write_layer_file(spec.sectors[j].layer_paths[layer - 1], bufs[j], bytes);
       } catch (...) {
         error_ = std::current_exception();
       }
@@ -148,11 +99,12 @@ uint64_t clock_ns(clockid_t id) {
 
 }  // namespace
 
-std::string layer_file_name(uint32_t layer) { return "sc-02-data-layer-" + std::to_string(layer) + ".dat"; }
-
-bool run_labeling(const RunSpec& spec, const int32_t* cancel, const RunCallbacks& cb) {
-  const size_t k = spec.replica_ids.size();
-  if (k == 0 || spec.cache_dirs.size() != k) throw std::invalid_argument("one cache dir per replica id is required");
+void run_labeling(const RunSpec& spec, const CancelFlag& cancel, const RunCallbacks& cb) {
+  const size_t k = spec.sectors.size();
+  if (k == 0) throw std::invalid_argument("no sectors to label");
+  for (const auto& s : spec.sectors)
+    if (s.replica_id.size() != 32 || s.layer_paths.size() != spec.layers)
+      throw std::invalid_argument("each sector needs a 32-byte replica id and one path per layer");
   if (spec.start_layer < 1 || spec.start_layer > spec.layers) throw std::invalid_argument("start layer out of range");
   const size_t bytes = spec.nodes * kNodeBytes;
   const sha256::Impl h = sha256::impl(spec.kernel);
@@ -161,7 +113,7 @@ bool run_labeling(const RunSpec& spec, const int32_t* cancel, const RunCallbacks
   for (size_t j = 0; j < k; j++) {
     prev[j].reset(new LayerBuffer(bytes));
     cur[j].reset(new LayerBuffer(bytes));
-    if (spec.start_layer > 1) read_layer_file(spec.cache_dirs[j], spec.start_layer - 1, prev[j]->data(), bytes);
+    if (spec.start_layer > 1) read_layer_file(spec.sectors[j].layer_paths[spec.start_layer - 2], prev[j]->data(), bytes);
   }
 
   ParentsReader parents(spec.parents_path, spec.nodes);
@@ -178,21 +130,20 @@ bool run_labeling(const RunSpec& spec, const int32_t* cancel, const RunCallbacks
     if (cb.progress) ctl.progress = [&cb, layer](uint64_t done) { cb.progress(layer, done); };
     std::vector<SectorLayer> sl(k);
     for (size_t j = 0; j < k; j++)
-      sl[j] = SectorLayer{spec.replica_ids[j].data(), prev[j]->data(), cur[j]->data()};
+      sl[j] = SectorLayer{spec.sectors[j].replica_id.data(), prev[j]->data(), cur[j]->data()};
     const uint64_t cpu0 = clock_ns(CLOCK_THREAD_CPUTIME_ID), wall0 = clock_ns(CLOCK_MONOTONIC);
     const bool ok = k == 1 ? label_layer_single(h, spec.nodes, layer, sl[0], parents, ctl)
                            : label_layer_interleaved(h, spec.nodes, layer, sl, parents, ctl);
     times[layer] = {clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0, clock_ns(CLOCK_MONOTONIC) - wall0};
     // The previous layer's write overlapped this layer; it must end before its buffer is reused.
     finish_writer();
-    if (!ok) return false;
+    if (!ok) throw Cancelled();
     std::vector<const uint8_t*> bufs(k);
     for (size_t j = 0; j < k; j++) bufs[j] = cur[j]->data();
     writer.start(spec, layer, std::move(bufs), bytes);
     std::swap(prev, cur);
   }
   finish_writer();
-  return true;
 }
 
 }  // namespace label

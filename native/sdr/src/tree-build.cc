@@ -1,20 +1,16 @@
 #include "tree-build.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <thread>
 
 #include "fr.h"
-#include "tree-build-io.h"
 #include "poseidon.h"
 
 namespace sdr::tree {
@@ -28,8 +24,8 @@ void check_canonical(const uint8_t* nodes, uint64_t count, uint64_t first, const
     uint64_t x[4];
     std::memcpy(x, nodes + 32 * i, 32);  // little-endian host (x86-64, aarch64)
     if (!fr::canonical_lt_p(x))
-      throw std::runtime_error(what + ": node " + std::to_string(first + i) +
-                               " is not a canonical field element (value ≥ r); the file is corrupt or not a sealing artifact");
+      throw CorruptData(what + ": node " + std::to_string(first + i) +
+                        " is not a canonical field element (value ≥ r); the file is corrupt or not a sealing artifact");
   }
 }
 }  // namespace
@@ -88,29 +84,21 @@ void parallel_jobs(uint64_t n, const Control& control, uint64_t units_per_job,
 
 // ---- leaf sources ---------------------------------------------------------------------------
 
-FileLeaves::FileLeaves(const std::string& path, uint64_t byte_offset) : path_(path), offset_(byte_offset) {
-  fd_ = io::open_read(path);
-}
-FileLeaves::~FileLeaves() {
-  if (fd_ >= 0) ::close(fd_);
-}
+FileLeaves::FileLeaves(const std::string& path, uint64_t byte_offset)
+    : path_(path), fd_(io::open_read(path)), offset_(byte_offset) {}
 void FileLeaves::read(uint64_t first, uint64_t count, uint8_t* out) const {
-  io::pread_all(fd_, out, count * 32, offset_ + first * 32, path_);
+  io::pread_all(fd_.get(), out, count * 32, offset_ + first * 32, path_);
   check_canonical(out, count, first + offset_ / 32, path_);
 }
 
 ColumnLeaves::ColumnLeaves(const std::vector<std::string>& layer_paths) : paths_(layer_paths) {
   for (const auto& p : paths_) fds_.push_back(io::open_read(p));
 }
-ColumnLeaves::~ColumnLeaves() {
-  for (int fd : fds_)
-    if (fd >= 0) ::close(fd);
-}
 void ColumnLeaves::read(uint64_t first, uint64_t count, uint8_t* out) const {
   const size_t L = paths_.size();
   std::vector<uint8_t> layer(count * 32), cols(count * L * 32);
   for (size_t l = 0; l < L; l++) {
-    io::pread_all(fds_[l], layer.data(), count * 32, first * 32, paths_[l]);
+    io::pread_all(fds_[l].get(), layer.data(), count * 32, first * 32, paths_[l]);
     check_canonical(layer.data(), count, first, paths_[l]);
     for (uint64_t v = 0; v < count; v++) std::memcpy(&cols[(v * L + l) * 32], &layer[v * 32], 32);
   }
@@ -119,7 +107,7 @@ void ColumnLeaves::read(uint64_t first, uint64_t count, uint8_t* out) const {
 }
 
 void BufferLeaves::read(uint64_t first, uint64_t count, uint8_t* out) const {
-  if (first + count > nodes_) throw std::runtime_error("leaf buffer too short");
+  if (first + count > nodes_) throw std::invalid_argument("leaf buffer too short");
   std::memcpy(out, data_ + first * 32, count * 32);
   check_canonical(out, count, first, "leaf buffer");
 }
@@ -160,10 +148,14 @@ void hash_row(const uint8_t* children, uint64_t parents, uint8_t* out) {
   poseidon::hash_many(poseidon::constants(kArity), children, out, parents);
 }
 
+// One base tree being built: its partial file, where each stored row goes, and the chunk roots
+// gathered until the last chunk is in.
 struct TreeFile {
-  int fd = -1;
-  std::string path;
+  size_t index;
+  std::unique_ptr<io::PartialFile> file;
   std::vector<uint64_t> row_offset;  // byte offset of each stored row; UINT64_MAX if not stored
+  std::vector<uint8_t> tops;         // root of every chunk: row chunk_rows−1 of the tree
+  std::atomic<uint64_t> chunks_left{0};
 };
 
 }  // namespace
@@ -174,58 +166,38 @@ std::vector<std::vector<uint8_t>> build_octrees(const OctreeJob& job, const Cont
   const int rows = row_count(leaves);
   if (job.first_stored_row < 0 || job.first_stored_row >= rows)
     throw std::invalid_argument("first stored row out of range");
-  const size_t trees = job.out_paths.size();
-  if (trees == 0) throw std::invalid_argument("no output paths");
+  if (job.out_paths.empty()) throw std::invalid_argument("no output paths");
 
   if (job.chunk_leaves && !is_power_of_8(job.chunk_leaves)) throw std::invalid_argument("chunk size must be a power of 8");
   const uint64_t chunk = std::min(leaves, job.chunk_leaves ? job.chunk_leaves : kChunkLeaves);
   const uint64_t chunks_per_tree = leaves / chunk;
 
-  std::vector<TreeFile> files(trees);
-  for (size_t i = 0; i < trees; i++) {
-    files[i].path = job.out_paths[i];
-    files[i].fd = io::open_write(job.out_paths[i]);
+  std::vector<std::unique_ptr<TreeFile>> files;
+  for (size_t i = 0; i < job.out_paths.size(); i++) {
+    if (job.out_paths[i].empty()) continue;
+    auto f = std::make_unique<TreeFile>();
+    f->index = i;
+    f->file = std::make_unique<io::PartialFile>(job.out_paths[i]);
     uint64_t off = 0, width = leaves;
     for (int k = 0; k < rows; k++) {
-      files[i].row_offset.push_back(k >= job.first_stored_row ? off : UINT64_MAX);
+      f->row_offset.push_back(k >= job.first_stored_row ? off : UINT64_MAX);
       if (k >= job.first_stored_row) off += width * 32;
       width /= kArity;
     }
-    io::truncate(files[i].fd, off, files[i].path);
+    io::truncate(f->file->fd(), off, f->file->partial_path());
+    f->tops.resize(chunks_per_tree * 32);
+    f->chunks_left = chunks_per_tree;
+    files.push_back(std::move(f));
   }
-  struct Closer {
-    std::vector<TreeFile>& f;
-    ~Closer() {
-      for (auto& x : f)
-        if (x.fd >= 0) ::close(x.fd);
-    }
-  } closer{files};
+  std::vector<std::vector<uint8_t>> roots(job.out_paths.size());
+  if (files.empty()) return roots;
 
-  // Roots of every chunk, per tree: row chunk_rows−1 of the tree.
-  std::vector<uint8_t> tops(trees * chunks_per_tree * 32);
-  parallel_jobs(trees * chunks_per_tree, control, chunk, [&](uint64_t jid) {
-    const uint64_t tree = jid / chunks_per_tree, ci = jid % chunks_per_tree;
-    const TreeFile& f = files[tree];
-    std::vector<uint8_t> cur(chunk * 32), next(chunk / kArity * 32);
-    job.source->read(tree * leaves + ci * chunk, chunk, cur.data());
-    uint64_t width = chunk;
-    for (int k = 0;; k++) {
-      if (f.row_offset[k] != UINT64_MAX)
-        io::pwrite_all(f.fd, cur.data(), width * 32, f.row_offset[k] + ci * width * 32, f.path);
-      if (width == 1) break;
-      if (control.cancelled()) throw Cancelled();
-      hash_row(cur.data(), width / kArity, next.data());
-      width /= kArity;
-      std::swap(cur, next);
-    }
-    std::memcpy(&tops[jid * 32], cur.data(), 32);
-  });
-
-  // Rows above the chunk roots: small (leaves / 32768 nodes at most), hashed here.
-  std::vector<std::vector<uint8_t>> roots(trees);
-  for (size_t tree = 0; tree < trees; tree++) {
-    const TreeFile& f = files[tree];
-    std::vector<uint8_t> cur(&tops[tree * chunks_per_tree * 32], &tops[(tree + 1) * chunks_per_tree * 32]);
+  // Rows above the chunk roots (leaves / chunk nodes at most) are hashed by whichever thread
+  // finishes the tree's last chunk; then the file is committed and the tree is a checkpoint.
+  auto finish_tree = [&](TreeFile& f) {
+    const int fd = f.file->fd();
+    const std::string& path = f.file->partial_path();
+    std::vector<uint8_t> cur = std::move(f.tops);
     uint64_t width = chunks_per_tree;
     int k = row_count(chunk) - 1;
     while (width > 1) {
@@ -234,10 +206,33 @@ std::vector<std::vector<uint8_t>> build_octrees(const OctreeJob& job, const Cont
       width /= kArity;
       k++;
       cur.swap(next);
-      if (f.row_offset[k] != UINT64_MAX) io::pwrite_all(f.fd, cur.data(), width * 32, f.row_offset[k], f.path);
+      if (f.row_offset[k] != UINT64_MAX) io::pwrite_all(fd, cur.data(), width * 32, f.row_offset[k], path);
     }
-    roots[tree] = cur;
-  }
+    f.file->commit();
+    roots[f.index] = cur;
+    if (job.tree_done) job.tree_done(f.index, cur.data());
+  };
+
+  parallel_jobs(files.size() * chunks_per_tree, control, chunk, [&](uint64_t jid) {
+    TreeFile& f = *files[jid / chunks_per_tree];
+    const uint64_t ci = jid % chunks_per_tree;
+    const int fd = f.file->fd();
+    const std::string& path = f.file->partial_path();
+    std::vector<uint8_t> cur(chunk * 32), next(chunk / kArity * 32);
+    job.source->read(f.index * leaves + ci * chunk, chunk, cur.data());
+    uint64_t width = chunk;
+    for (int k = 0;; k++) {
+      if (f.row_offset[k] != UINT64_MAX) io::pwrite_all(fd, cur.data(), width * 32, f.row_offset[k] + ci * width * 32, path);
+      if (width == 1) break;
+      control.cancel.check();
+      hash_row(cur.data(), width / kArity, next.data());
+      width /= kArity;
+      std::swap(cur, next);
+    }
+    std::memcpy(&f.tops[ci * 32], cur.data(), 32);
+    // acq_rel: the thread that takes the count to zero sees every other chunk's root.
+    if (f.chunks_left.fetch_sub(1, std::memory_order_acq_rel) == 1) finish_tree(f);
+  });
   return roots;
 }
 

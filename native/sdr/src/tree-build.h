@@ -6,29 +6,27 @@
 #pragma once
 #include <cstdint>
 #include <functional>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "failure.h"
+#include "file-io.h"
+
 namespace sdr::tree {
 
-// Raised when the caller's cancel flag is set; the N-API layer turns it into Error('cancelled').
-struct Cancelled : std::runtime_error {
-  Cancelled() : std::runtime_error("cancelled") {}
-};
-
-// Cancellation (an Int32 in a SharedArrayBuffer, polled with relaxed loads) and progress
-// (called from the orchestrating thread only, never from the hashing threads).
+// Cancellation and progress (called from the orchestrating thread only, never from the hashing
+// threads).
 struct Control {
-  const int32_t* cancel_flag = nullptr;
+  CancelFlag cancel;
   std::function<void(uint64_t done, uint64_t total)> progress;
   int threads = 0;  // 0 = hardware concurrency
-  bool cancelled() const { return cancel_flag && __atomic_load_n(cancel_flag, __ATOMIC_RELAXED) != 0; }
+  bool cancelled() const { return cancel.raised(); }
   int thread_count() const;
 };
 
-// Runs job(i) for i in [0, n) on control.thread_count() threads; reports units_per_job·finished
-// through control.progress; rethrows the first failure; throws Cancelled when asked to stop.
+// Runs job(i) for i in [0, n) on control.thread_count() threads, in index order as far as threads
+// allow; reports units_per_job·finished through control.progress; rethrows the first failure;
+// throws Cancelled when asked to stop.
 void parallel_jobs(uint64_t n, const Control& control, uint64_t units_per_job,
                    const std::function<void(uint64_t)>& job);
 
@@ -43,12 +41,11 @@ class LeafSource {
 class FileLeaves : public LeafSource {
  public:
   explicit FileLeaves(const std::string& path, uint64_t byte_offset = 0);
-  ~FileLeaves() override;
   void read(uint64_t first, uint64_t count, uint8_t* out) const override;
 
  private:
   std::string path_;
-  int fd_ = -1;
+  io::Fd fd_;
   uint64_t offset_;
 };
 
@@ -56,12 +53,11 @@ class FileLeaves : public LeafSource {
 class ColumnLeaves : public LeafSource {
  public:
   explicit ColumnLeaves(const std::vector<std::string>& layer_paths);
-  ~ColumnLeaves() override;
   void read(uint64_t first, uint64_t count, uint8_t* out) const override;
 
  private:
   std::vector<std::string> paths_;
-  std::vector<int> fds_;
+  std::vector<io::Fd> fds_;
 };
 
 class BufferLeaves : public LeafSource {
@@ -82,14 +78,19 @@ bool is_power_of_8(uint64_t n);
 
 struct OctreeJob {
   const LeafSource* source;
-  uint64_t leaves_per_tree;          // power of 8
-  std::vector<std::string> out_paths; // one per base tree; tree i covers leaves [i·leaves, (i+1)·leaves)
-  int first_stored_row = 0;          // 0 for tree-c; rows_to_discard + 1 for tree-r-last
-  uint64_t chunk_leaves = 0;         // leaves per streaming chunk (power of 8); 0 = default (8^5)
+  uint64_t leaves_per_tree;  // power of 8
+  // One entry per base tree; tree i covers leaves [i·leaves, (i+1)·leaves). An empty path skips the
+  // tree: a run resumed after a kill builds only the trees that have no finished file.
+  std::vector<std::string> out_paths;
+  int first_stored_row = 0;   // 0 for tree-c; rows_to_discard + 1 for tree-r-last
+  uint64_t chunk_leaves = 0;  // leaves per streaming chunk (power of 8); 0 = default (8^5)
+  // Called from a hashing thread once tree i's file is durable under its final name.
+  std::function<void(size_t tree, const uint8_t root[32])> tree_done;
 };
 
-// Builds every base tree, writes each file (exact size, rows bottom-up) and returns the roots.
-// Progress units are leaves.
+// Builds the selected base trees, each written as a PartialFile (exact size, rows bottom-up) and
+// committed as soon as its last chunk is hashed, so every finished tree survives a kill. Returns
+// the roots, an empty vector for each skipped tree. Progress units are leaves of the selected trees.
 std::vector<std::vector<uint8_t>> build_octrees(const OctreeJob& job, const Control& control);
 
 // Whole tree in memory (small inputs: tests, compound roots): the rows from first_stored_row on.

@@ -3,15 +3,12 @@
 // kept to build the rows above. A 32GiB sector therefore needs a few MiB of RAM, not 64 GiB.
 #include "tree-d.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <stdexcept>
 #include <vector>
+
+#include "file-io.h"
 
 namespace sdr {
 namespace treed {
@@ -19,45 +16,6 @@ namespace treed {
 namespace {
 
 constexpr uint64_t kChunkNodes = uint64_t(1) << 17;  // 4 MiB of leaves
-
-std::string sys_error(const std::string& what, const std::string& path) {
-  return what + " " + path + ": " + std::strerror(errno);
-}
-
-struct Fd {
-  int fd = -1;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
-void pwrite_all(int fd, const uint8_t* data, size_t len, uint64_t off, const std::string& path) {
-  while (len > 0) {
-    ssize_t n = ::pwrite(fd, data, len, off_t(off));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw std::runtime_error(sys_error("cannot write tree-d", path) + " (is the disk full?)");
-    data += n;
-    len -= size_t(n);
-    off += uint64_t(n);
-  }
-}
-
-// Reads up to len bytes at off; whatever lies past the end of the file reads as zero, because the
-// reference zero-extends a short staged file to the sector size (sdr.md §6.5).
-void pread_zero_extended(int fd, uint8_t* data, size_t len, uint64_t off, const std::string& path) {
-  while (len > 0) {
-    ssize_t n = ::pread(fd, data, len, off_t(off));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw std::runtime_error(sys_error("cannot read the staged sector", path));
-    if (n == 0) {
-      std::memset(data, 0, len);
-      return;
-    }
-    data += n;
-    len -= size_t(n);
-    off += uint64_t(n);
-  }
-}
 
 int log2_exact(uint64_t n) { return 63 - __builtin_clzll(n); }
 
@@ -95,7 +53,7 @@ void hash_pairs(const sha256::Impl& h, const uint8_t* in, uint8_t* out, uint64_t
   }
 }
 
-bool build_tree_d(const TreeDSpec& spec, const int32_t* cancel, const std::function<void(uint64_t)>& progress,
+void build_tree_d(const TreeDSpec& spec, const CancelFlag& cancel, const std::function<void(uint64_t)>& progress,
                   uint8_t root[32]) {
   const uint64_t n = spec.nodes;
   if (n < 2 || (n & (n - 1)) != 0) throw std::invalid_argument("tree-d needs a power-of-two node count >= 2");
@@ -103,81 +61,67 @@ bool build_tree_d(const TreeDSpec& spec, const int32_t* cancel, const std::funct
   const int rows = log2_exact(n) + 1;
   std::vector<uint64_t> row_start(rows);  // node offset of each row in the file
   for (int r = 1; r < rows; r++) row_start[r] = row_start[r - 1] + (n >> (r - 1));
-  auto cancelled = [cancel] { return cancel && __atomic_load_n(cancel, __ATOMIC_RELAXED) != 0; };
 
-  const std::string tmp = spec.out_path + ".tmp";
-  Fd out;
-  out.fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (out.fd < 0) throw std::runtime_error(sys_error("cannot create tree-d", tmp));
-  auto fail_cleanup = [&] { ::unlink(tmp.c_str()); };
-
-  try {
-    if (spec.staged_path.empty()) {
-      // CC: every node of row r is Z(r), computed by the same hash, so the bytes equal a full build.
-      std::vector<uint8_t> z(32, 0), next(32);
-      std::vector<uint8_t> fill(std::min<uint64_t>(n, kChunkNodes) * 32);
-      for (int r = 0; r < rows; r++) {
-        const uint64_t row_nodes = n >> r;
-        const uint64_t per = std::min<uint64_t>(row_nodes, kChunkNodes);
-        for (uint64_t i = 0; i < per; i++) std::memcpy(fill.data() + i * 32, z.data(), 32);
-        for (uint64_t i = 0; i < row_nodes; i += per) {
-          if (cancelled()) return fail_cleanup(), false;
-          pwrite_all(out.fd, fill.data(), per * 32, (row_start[r] + i) * 32, tmp);
-          if (r == 0 && progress) progress(i + per);
-        }
-        if (r + 1 < rows) {
-          std::vector<uint8_t> pair(64);
-          std::memcpy(pair.data(), z.data(), 32);
-          std::memcpy(pair.data() + 32, z.data(), 32);
-          hash_pairs(h, pair.data(), next.data(), 1);
-          z.swap(next);
-        }
+  io::PartialFile out(spec.out_path);
+  const std::string& tmp = out.partial_path();
+  if (spec.staged_path.empty()) {
+    // CC: every node of row r is Z(r), computed by the same hash, so the bytes equal a full build.
+    std::vector<uint8_t> z(32, 0), next(32);
+    std::vector<uint8_t> fill(std::min<uint64_t>(n, kChunkNodes) * 32);
+    for (int r = 0; r < rows; r++) {
+      const uint64_t row_nodes = n >> r;
+      const uint64_t per = std::min<uint64_t>(row_nodes, kChunkNodes);
+      for (uint64_t i = 0; i < per; i++) std::memcpy(fill.data() + i * 32, z.data(), 32);
+      for (uint64_t i = 0; i < row_nodes; i += per) {
+        cancel.check();
+        io::pwrite_all(out.fd(), fill.data(), per * 32, (row_start[r] + i) * 32, tmp);
+        if (r == 0 && progress) progress(i + per);
       }
-      std::memcpy(root, z.data(), 32);
-    } else {
-      Fd in;
-      in.fd = ::open(spec.staged_path.c_str(), O_RDONLY | O_CLOEXEC);
-      if (in.fd < 0) throw std::runtime_error(sys_error("cannot open the staged sector", spec.staged_path));
-#ifdef POSIX_FADV_SEQUENTIAL
-      ::posix_fadvise(in.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-#endif
-      const uint64_t c = std::min(n, kChunkNodes);
-      const int chunk_rows = log2_exact(c) + 1;
-      std::vector<uint8_t> a(c * 32), b(c / 2 * 32 + 32);
-      std::vector<uint8_t> tops((n / c) * 32);
-      for (uint64_t chunk = 0; chunk < n / c; chunk++) {
-        if (cancelled()) return fail_cleanup(), false;
-        pread_zero_extended(in.fd, a.data(), c * 32, chunk * c * 32, spec.staged_path);
-        pwrite_all(out.fd, a.data(), c * 32, chunk * c * 32, tmp);
-        uint8_t* lo = a.data();
-        uint8_t* hi = b.data();
-        for (int r = 1; r < chunk_rows; r++) {
-          const uint64_t m = c >> r;
-          hash_pairs(h, lo, hi, m);
-          pwrite_all(out.fd, hi, m * 32, (row_start[r] + chunk * m) * 32, tmp);
-          std::swap(lo, hi);
-        }
-        std::memcpy(tops.data() + chunk * 32, lo, 32);
-        if (progress) progress((chunk + 1) * c);
+      if (r + 1 < rows) {
+        std::vector<uint8_t> pair(64);
+        std::memcpy(pair.data(), z.data(), 32);
+        std::memcpy(pair.data() + 32, z.data(), 32);
+        hash_pairs(h, pair.data(), next.data(), 1);
+        z.swap(next);
       }
-      // Rows above the chunk roots: small (n / c nodes), built in memory.
-      uint64_t m = n / c;
-      std::vector<uint8_t> up(std::max<uint64_t>(m / 2, 1) * 32);
-      for (int r = chunk_rows; r < rows; r++) {
-        m /= 2;
-        hash_pairs(h, tops.data(), up.data(), m);
-        pwrite_all(out.fd, up.data(), m * 32, row_start[r] * 32, tmp);
-        std::memcpy(tops.data(), up.data(), m * 32);
-      }
-      std::memcpy(root, tops.data(), 32);
     }
-    if (::fsync(out.fd) != 0) throw std::runtime_error(sys_error("cannot fsync tree-d", tmp));
-    if (::rename(tmp.c_str(), spec.out_path.c_str()) != 0) throw std::runtime_error(sys_error("cannot rename", tmp));
-  } catch (...) {
-    fail_cleanup();
-    throw;
+    std::memcpy(root, z.data(), 32);
+  } else {
+    const io::Fd in = io::open_read(spec.staged_path, "cannot open the staged sector");
+#ifdef POSIX_FADV_SEQUENTIAL
+    ::posix_fadvise(in.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+    const uint64_t c = std::min(n, kChunkNodes);
+    const int chunk_rows = log2_exact(c) + 1;
+    std::vector<uint8_t> a(c * 32), b(c / 2 * 32 + 32);
+    std::vector<uint8_t> tops((n / c) * 32);
+    for (uint64_t chunk = 0; chunk < n / c; chunk++) {
+      cancel.check();
+      io::pread_zero_extended(in.get(), a.data(), c * 32, chunk * c * 32, spec.staged_path);
+      io::pwrite_all(out.fd(), a.data(), c * 32, chunk * c * 32, tmp);
+      uint8_t* lo = a.data();
+      uint8_t* hi = b.data();
+      for (int r = 1; r < chunk_rows; r++) {
+        const uint64_t m = c >> r;
+        hash_pairs(h, lo, hi, m);
+        io::pwrite_all(out.fd(), hi, m * 32, (row_start[r] + chunk * m) * 32, tmp);
+        std::swap(lo, hi);
+      }
+      std::memcpy(tops.data() + chunk * 32, lo, 32);
+      if (progress) progress((chunk + 1) * c);
+    }
+    // Rows above the chunk roots: small (n / c nodes), built in memory.
+    uint64_t m = n / c;
+    std::vector<uint8_t> up(std::max<uint64_t>(m / 2, 1) * 32);
+    for (int r = chunk_rows; r < rows; r++) {
+      m /= 2;
+      hash_pairs(h, tops.data(), up.data(), m);
+      io::pwrite_all(out.fd(), up.data(), m * 32, row_start[r] * 32, tmp);
+      std::memcpy(tops.data(), up.data(), m * 32);
+    }
+    std::memcpy(root, tops.data(), 32);
   }
-  return true;
+  out.commit();
 }
 
 }  // namespace treed

@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 
+#include "failure.h"
 #include "sha256.h"
 
 namespace sdr {
@@ -13,13 +14,13 @@ namespace treed {
 struct TreeDSpec {
   uint64_t nodes;           // N, a power of two >= 2
   std::string staged_path;  // empty = CC (all-zero leaves)
-  std::string out_path;     // written under out_path + ".tmp", fsynced, then renamed
+  std::string out_path;     // written as an io::PartialFile (file-io.h)
   sha256::Kernel kernel = sha256::Kernel::Fast;
 };
 
-// Returns false if cancelled (no output file then). progress(leaves_done) is called per chunk.
-// Memory stays bounded by one chunk (a few MiB) whatever the sector size.
-bool build_tree_d(const TreeDSpec& spec, const int32_t* cancel, const std::function<void(uint64_t)>& progress,
+// Throws Cancelled when asked to stop (no output file then). progress(leaves_done) is called per
+// chunk. Memory stays bounded by one chunk (a few MiB) whatever the sector size.
+void build_tree_d(const TreeDSpec& spec, const CancelFlag& cancel, const std::function<void(uint64_t)>& progress,
                   uint8_t root[32]);
 
 // H(left || right) = sha254 of 64 bytes, for `count` pairs: out[i] = H(in[2i], in[2i+1]).
