@@ -184,7 +184,7 @@ export function temporaryAuxFor(proof: SealProof, cacheDir: string, rowsToDiscar
 
 // ---- files -------------------------------------------------------------------------------------
 
-async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
+export async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
   await writeFile(tmp, bytes, { flush: true });
   await rename(tmp, path);

@@ -1,16 +1,18 @@
 // PreCommit2 (sdr.md §5, §7, §8): tree-c over the layer columns, the sealed file (replica =
 // last layer + data mod r), tree-r-last over the replica, p_aux and t_aux, and
 // comm_r = Poseidon_2(comm_c, comm_r_last). The heavy work runs in native/sdr; this file decides
-// names, shapes and order.
+// names, shapes and order, and resumes after a kill (pc2-checkpoint.ts): finished base trees are
+// kept, and a finished sealed file is not encoded again.
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { poseidonHash } from '../native/poseidon.js';
-import { buildTreeC, buildTreeRLast, encodeReplica, type Pc2NativeProgress } from '../native/pc2.js';
+import { buildTreeC, buildTreeRLast, encodeReplica, type Pc2NativeProgress, type TreeRoots } from '../native/pc2.js';
 import type { SealProof, TreeShape } from '../proofs/registry.js';
 import { InputError, asCommitment, type Commitment } from '../proofs/types.js';
 import { defaultRowsToDiscard, octreeNodes, temporaryAuxFor, writePAux, writeTAux } from './aux-files.js';
 import type { Pc2Options, Pc2Result, RunPc2, SealStage } from './contracts.js';
 import { layerFileName } from './pc1-checkpoint.js';
+import { finishedRoots, Pc2Checkpoint, type TreeFiles } from './pc2-checkpoint.js';
 
 /** `sc-02-data-<id>.dat`, or `-<i>` per base tree when there is more than one (merkletree split_config). */
 export function treeFileNames(proof: SealProof, id: 'tree-c' | 'tree-r-last'): string[] {
@@ -99,48 +101,73 @@ async function requireStaged(path: string): Promise<void> {
 export interface Pc2Tuning {
   /** worker threads for the tree builders; default every core */
   readonly threads?: number;
+  /** leaves per streaming chunk of the tree builders (power of 8); tests use small ones */
+  readonly chunkLeaves?: bigint;
+  /** told when earlier work in the cache dir is discarded or resumed */
+  readonly onNotice?: (message: string) => void;
+}
+
+/**
+ * Builds the base trees that have no finished file and returns every root, finished ones read
+ * back from their files.
+ */
+async function resumeTrees(
+  what: string,
+  trees: TreeFiles,
+  notice: ((m: string) => void) | undefined,
+  build: (outPaths: Array<string | null>) => Promise<TreeRoots<string | null>>,
+): Promise<Uint8Array[]> {
+  const have = await finishedRoots(trees);
+  const done = have.filter((r) => r !== null).length;
+  if (done === have.length) return have as Uint8Array[];
+  if (done > 0) notice?.(`resuming ${what}: ${done} of ${have.length} base trees already built`);
+  const built = await build(trees.paths.map((p, i) => (have[i] ? null : p)));
+  return have.map((r, i) => (r ?? built[i])!);
 }
 
 export async function runPc2(o: Pc2Options & Pc2Tuning): Promise<Pc2Result> {
-  const { proof, cacheDir, stagedPath, sealedPath, signal } = o;
+  const { proof, cacheDir, stagedPath, sealedPath, signal, threads, chunkLeaves } = o;
   const layerPaths = Array.from({ length: proof.layers }, (_, i) => join(cacheDir, layerFileName(i + 1)));
   for (const [i, p] of layerPaths.entries()) await requireSize(p, proof.sectorBytes, `layer ${i + 1} file`);
   if (stagedPath !== null) await requireStaged(stagedPath);
 
   const progress = (stage: SealStage) => (p: Pc2NativeProgress) => o.onProgress?.({ stage, done: p.done, total: p.total });
   const leavesPerTree = proof.nodesPerBaseTree;
+  const rowsToDiscard = defaultRowsToDiscard(leavesPerTree, configuredRowsToDiscard());
+  const layout = treeLayout(proof, rowsToDiscard);
+  const files = (id: 'tree-c' | 'tree-r-last') => treeFileNames(proof, id).map((f) => join(cacheDir, f));
+  const treeC: TreeFiles = { paths: files('tree-c'), bytes: layout.treeCBytes };
+  const treeRLast: TreeFiles = { paths: files('tree-r-last'), bytes: layout.treeRLastBytes };
+  const { checkpoint, discarded } = await Pc2Checkpoint.open({ cacheDir, proof, layerPaths, stagedPath, treeC, treeRLast });
+  if (discarded) o.onNotice?.(`${cacheDir}: ${discarded}; PC2 starts over`);
+  const tuning = { leavesPerTree, threads, ...(chunkLeaves ? { chunkLeaves } : {}), signal };
 
-  const cRoots = await buildTreeC({
-    layerPaths,
-    outPaths: treeFileNames(proof, 'tree-c').map((f) => join(cacheDir, f)),
-    leavesPerTree,
-    threads: o.threads,
-    onProgress: progress('tree-c'),
-    signal,
-  });
+  const cRoots = await resumeTrees('tree-c', treeC, o.onNotice, (outPaths) =>
+    buildTreeC({ ...tuning, layerPaths, outPaths, onProgress: progress('tree-c') }),
+  );
   const commC = compoundRoot(proof.shape, cRoots);
 
-  await encodeReplica({
-    keyPath: layerPaths[layerPaths.length - 1]!,
-    dataPath: stagedPath,
-    outPath: sealedPath,
-    firstNode: 0n,
-    nodes: proof.nodes,
-    outSize: proof.sectorBytes,
-    onProgress: progress('encode'),
-    signal,
-  });
+  // Encoding is one sequential pass, cheap next to the trees: it is redone whole if it did not
+  // finish, and skipped if it did, so that tree-r-last trees built over its output stay valid.
+  if (!(await checkpoint.encoded(sealedPath))) {
+    await checkpoint.encodeStarts();
+    await encodeReplica({
+      keyPath: layerPaths[layerPaths.length - 1]!,
+      dataPath: stagedPath,
+      outPath: sealedPath,
+      firstNode: 0n,
+      nodes: proof.nodes,
+      outSize: proof.sectorBytes,
+      threads,
+      onProgress: progress('encode'),
+      signal,
+    });
+    await checkpoint.encodeFinished(sealedPath);
+  }
 
-  const rowsToDiscard = defaultRowsToDiscard(leavesPerTree, configuredRowsToDiscard());
-  const rRoots = await buildTreeRLast({
-    replicaPath: sealedPath,
-    outPaths: treeFileNames(proof, 'tree-r-last').map((f) => join(cacheDir, f)),
-    leavesPerTree,
-    rowsToDiscard,
-    threads: o.threads,
-    onProgress: progress('tree-r-last'),
-    signal,
-  });
+  const rRoots = await resumeTrees('tree-r-last', treeRLast, o.onNotice, (outPaths) =>
+    buildTreeRLast({ ...tuning, replicaPath: sealedPath, outPaths, rowsToDiscard, onProgress: progress('tree-r-last') }),
+  );
   const commRLast = compoundRoot(proof.shape, rRoots);
 
   await writePAux(cacheDir, { commC, commRLast });
