@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { CancelledError } from '../errors.js';
+import { CancelledError, CorruptionError } from '../errors.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // src/native and dist/native are both two levels below the package root.
@@ -71,7 +71,8 @@ function cancelled(signal: AbortSignal | undefined, fallback: unknown): Cancelle
 /**
  * Runs a native async call with a cancel flag tied to `signal` (native/sdr/README.md: the kernel polls
  * an Int32Array over a SharedArrayBuffer). A cancelled run (code 'ECANCELLED') rejects with
- * CancelledError carrying the signal's reason; other failures pass through with their code.
+ * CancelledError carrying the signal's reason, damaged input ('ECORRUPT') with CorruptionError;
+ * other failures pass through with their code (errno names are classified by errorKind).
  */
 export async function withCancel<T>(signal: AbortSignal | undefined, call: (flag: Int32Array) => Promise<T>): Promise<T> {
   if (signal?.aborted) throw cancelled(signal, undefined);
@@ -81,7 +82,9 @@ export async function withCancel<T>(signal: AbortSignal | undefined, call: (flag
   try {
     return await call(flag);
   } catch (err) {
-    if (nativeCode(err) === 'ECANCELLED') throw cancelled(signal, err);
+    const code = nativeCode(err);
+    if (code === 'ECANCELLED') throw cancelled(signal, err);
+    if (code === 'ECORRUPT') throw new CorruptionError((err as Error).message, { cause: err });
     throw err;
   } finally {
     signal?.removeEventListener('abort', onAbort);

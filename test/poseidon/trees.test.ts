@@ -1,9 +1,11 @@
 // Tree geometry (sdr.md §8.2), the streaming octree builder against a straightforward JS tree built
 // from the (vector-checked) Poseidon_8, column hashing, threads = 1 vs many, cancellation, and
 // bad-input errors.
-import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { partialSuffix } from '../../src/native/addon.js';
 import { octreeInMemory, poseidonHash, poseidonHashMany } from '../../src/native/poseidon.js';
 import { buildTreeC, buildTreeRLast } from '../../src/native/pc2.js';
 import { sealProof } from '../../src/proofs/registry.js';
@@ -111,6 +113,68 @@ describe('octree builder', () => {
       expect(hex(await readFile(out))).toBe(hex(concatRows(rows, 0)));
       expect(hex(root!)).toBe(hex(rows[rows.length - 1]!));
     }
+  });
+
+  it('a subset of base trees: null outputs are skipped, each built tree is committed as it finishes', async () => {
+    const dir = await tempDir();
+    const perTree = 8 ** 3;
+    const leaves = seededElements('subset', 4 * perTree);
+    const replica = join(dir, 'replica');
+    await writeFile(replica, leaves);
+    const outs = [0, 1, 2, 3].map((i) => join(dir, `t-${i}.dat`));
+    const full = await buildTreeRLast({ replicaPath: replica, outPaths: outs, leavesPerTree: BigInt(perTree), rowsToDiscard: 0, chunkLeaves: 64n });
+    const fullFiles = await Promise.all(outs.map((o) => readFile(o)));
+
+    const again = [0, 1, 2, 3].map((i) => join(dir, `u-${i}.dat`));
+    const events: Array<{ done: number; total: number; treeDone?: number }> = [];
+    const roots = await buildTreeRLast({
+      replicaPath: replica,
+      outPaths: [null, again[1]!, null, again[3]!],
+      leavesPerTree: BigInt(perTree),
+      rowsToDiscard: 0,
+      threads: 1,
+      chunkLeaves: 64n,
+      onProgress: (p) => events.push(p),
+    });
+    expect(roots[0]).toBeNull();
+    expect(roots[2]).toBeNull();
+    expect(hex(roots[1]!)).toBe(hex(full[1]!));
+    expect(hex(roots[3]!)).toBe(hex(full[3]!));
+    expect(existsSync(again[0]!) || existsSync(again[2]!)).toBe(false);
+    expect((await readFile(again[1]!)).equals(fullFiles[1]!)).toBe(true);
+    expect((await readFile(again[3]!)).equals(fullFiles[3]!)).toBe(true);
+    // Progress counts the built trees only; one milestone per committed tree, in order on one thread.
+    expect(new Set(events.map((e) => e.total))).toEqual(new Set([2 * perTree]));
+    expect(events.filter((e) => e.treeDone !== undefined).map((e) => [e.treeDone, e.done])).toEqual([
+      [1, perTree],
+      [3, 2 * perTree],
+    ]);
+    expect((await readdir(dir)).filter((f) => f.endsWith(partialSuffix()))).toEqual([]);
+  });
+
+  it('cancelling keeps the base trees already committed and removes the partial one', async () => {
+    const dir = await tempDir();
+    const perTree = 8 ** 4;
+    const replica = join(dir, 'replica');
+    await writeFile(replica, seededElements('cancel-keep', 4 * perTree));
+    const outs = [0, 1, 2, 3].map((i) => join(dir, `t-${i}.dat`));
+    const ac = new AbortController();
+    const p = buildTreeRLast({
+      replicaPath: replica,
+      outPaths: outs,
+      leavesPerTree: BigInt(perTree),
+      rowsToDiscard: 1,
+      threads: 1,
+      chunkLeaves: 8n,
+      signal: ac.signal,
+      onProgress: (e) => {
+        if (e.treeDone === 0) ac.abort(new Error('enough'));
+      },
+    });
+    await expect(p).rejects.toMatchObject({ name: 'CancelledError', message: 'enough' });
+    expect(existsSync(outs[0]!)).toBe(true);
+    expect(existsSync(outs[3]!)).toBe(false);
+    expect((await readdir(dir)).filter((f) => f.endsWith(partialSuffix()))).toEqual([]);
   });
 
   it('compound roots: Poseidon_8 over 8 base roots, Poseidon_2 over two of those (sdr.md §7)', () => {

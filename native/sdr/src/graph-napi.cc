@@ -57,7 +57,7 @@ Napi::Value GraphKernels(const Napi::CallbackInfo& info) {
 // BLAKE2b-512(u64le(m0[i]) || u64le(m1)) through the specialised kernels, for twin tests.
 Napi::Value Blake2bFeistelWords(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  auto m0 = typed<uint64_t>(info[0], "m0", napi_biguint64_array, "BigUint64Array");
+  auto m0 = typed<uint64_t>(info[0], "m0", napi_biguint64_array, "a BigUint64Array");
   uint64_t m1 = u64(info[1], "m1");
   sdr::FeistelKernel k = kernel_arg(info[2]);
   size_t n = m0.ElementLength();

@@ -125,6 +125,8 @@ void run_labeling(const RunSpec& spec, const CancelFlag& cancel, const RunCallba
   };
 
   for (uint32_t layer = spec.start_layer; layer <= spec.layers; layer++) {
+    // The kernels poll every kPollNodes nodes; a small layer must still stop here.
+    cancel.check();
     LayerControl ctl;
     ctl.cancel = cancel;
     if (cb.progress) ctl.progress = [&cb, layer](uint64_t done) { cb.progress(layer, done); };

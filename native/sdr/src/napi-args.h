@@ -30,7 +30,7 @@ std::vector<std::string> paths(const Napi::Value& v, const std::string& name);
 // One of `choices` by name, returned as its index; an absent value gives `fallback` (−1: required).
 int choice(const Napi::Value& v, const std::string& name, std::initializer_list<const char*> choices, int fallback = -1);
 
-// A typed array of one element type (Uint32Array, BigUint64Array, Int32Array, …).
+// A typed array of one element type; `type_name` with its article ("a Uint32Array").
 template <class T>
 Napi::TypedArrayOf<T> typed(const Napi::Value& v, const std::string& name, napi_typedarray_type type, const char* type_name,
                             size_t length = kAnyLength);
@@ -67,7 +67,7 @@ template <class T>
 Napi::TypedArrayOf<T> typed(const Napi::Value& v, const std::string& name, napi_typedarray_type type, const char* type_name,
                             size_t length) {
   if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != type)
-    throw_type(v.Env(), name + " must be a " + type_name);
+    throw_type(v.Env(), name + " must be " + type_name);
   auto a = v.As<Napi::TypedArrayOf<T>>();
   if (length != kAnyLength && a.ElementLength() != length)
     throw_range(v.Env(), name + " must have " + std::to_string(length) + " elements, got " + std::to_string(a.ElementLength()));

@@ -83,7 +83,7 @@ struct JobSpec {
 // cancelFlag: absent, or an Int32Array of length ≥ 1; `keep` holds it alive while the kernel polls.
 inline CancelFlag cancel_flag(const Napi::Value& v, Napi::ObjectReference& keep) {
   if (absent(v)) return CancelFlag();
-  auto a = typed<int32_t>(v, "cancelFlag", napi_int32_array, "Int32Array (over a SharedArrayBuffer)");
+  auto a = typed<int32_t>(v, "cancelFlag", napi_int32_array, "an Int32Array (over a SharedArrayBuffer)");
   if (a.ElementLength() < 1) throw_range(v.Env(), "cancelFlag must have at least one element");
   keep = Napi::Persistent(v.As<Napi::Object>());
   return CancelFlag(a.Data());

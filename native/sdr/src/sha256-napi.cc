@@ -15,7 +15,7 @@ using namespace sdr::napi;
 // sha256Compress(state: Uint32Array(8), blocks: Uint8Array(64·n), kernel?) — advances state in place.
 Napi::Value Sha256Compress(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  auto state = typed<uint32_t>(info[0], "state", napi_uint32_array, "Uint32Array", 8);
+  auto state = typed<uint32_t>(info[0], "state", napi_uint32_array, "a Uint32Array", 8);
   Napi::Uint8Array blocks = bytes(info[1], "blocks");
   if (blocks.ByteLength() % 64) throw_range(env, "blocks must be a whole number of 64-byte blocks");
   auto h = sdr::sha256::impl(sha256_kernel(info[2]));
@@ -27,7 +27,7 @@ Napi::Value Sha256Compress(const Napi::CallbackInfo& info) {
 Napi::Value Sha256CompressLanes(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const uint64_t lanes = u64(info[2], "lanes", 1, 64);
-  auto st = typed<uint32_t>(info[0], "states", napi_uint32_array, "Uint32Array", 8 * lanes);
+  auto st = typed<uint32_t>(info[0], "states", napi_uint32_array, "a Uint32Array", 8 * lanes);
   Napi::Uint8Array blocks = bytes(info[1], "blocks");
   if (blocks.ByteLength() % (64 * lanes)) throw_range(env, "blocks must hold the same whole number of blocks per lane");
   const size_t nblocks = blocks.ByteLength() / (64 * lanes);
