@@ -8,7 +8,19 @@
 namespace sdr::napi {
 namespace {
 
-JobSpec<Count> range_job(const char* name, const char* stage, const encode::RangeJob& job, int threads, bool encode) {
+// The options both directions share; `input_key` names the file read beside the key.
+encode::RangeJob range_options(const Options& o, const char* input_key, bool input_optional) {
+  encode::RangeJob job;
+  job.key_path = o.path("keyPath");
+  job.input_path = input_optional ? o.opt_path(input_key) : o.path(input_key);
+  job.out_path = o.path("outPath");
+  job.first_node = o.u64("firstNode");
+  job.nodes = o.u64("nodes");
+  return job;
+}
+
+JobSpec<Count> range_job(const char* name, const char* stage, const Options& o, const encode::RangeJob& job, bool encode) {
+  const int threads = int(o.opt_u64("threads", 0, 1024).value_or(0));
   return JobSpec<Count>{name,
                         [job, threads, encode](const CancelFlag& cancel, Reporter<Count>& r) {
                           tree::Control control;
@@ -27,14 +39,9 @@ JobSpec<Count> range_job(const char* name, const char* stage, const encode::Rang
 // (written in place, fsynced before the promise resolves); dataPath null = CC (all-zero data).
 Napi::Value EncodeReplica(const Napi::CallbackInfo& info) {
   return start_job<Count>(info, [](const Options& o) {
-    encode::RangeJob job;
-    job.key_path = o.path("keyPath");
-    job.input_path = o.opt_path("dataPath");
-    job.out_path = o.path("outPath");
-    job.first_node = o.u64("firstNode");
-    job.nodes = o.u64("nodes");
+    encode::RangeJob job = range_options(o, "dataPath", true);
     job.out_size = o.opt_u64("outSize").value_or(0);
-    return range_job("sdr.encodeReplica", "encode", job, int(o.opt_u64("threads", 0, 1024).value_or(0)), true);
+    return range_job("sdr.encodeReplica", "encode", o, job, true);
   });
 }
 
@@ -43,23 +50,13 @@ Napi::Value EncodeReplica(const Napi::CallbackInfo& info) {
 // data = replica − key mod r over [firstNode, firstNode + nodes), written at outByteOffset of outPath.
 Napi::Value DecodeRange(const Napi::CallbackInfo& info) {
   return start_job<Count>(info, [](const Options& o) {
-    encode::RangeJob job;
-    job.key_path = o.path("keyPath");
-    job.input_path = o.path("replicaPath");
-    job.out_path = o.path("outPath");
-    job.first_node = o.u64("firstNode");
-    job.nodes = o.u64("nodes");
+    encode::RangeJob job = range_options(o, "replicaPath", false);
     job.out_byte_offset = o.opt_u64("outByteOffset").value_or(0);
-    return range_job("sdr.decodeRange", "decode", job, int(o.opt_u64("threads", 0, 1024).value_or(0)), false);
+    return range_job("sdr.decodeRange", "decode", o, job, false);
   });
-}
-
-void InitEncode(Napi::Env env, Napi::Object exports) {
-  exports.Set("encodeReplica", Napi::Function::New(env, EncodeReplica, "encodeReplica"));
-  exports.Set("decodeRange", Napi::Function::New(env, DecodeRange, "decodeRange"));
 }
 
 }  // namespace
 
-SDR_REGISTER_MODULE(InitEncode);
+SDR_REGISTER_FUNCTIONS(InitEncode, {"encodeReplica", EncodeReplica}, {"decodeRange", DecodeRange});
 }  // namespace sdr::napi

@@ -20,19 +20,15 @@ void check(const uint64_t x[4], const std::string& path, uint64_t node) {
                       " is not a canonical field element (value ≥ r); the file is corrupt or not a sealing artifact");
 }
 
-// r = a ± b mod p on canonical limbs
-inline void add_limbs(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
+// r = a + b or a − b mod p on canonical limbs: modular add and sub are representation-agnostic,
+// so no Montgomery conversion is needed.
+template <bool Add>
+inline void add_or_sub(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
   fr::Fr x, y, z;
   std::memcpy(x.l, a, 32);
   std::memcpy(y.l, b, 32);
-  fr::add(z, x, y);  // modular add is representation-agnostic
-  std::memcpy(r, z.l, 32);
-}
-inline void sub_limbs(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
-  fr::Fr x, y, z;
-  std::memcpy(x.l, a, 32);
-  std::memcpy(y.l, b, 32);
-  fr::sub(z, x, y);
+  if (Add) fr::add(z, x, y);
+  else fr::sub(z, x, y);
   std::memcpy(r, z.l, 32);
 }
 
@@ -59,8 +55,8 @@ void run(const RangeJob& job, const tree::Control& control) {
       load(x, &in[32 * i]);
       check(k, job.key_path, first + i);
       if (ifd >= 0) check(x, job.input_path, first + i);
-      if (Encode) add_limbs(r, k, x);
-      else sub_limbs(r, x, k);
+      if (Encode) add_or_sub<true>(r, k, x);
+      else add_or_sub<false>(r, x, k);
       std::memcpy(&in[32 * i], r, 32);
     }
     const uint64_t off = Encode ? first * 32 : job.out_byte_offset + (first - job.first_node) * 32;
@@ -75,26 +71,6 @@ void encode_range(const RangeJob& job, const tree::Control& control) { run<true>
 void decode_range(const RangeJob& job, const tree::Control& control) {
   if (job.input_path.empty()) throw std::invalid_argument("decode needs the replica (sealed file) path");
   run<false>(job, control);
-}
-
-bool add_mod(uint8_t out[32], const uint8_t a[32], const uint8_t b[32]) {
-  uint64_t x[4], y[4], r[4];
-  load(x, a);
-  load(y, b);
-  if (!fr::canonical_lt_p(x) || !fr::canonical_lt_p(y)) return false;
-  add_limbs(r, x, y);
-  std::memcpy(out, r, 32);
-  return true;
-}
-
-bool sub_mod(uint8_t out[32], const uint8_t a[32], const uint8_t b[32]) {
-  uint64_t x[4], y[4], r[4];
-  load(x, a);
-  load(y, b);
-  if (!fr::canonical_lt_p(x) || !fr::canonical_lt_p(y)) return false;
-  sub_limbs(r, x, y);
-  std::memcpy(out, r, 32);
-  return true;
 }
 
 }  // namespace sdr::encode

@@ -23,8 +23,4 @@ struct RangeJob {
 void encode_range(const RangeJob& job, const tree::Control& control);
 void decode_range(const RangeJob& job, const tree::Control& control);
 
-// Single-node kernels (canonical LE, inputs < r): exposed for tests.
-bool add_mod(uint8_t out[32], const uint8_t a[32], const uint8_t b[32]);
-bool sub_mod(uint8_t out[32], const uint8_t a[32], const uint8_t b[32]);
-
 }  // namespace sdr::encode

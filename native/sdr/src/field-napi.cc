@@ -196,18 +196,15 @@ Napi::Value PoseidonKernels(const Napi::CallbackInfo& info) {
   return a;
 }
 
-void InitField(Napi::Env env, Napi::Object exports) {
-  exports.Set("frOp", Napi::Function::New(env, FrOp, "frOp"));
-  exports.Set("frMul", Napi::Function::New(env, FrMul, "frMul"));
-  exports.Set("frIsCanonical", Napi::Function::New(env, FrIsCanonical, "frIsCanonical"));
-  exports.Set("poseidonPermute", Napi::Function::New(env, PoseidonPermute, "poseidonPermute"));
-  exports.Set("poseidonHashMany", Napi::Function::New(env, PoseidonHashMany, "poseidonHashMany"));
-  exports.Set("poseidonHash", Napi::Function::New(env, PoseidonHash, "poseidonHash"));
-  exports.Set("poseidonConstants", Napi::Function::New(env, PoseidonConstants, "poseidonConstants"));
-  exports.Set("poseidonKernels", Napi::Function::New(env, PoseidonKernels, "poseidonKernels"));
-}
-
 }  // namespace
 
-SDR_REGISTER_MODULE(InitField);
+SDR_REGISTER_FUNCTIONS(InitField,
+                       {"frOp", FrOp},
+                       {"frMul", FrMul},
+                       {"frIsCanonical", FrIsCanonical},
+                       {"poseidonPermute", PoseidonPermute},
+                       {"poseidonHashMany", PoseidonHashMany},
+                       {"poseidonHash", PoseidonHash},
+                       {"poseidonConstants", PoseidonConstants},
+                       {"poseidonKernels", PoseidonKernels});
 }  // namespace sdr

@@ -73,40 +73,34 @@ inline void truncate(int fd, uint64_t size, const std::string& path) {
   if (::ftruncate(fd, (off_t)size) != 0) throw_sys("ftruncate", path, "cannot resize");
 }
 
-// Reads exactly n bytes; a file that ends early is corrupt (sealing files have fixed sizes).
-inline void pread_all(int fd, uint8_t* buf, uint64_t n, uint64_t off, const std::string& path) {
-  while (n > 0) {
-    const ssize_t r = ::pread(fd, buf, n, (off_t)off);
+// Reads up to n bytes at off; returns how many, fewer only at the end of the file.
+inline uint64_t pread_upto(int fd, uint8_t* buf, uint64_t n, uint64_t off, const std::string& path) {
+  uint64_t got = 0;
+  while (got < n) {
+    const ssize_t r = ::pread(fd, buf + got, n - got, (off_t)(off + got));
     if (r < 0) {
       if (errno == EINTR) continue;
       throw_sys("read", path, "cannot read");
     }
-    if (r == 0)
-      throw CorruptData("unexpected end of file in " + path + " at byte " + std::to_string(off) +
-                        " (the file is shorter than the sector needs)");
-    buf += r;
-    n -= (uint64_t)r;
-    off += (uint64_t)r;
+    if (r == 0) break;
+    got += (uint64_t)r;
   }
+  return got;
 }
 
-// Reads up to n bytes; whatever lies past the end of the file reads as zero (the reference
-// zero-extends a short staged file to the sector size, docs/sdr.md).
+// Reads exactly n bytes; a file that ends early is corrupt (sealing files have fixed sizes).
+inline void pread_all(int fd, uint8_t* buf, uint64_t n, uint64_t off, const std::string& path) {
+  const uint64_t got = pread_upto(fd, buf, n, off, path);
+  if (got < n)
+    throw CorruptData("unexpected end of file in " + path + " at byte " + std::to_string(off + got) +
+                      " (the file is shorter than the sector needs)");
+}
+
+// Reads n bytes; whatever lies past the end of the file reads as zero (the reference zero-extends
+// a short staged file to the sector size, docs/sdr.md).
 inline void pread_zero_extended(int fd, uint8_t* buf, uint64_t n, uint64_t off, const std::string& path) {
-  while (n > 0) {
-    const ssize_t r = ::pread(fd, buf, n, (off_t)off);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      throw_sys("read", path, "cannot read");
-    }
-    if (r == 0) {
-      std::memset(buf, 0, n);
-      return;
-    }
-    buf += r;
-    n -= (uint64_t)r;
-    off += (uint64_t)r;
-  }
+  const uint64_t got = pread_upto(fd, buf, n, off, path);
+  std::memset(buf + got, 0, n - got);
 }
 
 inline void pwrite_all(int fd, const uint8_t* buf, uint64_t n, uint64_t off, const std::string& path) {

@@ -145,16 +145,13 @@ Napi::Value FeistelPermute(const Napi::CallbackInfo& info) {
   return Napi::BigInt::New(env, sdr::feistel_permute(sdr::feistel_domain(n), keys, x));
 }
 
-void InitGraph(Napi::Env env, Napi::Object exports) {
-  exports.Set("graphParents", Napi::Function::New(env, GraphParents, "graphParents"));
-  exports.Set("writeParentsCache", Napi::Function::New(env, WriteParentsCache, "writeParentsCache"));
-  exports.Set("graphKernels", Napi::Function::New(env, GraphKernels, "graphKernels"));
-  exports.Set("blake2bFeistelWords", Napi::Function::New(env, Blake2bFeistelWords, "blake2bFeistelWords"));
-  exports.Set("blake2b512", Napi::Function::New(env, Blake2b512, "blake2b512"));
-  exports.Set("chacha8Block", Napi::Function::New(env, ChaCha8Block, "chacha8Block"));
-  exports.Set("feistelPermute", Napi::Function::New(env, FeistelPermute, "feistelPermute"));
-}
-
 }  // namespace
 
-SDR_REGISTER_MODULE(InitGraph);
+SDR_REGISTER_FUNCTIONS(InitGraph,
+                       {"graphParents", GraphParents},
+                       {"writeParentsCache", WriteParentsCache},
+                       {"graphKernels", GraphKernels},
+                       {"blake2bFeistelWords", Blake2bFeistelWords},
+                       {"blake2b512", Blake2b512},
+                       {"chacha8Block", ChaCha8Block},
+                       {"feistelPermute", FeistelPermute});

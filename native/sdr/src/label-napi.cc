@@ -67,10 +67,6 @@ Napi::Value LabelLayers(const Napi::CallbackInfo& info) {
   });
 }
 
-void InitLabel(Napi::Env env, Napi::Object exports) {
-  exports.Set("labelLayers", Napi::Function::New(env, LabelLayers, "labelLayers"));
-}
-
 }  // namespace
 
-SDR_REGISTER_MODULE(InitLabel);
+SDR_REGISTER_FUNCTIONS(InitLabel, {"labelLayers", LabelLayers});

@@ -81,11 +81,7 @@ Napi::Value OctreeInMemory(const Napi::CallbackInfo& info) {
   });
 }
 
-void InitOctree(Napi::Env env, Napi::Object exports) {
-  exports.Set("octreeInMemory", Napi::Function::New(env, OctreeInMemory, "octreeInMemory"));
-}
-
 }  // namespace
 
-SDR_REGISTER_MODULE(InitOctree);
+SDR_REGISTER_FUNCTIONS(InitOctree, {"octreeInMemory", OctreeInMemory});
 }  // namespace sdr::napi

@@ -45,12 +45,9 @@ Napi::Value Sha256Kernel(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), sdr::sha256::impl(sdr::sha256::Kernel::Fast).name);
 }
 
-void InitSha256(Napi::Env env, Napi::Object exports) {
-  exports.Set("sha256Compress", Napi::Function::New(env, Sha256Compress, "sha256Compress"));
-  exports.Set("sha256CompressLanes", Napi::Function::New(env, Sha256CompressLanes, "sha256CompressLanes"));
-  exports.Set("sha256Kernel", Napi::Function::New(env, Sha256Kernel, "sha256Kernel"));
-}
-
 }  // namespace
 
-SDR_REGISTER_MODULE(InitSha256);
+SDR_REGISTER_FUNCTIONS(InitSha256,
+                       {"sha256Compress", Sha256Compress},
+                       {"sha256CompressLanes", Sha256CompressLanes},
+                       {"sha256Kernel", Sha256Kernel});

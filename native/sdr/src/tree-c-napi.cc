@@ -21,11 +21,7 @@ Napi::Value BuildTreeC(const Napi::CallbackInfo& info) {
   });
 }
 
-void InitTreeC(Napi::Env env, Napi::Object exports) {
-  exports.Set("buildTreeC", Napi::Function::New(env, BuildTreeC, "buildTreeC"));
-}
-
 }  // namespace
 
-SDR_REGISTER_MODULE(InitTreeC);
+SDR_REGISTER_FUNCTIONS(InitTreeC, {"buildTreeC", BuildTreeC});
 }  // namespace sdr::napi

@@ -40,10 +40,6 @@ Napi::Value BuildTreeD(const Napi::CallbackInfo& info) {
   });
 }
 
-void InitTreeD(Napi::Env env, Napi::Object exports) {
-  exports.Set("buildTreeD", Napi::Function::New(env, BuildTreeD, "buildTreeD"));
-}
-
 }  // namespace
 
-SDR_REGISTER_MODULE(InitTreeD);
+SDR_REGISTER_FUNCTIONS(InitTreeD, {"buildTreeD", BuildTreeD});

@@ -23,11 +23,7 @@ Napi::Value BuildTreeRLast(const Napi::CallbackInfo& info) {
   });
 }
 
-void InitTreeRLast(Napi::Env env, Napi::Object exports) {
-  exports.Set("buildTreeRLast", Napi::Function::New(env, BuildTreeRLast, "buildTreeRLast"));
-}
-
 }  // namespace
 
-SDR_REGISTER_MODULE(InitTreeRLast);
+SDR_REGISTER_FUNCTIONS(InitTreeRLast, {"buildTreeRLast", BuildTreeRLast});
 }  // namespace sdr::napi
