@@ -21,6 +21,3 @@ export function parseMinerAddress(s: string, what = 'miner'): MinerAddress {
 }
 
 export const formatMinerAddress = (a: MinerAddress): string => formatIdAddress(a.id, a.network);
-
-/** The lotus/curio sector file name, `t0` even on mainnet (lotus: storiface/filetype.go SectorName). */
-export const sectorFileName = (miner: ActorId, sector: bigint): string => `s-t0${miner}-${sector}`;
