@@ -1,6 +1,6 @@
 // A miner as the chain names it: the ID (src/proofs) plus the network prefix we echo back in file
 // names and RPC params (f01000 vs t01000).
-import { InputError } from '../proofs/types.js';
+import { InputError } from '../errors.js';
 import { parseMinerAddress as parseActorId, formatIdAddress, type Network } from '../proofs/address.js';
 import type { ActorId } from '../proofs/types.js';
 

@@ -3,7 +3,8 @@
 // checked without sealing is checked here, so a run refuses bad inputs before spending hours.
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError, toHex, type Commitment, type ReplicaId, type SectorNumber, type Ticket } from '../proofs/types.js';
+import { toHex, type Commitment, type ReplicaId, type SectorNumber, type Ticket } from '../proofs/types.js';
+import { InputError } from '../errors.js';
 import type { SealProof } from '../proofs/registry.js';
 import { proverId } from '../proofs/address.js';
 import { replicaId } from '../proofs/replica-id.js';

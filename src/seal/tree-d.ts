@@ -3,7 +3,8 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { buildTreeDNative } from '../native/pc1.js';
 import type { Sha256Kernel } from '../native/hashing.js';
-import { asCommitment, InputError, type Commitment } from '../proofs/types.js';
+import { asCommitment, type Commitment } from '../proofs/types.js';
+import { InputError } from '../errors.js';
 import type { BuildTreeD, TreeDOptions } from './contracts.js';
 import { cacheFiles } from '../sector/cache-files.js';
 

@@ -4,7 +4,7 @@
 import { stat } from 'node:fs/promises';
 import { decodeRange } from '../native/pc2.js';
 import type { SealProof } from '../proofs/registry.js';
-import { InputError } from '../proofs/types.js';
+import { InputError } from '../errors.js';
 import type { StageOptions } from './contracts.js';
 import { cacheFiles } from '../sector/cache-files.js';
 

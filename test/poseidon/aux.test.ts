@@ -2,7 +2,8 @@
 // against the reference is in oracle.test.ts (2KiB and 8MiB t_aux/p_aux files).
 import { describe, expect, it } from 'vitest';
 import { sealProof } from '../../src/proofs/registry.js';
-import { InputError, asCommitment } from '../../src/proofs/types.js';
+import { asCommitment } from '../../src/proofs/types.js';
+import { InputError } from '../../src/errors.js';
 import { decodePAux, decodeTAux, encodePAux, encodeTAux, temporaryAuxFor } from '../../src/sector/aux-files.js';
 
 describe('t_aux values per shape (sdr.md §8.2)', () => {

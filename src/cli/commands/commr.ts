@@ -5,33 +5,8 @@ import type { Argv } from 'yargs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  InputError,
-  asSectorNumber,
-  cidToCommD,
-  cidToCommP,
-  commDToCid,
-  commRToCid,
-  computeCommD,
-  formatIdAddress,
-  fromHex,
-  asCommitment,
-  parseMinerAddress,
-  parseTicket,
-  proverId,
-  replicaId,
-  sealProof,
-  toHex,
-  type ActorId,
-  type Commitment,
-  type PieceInfo,
-  type PorepId,
-  type ProverId,
-  type ReplicaId,
-  type SealProof,
-  type SectorNumber,
-  type Ticket,
-} from '../../proofs/index.js';
+import { asSectorNumber, cidToCommD, cidToCommP, commDToCid, commRToCid, computeCommD, formatIdAddress, fromHex, asCommitment, parseMinerAddress, parseTicket, proverId, replicaId, sealProof, toHex, type ActorId, type Commitment, type PieceInfo, type PorepId, type ProverId, type ReplicaId, type SealProof, type SectorNumber, type Ticket } from '../../proofs/index.js';
+import { InputError } from '../../errors.js';
 import type { ProofsSettings } from '../../sector/settings.js';
 import { settingsArg } from '../args.js';
 import { defineCommand, type CliDeps, type Outcome } from '../command.js';
