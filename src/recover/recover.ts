@@ -7,7 +7,7 @@ import { asCommitment, fromHex, toHex, type SectorNumber } from '../proofs/types
 import { formatMinerAddress, type MinerAddress } from '../chain/address.js';
 import { sectorName } from '../sector/storage-layout.js';
 import type { SectorRecord } from '../records/record.js';
-import type { SealProgress } from '../seal/contracts.js';
+import type { SectorEvents } from '../sector-events.js';
 import { planSector, type SectorPlan } from './plan.js';
 import { preflight, fmtBytes, realHostProbe, sectorNeeds, type HostProbe } from './preflight.js';
 import { batchesOf, scheduleBatches } from './scheduler.js';
@@ -20,14 +20,6 @@ import type { BatchOutcome, Sealer, SealJob, SealOutcome } from './sealer.js';
 import type { Logger } from './logger.js';
 import type { ProofsSettings } from '../sector/settings.js';
 
-export type SectorPhase = 'queued' | 'staging' | 'sealing' | 'verifying' | 'publishing' | 'done';
-
-/** What the progress display listens to. */
-export interface RecoverEvents {
-  phase?(name: string, phase: SectorPhase, detail?: string): void;
-  progress?(name: string, p: SealProgress): void;
-}
-
 export interface RecoverOptions {
   readonly tempRoot: string;
   readonly resultRoot: string;
@@ -38,7 +30,7 @@ export interface RecoverOptions {
   readonly unsealedDir?: string;
   readonly sealer: Sealer;
   readonly logger: Logger;
-  readonly events?: RecoverEvents;
+  readonly events?: SectorEvents;
   readonly signal?: AbortSignal;
   readonly probe?: HostProbe;
   /** FIL_PROOFS_* settings: parents cache dir, tree-r-last rows_to_discard */

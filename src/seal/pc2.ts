@@ -4,32 +4,13 @@
 // names, shapes and order.
 import { stat } from 'node:fs/promises';
 import { InputError } from '../errors.js';
-import { poseidonHash } from '../native/poseidon.js';
 import { buildTreeC, buildTreeRLast, encodeReplica, type Pc2NativeProgress } from '../native/pc2.js';
-import type { TreeShape } from '../proofs/registry.js';
-import { asCommitment, type Commitment } from '../proofs/types.js';
 import { temporaryAuxFor, writePAux, writeTAux } from '../sector/aux-files.js';
 import { cacheFiles } from '../sector/cache-files.js';
 import { proofsSettings, type ProofsSettings } from '../sector/settings.js';
 import { treeSizes } from '../sector/tree-shape.js';
 import type { Pc2Options, Pc2Result, RunPc2, SealStage } from './contracts.js';
-
-/**
- * The commitment over the base-tree roots (merkletree from_sub_trees / from_trees, docs/trees.md):
- * one base tree → its root; 8 → Poseidon_8(roots); 16 → Poseidon_2(Poseidon_8(0..7), Poseidon_8(8..15)).
- */
-export function compoundRoot(shape: TreeShape, roots: readonly Uint8Array[]): Commitment {
-  const expected = shape.top ? shape.top * shape.sub : shape.sub || 1;
-  if (roots.length !== expected) throw new Error(`tree shape needs ${expected} base-tree roots, got ${roots.length}`);
-  if (!shape.sub) return asCommitment(roots[0]!);
-  const subs: Uint8Array[] = [];
-  for (let i = 0; i < roots.length; i += shape.sub) subs.push(poseidonHash(shape.sub, roots.slice(i, i + shape.sub)));
-  return asCommitment(shape.top ? poseidonHash(shape.top, subs) : subs[0]!);
-}
-
-/** comm_r = Poseidon_2(comm_c, comm_r_last), comm_c first (rfp PoseidonFunction::hash2). */
-export const commR = (commC: Commitment, commRLast: Commitment): Commitment =>
-  asCommitment(poseidonHash(2, [commC, commRLast]));
+import { commR, compoundRoot } from './comm-r.js';
 
 async function requireSize(path: string, bytes: bigint, what: string): Promise<void> {
   let size: bigint;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { buildTreeRLast } from '../native/pc2.js';
 import type { SealProof } from '../proofs/registry.js';
 import { toHex, type Commitment } from '../proofs/types.js';
-import { compoundRoot } from '../seal/pc2.js';
+import { compoundRoot } from '../seal/comm-r.js';
 import { treeFileNames } from '../sector/cache-files.js';
 import { storedRowWidths } from '../sector/tree-shape.js';
 import { fail, pass, type Check } from './findings.js';

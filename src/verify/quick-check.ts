@@ -16,7 +16,7 @@ import { decodePAux, decodeTAux, temporaryAuxFor, type PersistentAux, type Store
 import { cacheFiles } from '../sector/cache-files.js';
 import type { ProofsSettings } from '../sector/settings.js';
 import { treeSizes } from '../sector/tree-shape.js';
-import { commR, compoundRoot } from '../seal/pc2.js';
+import { commR, compoundRoot } from '../seal/comm-r.js';
 import type { ChainAnswer } from '../records/record.js';
 import { fail, pass, type Check } from './findings.js';
 import { chooseProof, type ProofChoice } from './proof-type.js';

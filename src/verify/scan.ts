@@ -5,7 +5,7 @@ import { formatIdAddress } from '../proofs/address.js';
 import type { SealProof } from '../proofs/registry.js';
 import { toHex } from '../proofs/types.js';
 import type { ProofsSettings } from '../sector/settings.js';
-import type { RecoverEvents } from '../recover/recover.js';
+import type { SectorEvents } from '../sector-events.js';
 import type { SectorRecordSource } from '../records/source.js';
 import { deepCheck } from './deep-check.js';
 import { fail, statusOf } from './findings.js';
@@ -22,7 +22,7 @@ export interface ScanOptions extends FindOptions {
   /** FIL_PROOFS_* settings the sectors were sealed with */
   readonly settings: ProofsSettings;
   readonly tempRoot?: string;
-  readonly events?: RecoverEvents;
+  readonly events?: SectorEvents;
   readonly signal?: AbortSignal;
   readonly version: string;
 }

@@ -9,7 +9,7 @@ import { buildTreeC, buildTreeRLast } from '../../src/native/pc2.js';
 import { sealProof } from '../../src/proofs/registry.js';
 import { octreeNodes, rowsToDiscard, treeSizes } from '../../src/sector/tree-shape.js';
 import { treeFileNames } from '../../src/sector/cache-files.js';
-import { compoundRoot } from '../../src/seal/pc2.js';
+import { compoundRoot } from '../../src/seal/comm-r.js';
 import { R, hex, le, removeTempDirs, seededElements, tempDir } from './helpers.js';
 
 afterAll(removeTempDirs);
