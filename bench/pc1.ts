@@ -17,7 +17,8 @@ import { labelLayers } from '../src/native/pc1.js';
 import { sealProof, type SealProof } from '../src/proofs/registry.js';
 import type { ReplicaId } from '../src/proofs/types.js';
 import { graphParams } from '../src/seal/graph-seeds.js';
-import { layerPaths, runPc1 } from '../src/seal/pc1.js';
+import { runPc1 } from '../src/seal/pc1.js';
+import { cacheFiles } from '../src/sector/cache-files.js';
 import { buildTreeD } from '../src/seal/tree-d.js';
 import type { SummaryRow } from './lib/summary.js';
 
@@ -60,7 +61,7 @@ async function label(proof: SealProof, parents: string, work: string, k: number)
     layers: proof.layers,
     startLayer: 1,
     parentsCachePath: parents,
-    sectors: dirs.map((d) => ({ replicaId: replicaId(), layerPaths: layerPaths(proof, d) })),
+    sectors: dirs.map((d) => ({ replicaId: replicaId(), layerPaths: cacheFiles(proof, d).layers })),
     onProgress: (p) => {
       if (p.layerDone) {
         cpu += p.computeCpuNs!;

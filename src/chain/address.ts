@@ -1,6 +1,6 @@
 // A miner as the chain names it: the ID (src/proofs) plus the network prefix we echo back in file
 // names and RPC params (f01000 vs t01000).
-import { InputError } from '../proofs/types.js';
+import { InputError } from '../errors.js';
 import { parseMinerAddress as parseActorId, formatIdAddress, type Network } from '../proofs/address.js';
 import type { ActorId } from '../proofs/types.js';
 
@@ -21,6 +21,3 @@ export function parseMinerAddress(s: string, what = 'miner'): MinerAddress {
 }
 
 export const formatMinerAddress = (a: MinerAddress): string => formatIdAddress(a.id, a.network);
-
-/** The lotus/curio sector file name, `t0` even on mainnet (lotus: storiface/filetype.go SectorName). */
-export const sectorFileName = (miner: ActorId, sector: bigint): string => `s-t0${miner}-${sector}`;

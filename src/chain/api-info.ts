@@ -1,6 +1,6 @@
 // FULLNODE_API_INFO → HTTP JSON-RPC endpoint. Lotus clients dial websockets; the same paths answer
 // HTTP POST, which is all we need (lotus: cli/util/apiinfo.go for the token rule).
-import { InputError } from '../proofs/types.js';
+import { InputError } from '../errors.js';
 
 export type RpcVersion = 'v0' | 'v1';
 

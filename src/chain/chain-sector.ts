@@ -5,18 +5,18 @@ import { asSectorNumber, asTicket, type ActorId, type SectorNumber, type Ticket 
 import { sealProof } from '../proofs/registry.js';
 import { formatMinerAddress, type MinerAddress } from './address.js';
 import { cidToCommR } from '../proofs/cid.js';
-import { InputError } from '../proofs/types.js';
-import type { PieceRef, SectorRecord } from './export-file.js';
+import { InputError, IoError } from '../errors.js';
+import type { PieceRef, SectorRecord } from '../records/record.js';
 import { LotusClient, RpcError, type TipSetKey } from './lotus-client.js';
 import { DST_SEAL_RANDOMNESS, drawRandomnessFromDigest, minerEntropy } from './ticket.js';
 
 /** The sector cannot be recovered from chain data (not found, snap-upgraded, …). */
-export class SectorNotRecoverableError extends Error {
+export class SectorNotRecoverableError extends InputError {
   override name = 'SectorNotRecoverableError';
 }
 
 /** The node lacks the state needed; names the epoch and the offline ways around it. */
-export class PrunedStateError extends Error {
+export class PrunedStateError extends IoError {
   override name = 'PrunedStateError';
   constructor(
     readonly miner: string,

@@ -1,6 +1,9 @@
 // Edge validation for JSON coming from a node or a file: every failure names where the value came
 // from (method + sector, or file + entry) and which field was wrong.
-export class ShapeError extends Error {
+import { IoError } from '../errors.js';
+
+/** A node's answer (or a file's JSON) lacks a field or has the wrong type; files turn it into an InputError. */
+export class ShapeError extends IoError {
   override name = 'ShapeError';
 }
 

@@ -1,5 +1,6 @@
 // Lotus full-node JSON-RPC 2.0 over HTTP POST (spec ecosystem.md §3). Read-only calls; every result
 // is validated here so callers get typed values or an error naming the method, sector and field.
+import { IoError } from '../errors.js';
 import { rpcUrl, type ApiInfo, type RpcVersion } from './api-info.js';
 import { Reader } from './json-shape.js';
 
@@ -46,7 +47,7 @@ export interface MarketDealProposal {
 }
 
 /** The node answered with a JSON-RPC error object. */
-export class RpcError extends Error {
+export class RpcError extends IoError {
   override name = 'RpcError';
   constructor(
     readonly method: string,
@@ -67,7 +68,7 @@ export class RpcError extends Error {
 }
 
 /** Could not talk to the node at all (connection, HTTP status, timeout, non-JSON body). */
-export class RpcTransportError extends Error {
+export class RpcTransportError extends IoError {
   override name = 'RpcTransportError';
 }
 

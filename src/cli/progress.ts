@@ -2,10 +2,10 @@
 // plain lines — every phase change at once, stage progress at most every `intervalMs`. Log lines
 // (src/recover/logger.ts) go through `log` so they land between, not inside, the display's output.
 import cliProgress from 'cli-progress';
-import type { RecoverEvents, SectorPhase } from '../recover/recover.js';
+import type { SectorEvents, SectorPhase } from '../sector-events.js';
 import type { SealProgress } from '../seal/contracts.js';
 
-export interface ProgressDisplay extends RecoverEvents {
+export interface ProgressDisplay extends SectorEvents {
   /** one log line (no newline), placed so it does not break the display */
   log(line: string): void;
   stop(): void;

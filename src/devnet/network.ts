@@ -1,7 +1,8 @@
 // The devnet's JSON description (fixtures/devnet/*.json): miners, their sectors as the chain would
 // record them, and deals. Validated on load so a bad fixture fails with the field named.
 import { readFile } from 'node:fs/promises';
-import { InputError, fromHex } from '../proofs/types.js';
+import { fromHex } from '../proofs/types.js';
+import { InputError } from '../errors.js';
 import { parseMinerAddress } from '../chain/address.js';
 import { cidToCommD, cidToCommR } from '../proofs/cid.js';
 import { sealProof } from '../proofs/registry.js';

@@ -1,7 +1,8 @@
 // Miner ID addresses (f0…/t0…) and the byte forms derived from them. Sealing only ever uses the
 // actor id: prover_id = its LEB128 payload (filecoin-ffi proofs.go toProverID), and the ticket
 // entropy is the address bytes (protocol 0 + LEB128).
-import { InputError, asActorId, type ActorId, type ProverId } from './types.js';
+import { InputError } from '../errors.js';
+import { asActorId, type ActorId, type ProverId } from './types.js';
 
 export type Network = 'f' | 't';
 

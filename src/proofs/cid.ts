@@ -2,7 +2,8 @@
 // (go-fil-commcid commcid.go; no byte reversal). Encoding and parsing go through `multiformats`.
 import { CID } from 'multiformats/cid';
 import * as Digest from 'multiformats/hashes/digest';
-import { InputError, asCommitment, type Commitment } from './types.js';
+import { InputError } from '../errors.js';
+import { asCommitment, type Commitment } from './types.js';
 
 /** fil-commitment-unsealed: CommD and piece CIDs (v1). */
 export const FIL_COMMITMENT_UNSEALED = 0xf101;

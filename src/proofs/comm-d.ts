@@ -3,7 +3,8 @@
 import type { SealProof } from './registry.js';
 import { nodeHash } from './sha254.js';
 import { checkPaddedPieceSize, stagedLayout } from './piece-layout.js';
-import { InputError, type Commitment } from './types.js';
+import { InputError } from '../errors.js';
+import { type Commitment } from './types.js';
 import { zeroCommitment } from './zero-commitments.js';
 
 /** One piece of a sector: what lotus records as abi.PieceInfo {Size (padded), PieceCID}. */

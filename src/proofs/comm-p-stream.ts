@@ -5,7 +5,8 @@ import { Readable } from 'node:stream';
 import { Fr32PadStream } from './fr32.js';
 import { paddedPieceSize, type PieceCommitment } from './comm-p.js';
 import { nodeHash } from './sha254.js';
-import { InputError, type Commitment } from './types.js';
+import { InputError } from '../errors.js';
+import { type Commitment } from './types.js';
 import { zeroCommitment } from './zero-commitments.js';
 
 /** Left-to-right binary Merkle root over 32-byte leaves, O(log n) memory. */

@@ -3,7 +3,8 @@
 // generate_piece_commitment; lotus zero-pads a piece to its padded size the same way.
 import { fr32Pad, toPaddedBytes } from './fr32.js';
 import { nodeHash } from './sha254.js';
-import { InputError, type Commitment } from './types.js';
+import { InputError } from '../errors.js';
+import { type Commitment } from './types.js';
 import { zeroCommitment } from './zero-commitments.js';
 import { MIN_PIECE_PADDED } from './piece-layout.js';
 

@@ -2,7 +2,7 @@
 // so 127 unpadded bytes map to exactly 128 padded bytes. rfp: fr32/src/reader.rs (Fr32Reader),
 // fr32/src/padding.rs (to_padded_bytes / to_unpadded_bytes).
 import { Transform, type TransformCallback } from 'node:stream';
-import { InputError } from './types.js';
+import { InputError } from '../errors.js';
 
 /** Unpadded bytes in one fr32 block (4 × 254 bits). */
 export const UNPADDED_BLOCK = 127;

@@ -3,7 +3,7 @@
 // P (a power of two) starts at a padded offset that is a multiple of P, and its commP is exactly one
 // subtree of tree-d. rfp: filecoin-proofs/src/pieces.rs get_piece_alignment, get_piece_start_byte.
 import { toUnpaddedBytes } from './fr32.js';
-import { InputError } from './types.js';
+import { InputError } from '../errors.js';
 import { log2Exact } from './zero-commitments.js';
 
 /** MINIMUM_RESERVED_BYTES_FOR_PIECE_IN_FULLY_ALIGNED_SECTOR (rfp: filecoin-proofs/src/constants.rs). */

@@ -1,6 +1,7 @@
 // Registered seal proofs 0–19 (go-state-types abi/sector.go, rust-filecoin-proofs-api
 // src/registry.rs), with the shapes of rust-fil-proofs filecoin-proofs/src/constants.rs.
-import { InputError, type PorepId } from './types.js';
+import { InputError } from '../errors.js';
+import { type PorepId } from './types.js';
 
 export type ApiVersion = 'V1_0_0' | 'V1_1_0' | 'V1_2_0';
 export type ProofFeature = 'SyntheticPoRep' | 'NonInteractivePoRep';

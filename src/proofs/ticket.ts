@@ -1,6 +1,7 @@
 // The 32-byte seal ticket as users paste it: hex (from logs or our own output) or base64 (what
 // Lotus JSON-RPC and the lotus-miner sector log return).
-import { InputError, asTicket, type Ticket } from './types.js';
+import { InputError } from '../errors.js';
+import { asTicket, type Ticket } from './types.js';
 
 const HEX = /^(?:0x)?[0-9a-fA-F]*$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]|[A-Za-z0-9_-])+={0,2}$/;

@@ -2,8 +2,6 @@
 // files) into these types; code inside trusts them.
 
 import { InputError } from '../errors.js';
-// Re-exported while callers move to src/errors.ts.
-export { InputError };
 
 declare const brand: unique symbol;
 type Brand<T, B extends string> = T & { readonly [brand]: B };

@@ -1,7 +1,8 @@
 // Commitments of all-zero data: Z(32) = 32 zero bytes, Z(2s) = H(Z(s), Z(s)). They are the
 // comm_d of a CC sector, the filler pieces in comm_d, and the empty subtrees of tree-d.
 import { nodeHash } from './sha254.js';
-import { InputError, type Commitment } from './types.js';
+import { InputError } from '../errors.js';
+import { type Commitment } from './types.js';
 
 /** Smallest and largest sizes we tabulate: one node, and a 64 GiB sector (2^36 bytes). */
 const MIN_LOG2 = 5;

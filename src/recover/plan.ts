@@ -3,7 +3,8 @@
 // checked without sealing is checked here, so a run refuses bad inputs before spending hours.
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError, toHex, type Commitment, type ReplicaId, type SectorNumber, type Ticket } from '../proofs/types.js';
+import { toHex, type Commitment, type ReplicaId, type SectorNumber, type Ticket } from '../proofs/types.js';
+import { InputError } from '../errors.js';
 import type { SealProof } from '../proofs/registry.js';
 import { proverId } from '../proofs/address.js';
 import { replicaId } from '../proofs/replica-id.js';
@@ -11,8 +12,9 @@ import { zeroCommitment } from '../proofs/zero-commitments.js';
 import { computeCommD, type PieceInfo } from '../proofs/comm-d.js';
 import { cidToCommD } from '../proofs/cid.js';
 import { stagedLayout } from '../proofs/piece-layout.js';
-import { formatMinerAddress, sectorFileName, type MinerAddress } from '../chain/address.js';
-import type { SectorRecord } from '../chain/export-file.js';
+import { formatMinerAddress, type MinerAddress } from '../chain/address.js';
+import { sectorName } from '../sector/storage-layout.js';
+import type { SectorRecord } from '../records/record.js';
 
 export interface PlannedPiece {
   readonly size: bigint;
@@ -84,7 +86,7 @@ const isZeroPiece = (size: bigint, commP: Commitment): boolean => Buffer.compare
 
 export async function planSector(rec: SectorRecord, miner: MinerAddress, opts: PlanOptions): Promise<SectorPlan> {
   const who = `sector ${rec.sectorNumber} of ${formatMinerAddress(miner)}`;
-  const name = sectorFileName(miner.id, rec.sectorNumber);
+  const name = sectorName(miner.id, rec.sectorNumber);
   const zero = zeroCommitment(rec.proof.sectorBytes);
   // A sector whose comm_d is the all-zero tree holds no data, whatever filler pieces were listed.
   const listed = (rec.pieces ?? []).filter((p) => !isZeroPiece(p.size, cidToCommD(p.pieceCid)));

@@ -1,13 +1,15 @@
 // Before any work: will the temp and result filesystems hold what the planned sectors need, and
-// will memory hold the labeling buffers? Sizes from spec sdr.md §8.2/§10.3. Refuses with numbers.
+// will memory hold the labeling buffers? Sizes from docs/trees.md. Refuses with numbers.
 import { statfs, stat, mkdir } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { availableParallelism, freemem } from 'node:os';
+import { IoError } from '../errors.js';
 import type { SealProof } from '../proofs/registry.js';
 import type { SectorPlan } from './plan.js';
-import { treeCFileBytes, treeDFileBytes, treeRLastFileBytes } from './sector-files.js';
-import { defaultParentsCacheDir, parentsCacheBytes } from '../seal/parents-cache.js';
+import { treeSizes } from '../sector/tree-shape.js';
+import type { ProofsSettings } from '../sector/settings.js';
+import { parentsCacheBytes } from '../seal/parents-cache.js';
 import { parentsCacheFileName } from '../seal/graph-seeds.js';
 import { join } from 'node:path';
 
@@ -20,12 +22,13 @@ export interface SectorNeeds {
   readonly memory: bigint;
 }
 
-export function sectorNeeds(p: SealProof, opts: { staged: boolean; keepPrecommitFiles: boolean }): SectorNeeds {
+export function sectorNeeds(p: SealProof, opts: { staged: boolean; keepPrecommitFiles: boolean; settings: ProofsSettings }): SectorNeeds {
   const S = p.sectorBytes;
-  const layers = BigInt(p.layers) * S;
-  const treeC = BigInt(p.baseTrees) * treeCFileBytes(p);
-  const treeR = BigInt(p.baseTrees) * treeRLastFileBytes(p);
-  const treeD = treeDFileBytes(p);
+  const sizes = treeSizes(p, opts.settings.rowsToDiscard);
+  const layers = BigInt(p.layers) * sizes.layerBytes;
+  const treeC = BigInt(sizes.files) * sizes.treeCBytes;
+  const treeR = BigInt(sizes.files) * sizes.treeRLastBytes;
+  const treeD = sizes.treeDBytes;
   const aux = 64n * 1024n; // p_aux, t_aux, state.json
   const finalized = S + treeR + aux;
   return {
@@ -79,7 +82,7 @@ export const realHostProbe: HostProbe = {
   cpuCores: () => availableParallelism(),
 };
 
-export class PreflightError extends Error {
+export class PreflightError extends IoError {
   override name = 'PreflightError';
 }
 
@@ -89,8 +92,8 @@ export interface PreflightInput {
   readonly tempRoot: string;
   readonly resultRoot: string;
   readonly keepPrecommitFiles: boolean;
-  /** default: FIL_PROOFS_PARENT_CACHE or /var/tmp/filecoin-parents, as rust-fil-proofs */
-  readonly parentsCacheDir?: string;
+  /** where the parents cache lives, and tree-r-last's rows_to_discard */
+  readonly settings: ProofsSettings;
   readonly probe?: HostProbe;
 }
 
@@ -120,7 +123,7 @@ export const fmtBytes = (n: bigint): string => {
 export async function preflight(inp: PreflightInput): Promise<PreflightReport> {
   const probe = inp.probe ?? realHostProbe;
   const needs = inp.plans.map((p) =>
-    sectorNeeds(p.proof, { staged: p.data.kind === 'pieces', keepPrecommitFiles: inp.keepPrecommitFiles || p.keepPrecommitFiles }),
+    sectorNeeds(p.proof, { staged: p.data.kind === 'pieces', keepPrecommitFiles: inp.keepPrecommitFiles || p.keepPrecommitFiles, settings: inp.settings }),
   );
   const inFlight = Math.max(1, Math.min(inp.parallel, needs.length));
   // The largest sectors may run together: sum the `inFlight` largest temp needs.
@@ -157,7 +160,7 @@ export async function preflight(inp: PreflightInput): Promise<PreflightReport> {
     }
   }
   // Parents cache files (one per graph) that do not exist yet are generated before labeling.
-  const parentsDir = inp.parentsCacheDir ?? defaultParentsCacheDir();
+  const parentsDir = inp.settings.parentCacheDir;
   let parentsCacheNeeded = 0n;
   const missing: string[] = [];
   for (const proof of new Map(inp.plans.map((p) => [parentsCacheFileName(p.proof), p.proof])).entries()) {

@@ -8,9 +8,10 @@
 import { randomUUID } from 'node:crypto';
 import { access, copyFile, link, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { T_AUX, tAuxWithCacheDir } from '../seal/aux-files.js';
+import { tAuxWithCacheDir } from '../sector/aux-files.js';
+import { T_AUX, isFinalizedFile, isPrecommitOnlyFile } from '../sector/cache-files.js';
+import { SECTORSTORE_JSON, STORAGE_DIRS, storagePaths } from '../sector/storage-layout.js';
 import type { VerifiedSector } from './verify-commr.js';
-import { isFinalizedFile, isPrecommitOnlyFile } from './sector-files.js';
 import { processAlive } from '../platform/process-alive.js';
 
 export const STAGING_DIR = '.sealer-recover';
@@ -30,10 +31,14 @@ export interface Published {
   readonly cacheDir: string;
 }
 
-export const resultPaths = (resultRoot: string, name: string): Published => ({
-  sealedPath: join(resultRoot, 'sealed', name),
-  cacheDir: join(resultRoot, 'cache', name),
-});
+export function resultPaths(resultRoot: string, name: string): Published {
+  const p = storagePaths(resultRoot, name);
+  return { sealedPath: p.sealed, cacheDir: p.cache };
+}
+
+// Inside a staging dir the two entries keep the names of their storage dirs.
+const SEALED = STORAGE_DIRS.sealed;
+const CACHE = STORAGE_DIRS.cache;
 
 const exists = (p: string) => access(p).then(() => true, () => false);
 
@@ -77,8 +82,8 @@ export async function publish(v: VerifiedSector, opts: PublishOptions): Promise<
   const fault = opts.fault ?? (() => undefined);
   const root = opts.resultRoot;
   const target = resultPaths(root, plan.name);
-  await mkdir(join(root, 'sealed'), { recursive: true });
-  await mkdir(join(root, 'cache'), { recursive: true });
+  await mkdir(join(root, SEALED), { recursive: true });
+  await mkdir(join(root, CACHE), { recursive: true });
   if ((await exists(target.sealedPath)) || (await exists(target.cacheDir))) {
     throw new Error(`${plan.name} already exists under ${root} (sealed/ or cache/); move it away before recovering it again`);
   }
@@ -93,17 +98,17 @@ export async function publish(v: VerifiedSector, opts: PublishOptions): Promise<
 
   const staging = join(root, STAGING_DIR, plan.name);
   await rm(staging, { recursive: true, force: true });
-  await mkdir(join(staging, 'cache'), { recursive: true });
+  await mkdir(join(staging, CACHE), { recursive: true });
   // Another run on the same result path must not discard or finish this publish under our feet.
   await writeFile(join(staging, 'owner'), String(process.pid));
   const same = await sameFilesystem(dir.root, staging);
   for (const n of names) {
-    if (n === T_AUX) await stageTAux(join(dir.cacheDir, n), join(staging, 'cache', n), resolve(target.cacheDir));
-    else await stageFile(join(dir.cacheDir, n), join(staging, 'cache', n), same);
+    if (n === T_AUX) await stageTAux(join(dir.cacheDir, n), join(staging, CACHE, n), resolve(target.cacheDir));
+    else await stageFile(join(dir.cacheDir, n), join(staging, CACHE, n), same);
   }
-  await fsyncPath(join(staging, 'cache'));
+  await fsyncPath(join(staging, CACHE));
   await fault('staged-cache');
-  await stageFile(dir.sealedPath, join(staging, 'sealed'), same);
+  await stageFile(dir.sealedPath, join(staging, SEALED), same);
   await fsyncPath(staging);
   await fault('staged-sealed');
 
@@ -118,14 +123,14 @@ export async function publish(v: VerifiedSector, opts: PublishOptions): Promise<
 async function finishPublish(root: string, name: string, fault: NonNullable<PublishOptions['fault']>): Promise<void> {
   const staging = join(root, STAGING_DIR, name);
   const target = resultPaths(root, name);
-  if (await exists(join(staging, 'cache'))) {
-    await rename(join(staging, 'cache'), target.cacheDir);
-    await fsyncPath(join(root, 'cache'));
+  if (await exists(join(staging, CACHE))) {
+    await rename(join(staging, CACHE), target.cacheDir);
+    await fsyncPath(join(root, CACHE));
   }
   await fault('cache-renamed');
-  if (await exists(join(staging, 'sealed'))) {
-    await rename(join(staging, 'sealed'), target.sealedPath);
-    await fsyncPath(join(root, 'sealed'));
+  if (await exists(join(staging, SEALED))) {
+    await rename(join(staging, SEALED), target.sealedPath);
+    await fsyncPath(join(root, SEALED));
   }
   await fault('sealed-renamed');
   await rm(staging, { recursive: true, force: true });
@@ -157,7 +162,7 @@ export async function recoverInterruptedPublishes(root: string): Promise<string[
 
 /** lotus-miner `storage attach` needs sectorstore.json (lotus storiface LocalStorageMeta). */
 export async function ensureSectorStore(root: string): Promise<boolean> {
-  const path = join(root, 'sectorstore.json');
+  const path = join(root, SECTORSTORE_JSON);
   if (await exists(path)) return false;
   const meta = {
     ID: randomUUID(),

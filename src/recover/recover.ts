@@ -4,9 +4,10 @@
 // A sector's failure never stops the others; the report says what happened to each.
 import { access } from 'node:fs/promises';
 import { asCommitment, fromHex, toHex, type SectorNumber } from '../proofs/types.js';
-import { formatMinerAddress, sectorFileName, type MinerAddress } from '../chain/address.js';
-import type { SectorRecord } from '../chain/export-file.js';
-import type { SealProgress } from '../seal/contracts.js';
+import { formatMinerAddress, type MinerAddress } from '../chain/address.js';
+import { sectorName } from '../sector/storage-layout.js';
+import type { SectorRecord } from '../records/record.js';
+import type { SectorEvents } from '../sector-events.js';
 import { planSector, type SectorPlan } from './plan.js';
 import { preflight, fmtBytes, realHostProbe, sectorNeeds, type HostProbe } from './preflight.js';
 import { batchesOf, scheduleBatches } from './scheduler.js';
@@ -17,14 +18,7 @@ import { isPublished, publish, recoverInterruptedPublishes, resultPaths, type Pu
 import { newReport, finishReport, type RunReport, type SectorReport } from './report.js';
 import type { BatchOutcome, Sealer, SealJob, SealOutcome } from './sealer.js';
 import type { Logger } from './logger.js';
-
-export type SectorPhase = 'queued' | 'staging' | 'sealing' | 'verifying' | 'publishing' | 'done';
-
-/** What the progress display listens to. */
-export interface RecoverEvents {
-  phase?(name: string, phase: SectorPhase, detail?: string): void;
-  progress?(name: string, p: SealProgress): void;
-}
+import type { ProofsSettings } from '../sector/settings.js';
 
 export interface RecoverOptions {
   readonly tempRoot: string;
@@ -36,10 +30,11 @@ export interface RecoverOptions {
   readonly unsealedDir?: string;
   readonly sealer: Sealer;
   readonly logger: Logger;
-  readonly events?: RecoverEvents;
+  readonly events?: SectorEvents;
   readonly signal?: AbortSignal;
   readonly probe?: HostProbe;
-  readonly parentsCacheDir?: string;
+  /** FIL_PROOFS_* settings: parents cache dir, tree-r-last rows_to_discard */
+  readonly settings: ProofsSettings;
   readonly publishFault?: PublishOptions['fault'];
   readonly version: string;
   /** where the inputs came from, for the report */
@@ -70,7 +65,7 @@ export async function recoverSectors(
   const entries: { report: SectorReport; plan?: SectorPlan }[] = [];
   for (const n of requested) {
     const rep: SectorReport = { miner: minerStr, sector: String(n), status: 'skipped' };
-    const name = sectorFileName(miner.id, n); // logs name sectors as their files do
+    const name = sectorName(miner.id, n); // logs name sectors as their files do
     entries.push({ report: rep });
     const rec = records.find((r) => r.sectorNumber === n);
     if (!rec) {
@@ -95,7 +90,8 @@ export async function recoverSectors(
       rep.commR = { expected: toHex(plan.expectedCommR) };
       if (await isPublished(opts.resultRoot, plan.name)) {
         rep.reason = `already present in ${opts.resultRoot} (sealed/${plan.name} and cache/${plan.name}); move them away to recover again`;
-        rep.paths = { sealed: resultPaths(opts.resultRoot, plan.name).sealedPath, cache: resultPaths(opts.resultRoot, plan.name).cacheDir };
+        const published = resultPaths(opts.resultRoot, plan.name);
+        rep.paths = { sealed: published.sealedPath, cache: published.cacheDir };
         continue;
       }
       entries[entries.length - 1]!.plan = plan;
@@ -115,7 +111,7 @@ export async function recoverSectors(
       resultRoot: opts.resultRoot,
       keepPrecommitFiles: opts.keepPrecommitFiles ?? false,
       ...(opts.probe ? { probe: opts.probe } : {}),
-      ...(opts.parentsCacheDir ? { parentsCacheDir: opts.parentsCacheDir } : {}),
+      settings: opts.settings,
     });
     report.preflight = {
       tempNeeded: fmtBytes(pf.tempNeeded),
@@ -153,12 +149,12 @@ export async function recoverSectors(
  * surplus is interleaved: ceil(in flight / min(in flight, cores)), never more than memory holds
  * (PC1 keeps two layers per sector in RAM; the largest proof decides).
  */
-export function pc1BatchSize(planned: readonly { plan: SectorPlan }[], opts: Pick<RecoverOptions, 'parallel' | 'probe'>): number {
+export function pc1BatchSize(planned: readonly { plan: SectorPlan }[], opts: Pick<RecoverOptions, 'parallel' | 'probe' | 'settings'>): number {
   const probe = opts.probe ?? realHostProbe;
   const inFlight = Math.max(1, Math.min(opts.parallel, planned.length));
   const threads = Math.max(1, Math.min(inFlight, (probe.cpuCores ?? realHostProbe.cpuCores!)()));
   const perSector = planned.reduce((m, e) => {
-    const need = sectorNeeds(e.plan.proof, { staged: false, keepPrecommitFiles: false }).memory;
+    const need = sectorNeeds(e.plan.proof, { staged: false, keepPrecommitFiles: false, settings: opts.settings }).memory;
     return need > m ? need : m;
   }, 1n);
   const byMemory = Number(probe.availableMemory() / perSector);
@@ -283,6 +279,7 @@ async function prepare(r: SectorRun, opts: RecoverOptions): Promise<void> {
     cacheDir: wd.dir.cacheDir,
     sealedPath: wd.dir.sealedPath,
     stagedPath,
+    settings: opts.settings,
     onProgress: (p) => {
       if (!r.stageStart.has(p.stage)) r.stageStart.set(p.stage, performance.now());
       ev?.progress?.(plan.name, p);
@@ -316,7 +313,7 @@ async function finish(r: SectorRun, opts: RecoverOptions): Promise<void> {
 
   ev?.phase?.(plan.name, 'verifying');
   const tv = performance.now();
-  const verdict = await verifySealed(plan, wd.dir, outcome);
+  const verdict = await verifySealed(plan, wd.dir, outcome, opts.settings);
   r.timings.verifyMs = Math.round(performance.now() - tv);
   if (!verdict.match) {
     rep.status = 'mismatch';

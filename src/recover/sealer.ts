@@ -4,6 +4,7 @@
 import type { SealProof } from '../proofs/registry.js';
 import type { ActorId, Commitment, ReplicaId, SectorNumber, Ticket } from '../proofs/types.js';
 import type { SealProgress } from '../seal/contracts.js';
+import type { ProofsSettings } from '../sector/settings.js';
 
 export interface SealJob {
   readonly proof: SealProof;
@@ -19,6 +20,8 @@ export interface SealJob {
   readonly sealedPath: string;
   /** fr32-padded staged sector data; null = CC (all zero) */
   readonly stagedPath: string | null;
+  /** FIL_PROOFS_* settings the sector is sealed with */
+  readonly settings: ProofsSettings;
   readonly onProgress?: (p: SealProgress) => void;
   readonly signal?: AbortSignal;
 }

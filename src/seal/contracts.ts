@@ -23,7 +23,7 @@ export interface StageOptions {
 }
 
 export interface ParentsCacheOptions extends StageOptions {
-  /** directory; default $FIL_PROOFS_PARENT_CACHE or ${FIL_PROOFS_CACHE_DIR:-/var/tmp/}filecoin-parents */
+  /** directory; default the settings' parentCacheDir (docs/settings.md) */
   readonly dir?: string;
 }
 export type EnsureParentsCache = (proof: SealProof, opts?: ParentsCacheOptions) => Promise<string>;

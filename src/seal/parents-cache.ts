@@ -10,17 +10,7 @@ import type { EnsureParentsCache, ParentsCacheOptions, SealProgress } from './co
 import { graphParams, parentsCacheFileName } from './graph-seeds.js';
 import { manifestEntryFor } from './parents-cache-manifest.js';
 import { processAlive } from '../platform/process-alive.js';
-
-/**
- * rfp: storage-proofs-core/src/settings.rs: `parent_cache` = FIL_PROOFS_PARENT_CACHE, else
- * FIL_PROOFS_CACHE_DIR (default "/var/tmp/") with "filecoin-parents" appended by plain string
- * concatenation (no separator is inserted, as in the reference). Empty variables count as unset
- * here, where the reference would produce a relative path.
- */
-export function defaultParentsCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.FIL_PROOFS_PARENT_CACHE) return env.FIL_PROOFS_PARENT_CACHE;
-  return `${env.FIL_PROOFS_CACHE_DIR || '/var/tmp/'}filecoin-parents`;
-}
+import { proofsSettings } from '../sector/settings.js';
 
 export const parentsCacheBytes = (proof: SealProof): bigint => proof.nodes * BigInt(PARENTS_RECORD_BYTES);
 
@@ -151,7 +141,7 @@ async function removeStaleStaging(dir: string, name: string, note: (m: string) =
 }
 
 async function ensure(proof: SealProof, opts: EnsureParentsCacheOptions): Promise<ParentsCacheResult> {
-  const dir = opts.dir ?? defaultParentsCacheDir();
+  const dir = opts.dir ?? proofsSettings().parentCacheDir;
   const name = parentsCacheFileName(proof);
   const path = join(dir, name);
   const expectedSize = parentsCacheBytes(proof);
@@ -254,7 +244,7 @@ export async function ensureParentsCacheDetailed(
   opts: EnsureParentsCacheOptions = {},
 ): Promise<ParentsCacheResult> {
   opts.signal?.throwIfAborted();
-  const key = join(opts.dir ?? defaultParentsCacheDir(), parentsCacheFileName(proof));
+  const key = join(opts.dir ?? proofsSettings().parentCacheDir, parentsCacheFileName(proof));
   const shared = inFlight.get(key) ?? startShared(key, proof, opts);
   const me = { ...opts };
   shared.callers.add(me);

@@ -5,12 +5,11 @@ import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, 
 import { join } from 'node:path';
 import { partialSuffix } from '../native/addon.js';
 import type { SealProof } from '../proofs/registry.js';
+import { isLayerFile, layerFileName } from '../sector/cache-files.js';
 import { toHex, type ReplicaId } from '../proofs/types.js';
 
 export const PC1_STATE_FILE = 'pc1-state.json';
 const STATE_VERSION = 1;
-
-export const layerFileName = (layer: number): string => `sc-02-data-layer-${layer}.dat`;
 
 export interface Pc1State {
   readonly version: number;
@@ -78,8 +77,7 @@ export function resumePoint(cacheDir: string, proof: SealProof, replicaId: Repli
   const fresh = freshState(proof, replicaId);
   const old = readState(cacheDir);
   const partial = partialSuffix();
-  const isPartialLayer = (f: string) => f.endsWith(partial) && /^sc-02-data-layer-\d+\.dat$/.test(f.slice(0, -partial.length));
-  removeMatching(cacheDir, (f) => isPartialLayer(f) || f === `${PC1_STATE_FILE}.tmp`);
+  removeMatching(cacheDir, (f) => (f.endsWith(partial) && isLayerFile(f.slice(0, -partial.length))) || f === `${PC1_STATE_FILE}.tmp`);
 
   let discarded: string | undefined;
   if (old === undefined) {
@@ -94,7 +92,7 @@ export function resumePoint(cacheDir: string, proof: SealProof, replicaId: Repli
     discarded = `previous PC1 state is for other inputs (proof ${old.proofName}, replica_id ${String(old.replicaId).slice(0, 16)}…)`;
   }
   if (discarded !== undefined || old === undefined) {
-    if (discarded) removeMatching(cacheDir, (f) => /^sc-02-data-layer-\d+\.dat$/.test(f));
+    if (discarded) removeMatching(cacheDir, isLayerFile);
     writeState(cacheDir, fresh);
     return { state: fresh, startLayer: 1, ...(discarded ? { discarded } : {}) };
   }
@@ -121,7 +119,7 @@ function fileSize(path: string): number | undefined {
 }
 
 function layerFilesPresent(dir: string): boolean {
-  return readdirSync(dir).some((f) => /^sc-02-data-layer-\d+\.dat$/.test(f));
+  return readdirSync(dir).some(isLayerFile);
 }
 
 function removeMatching(dir: string, match: (name: string) => boolean): void {

@@ -1,13 +1,14 @@
 // PreCommit1 (labeling), resumable layer by layer: implements RunPc1 from contracts.ts, plus
 // runPc1Batch, which labels several sectors of one proof together in one thread (recovery's --parallel).
 import { mkdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { labelLayers } from '../native/pc1.js';
 import type { Sha256Kernel } from '../native/hashing.js';
 import type { SealProof } from '../proofs/registry.js';
-import { InputError, type ReplicaId } from '../proofs/types.js';
+import { type ReplicaId } from '../proofs/types.js';
+import { InputError } from '../errors.js';
 import type { Pc1Options, RunPc1, StageOptions } from './contracts.js';
-import { layerFileName, resumePoint, withFinishedLayer, writeState, type Pc1State } from './pc1-checkpoint.js';
+import { resumePoint, withFinishedLayer, writeState, type Pc1State } from './pc1-checkpoint.js';
+import { cacheFiles } from '../sector/cache-files.js';
 
 export interface Pc1Tuning {
   /** SHA-256 kernel; default 'fast' (SHA-NI when present) */
@@ -28,10 +29,6 @@ export interface Pc1BatchOptions extends StageOptions, Pc1Tuning {
   readonly parentsCachePath: string;
   readonly sectors: readonly Pc1BatchSector[];
 }
-
-/** Paths of the L layer files of one sector. */
-export const layerPaths = (proof: SealProof, cacheDir: string): string[] =>
-  Array.from({ length: proof.layers }, (_, i) => join(cacheDir, layerFileName(i + 1)));
 
 function validate(proof: SealProof, parentsCachePath: string, sectors: readonly Pc1BatchSector[]): void {
   if (sectors.length === 0) throw new InputError('PC1 needs at least one sector');
@@ -88,7 +85,7 @@ export async function runPc1Batch(o: Pc1BatchOptions): Promise<{ layerPaths: str
       layers: proof.layers,
       startLayer,
       parentsCachePath: o.parentsCachePath,
-      sectors: pending.map((p) => ({ replicaId: p.replicaId, layerPaths: layerPaths(proof, p.cacheDir) })),
+      sectors: pending.map((p) => ({ replicaId: p.replicaId, layerPaths: cacheFiles(proof, p.cacheDir).layers })),
       ...(o.kernel ? { kernel: o.kernel } : {}),
       signal,
       onProgress: (p) => {
@@ -115,7 +112,7 @@ export async function runPc1Batch(o: Pc1BatchOptions): Promise<{ layerPaths: str
     });
     if (callbackError !== undefined) throw callbackError;
   }
-  return { layerPaths: o.sectors.map((s) => layerPaths(proof, s.cacheDir)) };
+  return { layerPaths: o.sectors.map((s) => [...cacheFiles(proof, s.cacheDir).layers]) };
 }
 
 /** RunPc1 for one sector (contracts.ts). */

@@ -10,7 +10,7 @@ import { open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { partialPath } from '../native/addon.js';
 import type { SealProof } from '../proofs/registry.js';
-import { writeAtomic } from './aux-files.js';
+import { writeAtomic } from '../sector/aux-files.js';
 
 export const PC2_STATE_FILE = 'pc2-state.json';
 const STATE_VERSION = 1;

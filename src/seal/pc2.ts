@@ -1,76 +1,18 @@
-// PreCommit2 (sdr.md §5, §7, §8): tree-c over the layer columns, the sealed file (replica =
+// PreCommit2 (docs/trees.md, docs/sdr.md): tree-c over the layer columns, the sealed file (replica =
 // last layer + data mod r), tree-r-last over the replica, p_aux and t_aux, and
 // comm_r = Poseidon_2(comm_c, comm_r_last). The heavy work runs in native/sdr; this file decides
 // names, shapes and order, and resumes after a kill (pc2-checkpoint.ts): finished base trees are
 // kept, and a finished sealed file is not encoded again.
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { poseidonHash } from '../native/poseidon.js';
+import { InputError } from '../errors.js';
 import { buildTreeC, buildTreeRLast, encodeReplica, type Pc2NativeProgress, type TreeRoots } from '../native/pc2.js';
-import type { SealProof, TreeShape } from '../proofs/registry.js';
-import { InputError, asCommitment, type Commitment } from '../proofs/types.js';
-import { defaultRowsToDiscard, octreeNodes, temporaryAuxFor, writePAux, writeTAux } from './aux-files.js';
+import { temporaryAuxFor, writePAux, writeTAux } from '../sector/aux-files.js';
+import { cacheFiles } from '../sector/cache-files.js';
+import { proofsSettings, type ProofsSettings } from '../sector/settings.js';
+import { treeSizes } from '../sector/tree-shape.js';
 import type { Pc2Options, Pc2Result, RunPc2, SealStage } from './contracts.js';
-import { layerFileName } from './pc1-checkpoint.js';
+import { commR, compoundRoot } from './comm-r.js';
 import { finishedRoots, Pc2Checkpoint, type TreeFiles } from './pc2-checkpoint.js';
-
-/** `sc-02-data-<id>.dat`, or `-<i>` per base tree when there is more than one (merkletree split_config). */
-export function treeFileNames(proof: SealProof, id: 'tree-c' | 'tree-r-last'): string[] {
-  if (proof.baseTrees === 1) return [`sc-02-data-${id}.dat`];
-  return Array.from({ length: proof.baseTrees }, (_, i) => `sc-02-data-${id}-${i}.dat`);
-}
-
-/** Nodes of an arity-8 tree over `leaves` leaves when rows 0..rowsToDiscard are not stored. */
-export function cachedTreeNodes(leaves: bigint, rowsToDiscard: number): bigint {
-  let total = 0n;
-  let row = 0;
-  for (let w = leaves; ; w /= 8n, row++) {
-    if (row > rowsToDiscard) total += w;
-    if (w <= 1n) return total;
-  }
-}
-
-export interface TreeLayout {
-  readonly files: number;
-  readonly treeCBytes: bigint;
-  readonly treeRLastBytes: bigint;
-  readonly rowsToDiscard: number;
-}
-
-/** Per-file sizes of tree-c and tree-r-last for a proof (sdr.md §8.2 table). */
-export function treeLayout(proof: SealProof, rowsToDiscard = defaultRowsToDiscard(proof.nodesPerBaseTree)): TreeLayout {
-  return {
-    files: proof.baseTrees,
-    treeCBytes: octreeNodes(proof.nodesPerBaseTree) * 32n,
-    treeRLastBytes: cachedTreeNodes(proof.nodesPerBaseTree, rowsToDiscard) * 32n,
-    rowsToDiscard,
-  };
-}
-
-/**
- * The commitment over the base-tree roots (merkletree from_sub_trees / from_trees, sdr.md §7):
- * one base tree → its root; 8 → Poseidon_8(roots); 16 → Poseidon_2(Poseidon_8(0..7), Poseidon_8(8..15)).
- */
-export function compoundRoot(shape: TreeShape, roots: readonly Uint8Array[]): Commitment {
-  const expected = shape.top ? shape.top * shape.sub : shape.sub || 1;
-  if (roots.length !== expected) throw new Error(`tree shape needs ${expected} base-tree roots, got ${roots.length}`);
-  if (!shape.sub) return asCommitment(roots[0]!);
-  const subs: Uint8Array[] = [];
-  for (let i = 0; i < roots.length; i += shape.sub) subs.push(poseidonHash(shape.sub, roots.slice(i, i + shape.sub)));
-  return asCommitment(shape.top ? poseidonHash(shape.top, subs) : subs[0]!);
-}
-
-/** comm_r = Poseidon_2(comm_c, comm_r_last), comm_c first (rfp PoseidonFunction::hash2). */
-export const commR = (commC: Commitment, commRLast: Commitment): Commitment =>
-  asCommitment(poseidonHash(2, [commC, commRLast]));
-
-/** FIL_PROOFS_ROWS_TO_DISCARD as rust-fil-proofs reads it (default 2). */
-function configuredRowsToDiscard(): number {
-  const v = process.env.FIL_PROOFS_ROWS_TO_DISCARD;
-  if (v === undefined || v === '') return 2;
-  if (!/^\d+$/.test(v)) throw new InputError(`FIL_PROOFS_ROWS_TO_DISCARD must be a non-negative integer, got "${v}"`);
-  return Number(v);
-}
 
 async function requireSize(path: string, bytes: bigint, what: string): Promise<void> {
   let size: bigint;
@@ -101,6 +43,8 @@ async function requireStaged(path: string): Promise<void> {
 export interface Pc2Tuning {
   /** worker threads for the tree builders; default every core */
   readonly threads?: number;
+  /** FIL_PROOFS_* settings; default this process's */
+  readonly settings?: ProofsSettings;
   /** leaves per streaming chunk of the tree builders (power of 8); tests use small ones */
   readonly chunkLeaves?: bigint;
   /** told when earlier work in the cache dir is discarded or resumed */
@@ -127,17 +71,17 @@ async function resumeTrees(
 
 export async function runPc2(o: Pc2Options & Pc2Tuning): Promise<Pc2Result> {
   const { proof, cacheDir, stagedPath, sealedPath, signal, threads, chunkLeaves } = o;
-  const layerPaths = Array.from({ length: proof.layers }, (_, i) => join(cacheDir, layerFileName(i + 1)));
-  for (const [i, p] of layerPaths.entries()) await requireSize(p, proof.sectorBytes, `layer ${i + 1} file`);
+  const settings = o.settings ?? proofsSettings();
+  const files = cacheFiles(proof, cacheDir);
+  const sizes = treeSizes(proof, settings.rowsToDiscard);
+  const layerPaths = files.layers;
+  for (const [i, p] of layerPaths.entries()) await requireSize(p, sizes.layerBytes, `layer ${i + 1} file`);
   if (stagedPath !== null) await requireStaged(stagedPath);
 
   const progress = (stage: SealStage) => (p: Pc2NativeProgress) => o.onProgress?.({ stage, done: p.done, total: p.total });
   const leavesPerTree = proof.nodesPerBaseTree;
-  const rowsToDiscard = defaultRowsToDiscard(leavesPerTree, configuredRowsToDiscard());
-  const layout = treeLayout(proof, rowsToDiscard);
-  const files = (id: 'tree-c' | 'tree-r-last') => treeFileNames(proof, id).map((f) => join(cacheDir, f));
-  const treeC: TreeFiles = { paths: files('tree-c'), bytes: layout.treeCBytes };
-  const treeRLast: TreeFiles = { paths: files('tree-r-last'), bytes: layout.treeRLastBytes };
+  const treeC: TreeFiles = { paths: files.treeC, bytes: sizes.treeCBytes };
+  const treeRLast: TreeFiles = { paths: files.treeRLast, bytes: sizes.treeRLastBytes };
   const { checkpoint, discarded } = await Pc2Checkpoint.open({ cacheDir, proof, layerPaths, stagedPath, treeC, treeRLast });
   if (discarded) o.onNotice?.(`${cacheDir}: ${discarded}; PC2 starts over`);
   const tuning = { leavesPerTree, threads, ...(chunkLeaves ? { chunkLeaves } : {}), signal };
@@ -166,12 +110,12 @@ export async function runPc2(o: Pc2Options & Pc2Tuning): Promise<Pc2Result> {
   }
 
   const rRoots = await resumeTrees('tree-r-last', treeRLast, o.onNotice, (outPaths) =>
-    buildTreeRLast({ ...tuning, replicaPath: sealedPath, outPaths, rowsToDiscard, onProgress: progress('tree-r-last') }),
+    buildTreeRLast({ ...tuning, replicaPath: sealedPath, outPaths, rowsToDiscard: sizes.rowsToDiscard, onProgress: progress('tree-r-last') }),
   );
   const commRLast = compoundRoot(proof.shape, rRoots);
 
   await writePAux(cacheDir, { commC, commRLast });
-  await writeTAux(cacheDir, temporaryAuxFor(proof, cacheDir, rowsToDiscard));
+  await writeTAux(cacheDir, temporaryAuxFor(proof, cacheDir, settings.rowsToDiscard));
   o.onProgress?.({ stage: 'aux', done: 1, total: 1 });
   return { commC, commRLast, commR: commR(commC, commRLast) };
 }

@@ -10,6 +10,8 @@ import { ensureParentsCache } from './parents-cache.js';
 import { buildTreeD } from './tree-d.js';
 import { runPc1, runPc1Batch } from './pc1.js';
 import { runPc2 } from './pc2.js';
+import { MismatchError } from '../errors.js';
+import { proofsSettings, type ProofsSettings } from '../sector/settings.js';
 
 export interface SealInputs extends StageOptions {
   readonly proof: SealProof;
@@ -21,10 +23,11 @@ export interface SealInputs extends StageOptions {
   /** sector working directory: layers, trees, p_aux, t_aux */
   readonly cacheDir: string;
   readonly sealedPath: string;
-  readonly parentsCacheDir?: string;
+  /** FIL_PROOFS_* settings (parents cache dir, rows_to_discard); default this process's */
+  readonly settings?: ProofsSettings;
 }
 
-export class CommDMismatchError extends Error {
+export class CommDMismatchError extends MismatchError {
   override name = 'CommDMismatchError';
 }
 
@@ -40,11 +43,19 @@ async function treeDChecked(i: SealInputs): Promise<void> {
 }
 
 const pc2 = (i: SealInputs) =>
-  runPc2({ onProgress: i.onProgress, signal: i.signal, proof: i.proof, cacheDir: i.cacheDir, stagedPath: i.stagedPath, sealedPath: i.sealedPath });
+  runPc2({
+    onProgress: i.onProgress,
+    signal: i.signal,
+    proof: i.proof,
+    cacheDir: i.cacheDir,
+    stagedPath: i.stagedPath,
+    sealedPath: i.sealedPath,
+    ...(i.settings ? { settings: i.settings } : {}),
+  });
 
 export async function sealSector(i: SealInputs): Promise<Pc2Result> {
   const stage = { onProgress: i.onProgress, signal: i.signal };
-  const parentsCachePath = await ensureParentsCache(i.proof, { ...stage, dir: i.parentsCacheDir });
+  const parentsCachePath = await ensureParentsCache(i.proof, { ...stage, dir: (i.settings ?? proofsSettings()).parentCacheDir });
   await treeDChecked(i);
   await runPc1({ ...stage, proof: i.proof, replicaId: i.replicaId, cacheDir: i.cacheDir, parentsCachePath });
   return pc2(i);
@@ -86,7 +97,7 @@ export async function sealSectors(items: readonly SealInputs[], opts: BatchSealO
 
   let parentsCachePath: string;
   try {
-    parentsCachePath = await ensureParentsCache(proof, { onProgress: fanOut(items), signal, dir: items[0]!.parentsCacheDir });
+    parentsCachePath = await ensureParentsCache(proof, { onProgress: fanOut(items), signal, dir: (items[0]!.settings ?? proofsSettings()).parentCacheDir });
   } catch (e) {
     return items.map(() => ({ ok: false, error: asError(e) }));
   }

@@ -1,16 +1,12 @@
 // PC1 prologue: tree-d over the staged sector (or all-zero for CC), written as the reference's
 // sc-02-data-tree-d.dat; its root is comm_d. Implements BuildTreeD from contracts.ts.
 import { mkdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { buildTreeDNative } from '../native/pc1.js';
 import type { Sha256Kernel } from '../native/hashing.js';
-import { asCommitment, InputError, type Commitment } from '../proofs/types.js';
+import { asCommitment, type Commitment } from '../proofs/types.js';
+import { InputError } from '../errors.js';
 import type { BuildTreeD, TreeDOptions } from './contracts.js';
-
-export const TREE_D_FILE = 'sc-02-data-tree-d.dat';
-
-/** Bytes of the tree-d file: 2N − 1 nodes of 32 bytes (sdr.md §8.2). */
-export const treeDBytes = (nodes: bigint): bigint => (2n * nodes - 1n) * 32n;
+import { cacheFiles } from '../sector/cache-files.js';
 
 export async function buildTreeD(o: TreeDOptions & { kernel?: Sha256Kernel }): Promise<Commitment> {
   const { proof, stagedPath, cacheDir } = o;
@@ -30,7 +26,7 @@ export async function buildTreeD(o: TreeDOptions & { kernel?: Sha256Kernel }): P
   const root = await buildTreeDNative({
     nodes: proof.nodes,
     stagedPath,
-    outPath: join(cacheDir, TREE_D_FILE),
+    outPath: cacheFiles(proof, cacheDir).treeD,
     ...(o.kernel ? { kernel: o.kernel } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),

@@ -2,12 +2,11 @@
 // key = the last-layer labels (sc-02-data-layer-L.dat, which PC1 can regenerate for a lost cache).
 // The output is padded data; turning it into piece bytes is fr32 unpadding (src/proofs/fr32.ts).
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { decodeRange } from '../native/pc2.js';
 import type { SealProof } from '../proofs/registry.js';
-import { InputError } from '../proofs/types.js';
+import { InputError } from '../errors.js';
 import type { StageOptions } from './contracts.js';
-import { layerFileName } from './pc1-checkpoint.js';
+import { cacheFiles } from '../sector/cache-files.js';
 
 export interface UnsealRangeOptions extends StageOptions {
   readonly proof: SealProof;
@@ -34,7 +33,7 @@ export async function unsealRange(o: UnsealRangeOptions): Promise<void> {
   const { proof } = o;
   if (o.nodes <= 0n || o.firstNode < 0n || o.firstNode + o.nodes > proof.nodes)
     throw new InputError(`node range [${o.firstNode}, ${o.firstNode + o.nodes}) is outside the sector (0..${proof.nodes})`);
-  const keyPath = o.keyPath ?? (o.cacheDir !== undefined ? join(o.cacheDir, layerFileName(proof.layers)) : undefined);
+  const keyPath = o.keyPath ?? (o.cacheDir !== undefined ? cacheFiles(proof, o.cacheDir).layers[proof.layers - 1] : undefined);
   if (keyPath === undefined) throw new InputError('unseal needs the last layer: give cacheDir or keyPath');
   for (const [path, what] of [[keyPath, `last layer (layer ${proof.layers}) file`], [o.sealedPath, 'sealed file']] as const) {
     const size = await sizeOf(path, what);

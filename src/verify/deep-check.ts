@@ -8,10 +8,12 @@ import { join } from 'node:path';
 import { buildTreeRLast } from '../native/pc2.js';
 import type { SealProof } from '../proofs/registry.js';
 import { toHex, type Commitment } from '../proofs/types.js';
-import { compoundRoot, treeFileNames } from '../seal/pc2.js';
+import { compoundRoot } from '../seal/comm-r.js';
+import { treeFileNames } from '../sector/cache-files.js';
+import { storedRowWidths } from '../sector/tree-shape.js';
 import { fail, pass, type Check } from './findings.js';
 import type { SectorLocation } from './sector-dirs.js';
-import { firstDifference, locate, storedRowWidths } from './tree-r-last-store.js';
+import { firstDifference, locate } from './tree-r-last-store.js';
 
 export interface DeepOptions {
   readonly proof: SealProof;
@@ -36,7 +38,7 @@ async function readOrNull(path: string): Promise<Buffer | null> {
 export async function deepCheck(loc: SectorLocation, o: DeepOptions): Promise<Check> {
   const scratch = await mkdtemp(join(o.tempRoot ?? tmpdir(), `verify-${loc.name}-`));
   try {
-    const names = treeFileNames(o.proof, 'tree-r-last');
+    const names = treeFileNames(o.proof.baseTrees, 'tree-r-last');
     let roots: Uint8Array[];
     try {
       roots = await buildTreeRLast({

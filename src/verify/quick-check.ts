@@ -7,14 +7,17 @@
 // It reads no more than p_aux, t_aux and tree-r-last (≤ 10 MB per file); the replica itself is
 // only sized — a flipped byte inside the sealed file passes here and needs --deep.
 import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename } from 'node:path';
 import { commRToCid } from '../proofs/cid.js';
 import type { SealProof } from '../proofs/registry.js';
 import { toHex, type Commitment } from '../proofs/types.js';
 import { frIsCanonical } from '../native/poseidon.js';
-import { P_AUX, T_AUX, decodePAux, decodeTAux, temporaryAuxFor, type PersistentAux, type StoreConfig, type TemporaryAux } from '../seal/aux-files.js';
-import { commR, compoundRoot, treeFileNames, treeLayout } from '../seal/pc2.js';
-import type { ChainAnswer } from './expected.js';
+import { decodePAux, decodeTAux, temporaryAuxFor, type PersistentAux, type StoreConfig, type TemporaryAux } from '../sector/aux-files.js';
+import { cacheFiles } from '../sector/cache-files.js';
+import type { ProofsSettings } from '../sector/settings.js';
+import { treeSizes } from '../sector/tree-shape.js';
+import { commR, compoundRoot } from '../seal/comm-r.js';
+import type { ChainAnswer } from '../records/record.js';
 import { fail, pass, type Check } from './findings.js';
 import { chooseProof, type ProofChoice } from './proof-type.js';
 import type { SectorLocation } from './sector-dirs.js';
@@ -34,8 +37,8 @@ export interface QuickResult {
 export interface QuickOptions {
   /** from the chain or an export file; undefined = no chain source */
   readonly chain?: ChainAnswer;
-  /** rows_to_discard of tree-r-last (rust's default_rows_to_discard with FIL_PROOFS_ROWS_TO_DISCARD) */
-  readonly rowsToDiscard: (proof: SealProof) => number;
+  /** FIL_PROOFS_* settings the sector was sealed with (tree-r-last's rows_to_discard) */
+  readonly settings: ProofsSettings;
 }
 
 /** lotus bounds the small cache files when it fetches them (storage/sealer/tarutil/systar.go). */
@@ -55,8 +58,8 @@ const hex = (b: Uint8Array): string => toHex(b);
 export async function quickCheck(loc: SectorLocation, o: QuickOptions): Promise<QuickResult> {
   const checks: Check[] = [];
   const sealedBytes = await sizeOf(loc.sealedPath);
-  const pAuxPath = join(loc.cacheDir, P_AUX);
-  const tAuxPath = join(loc.cacheDir, T_AUX);
+  // The names do not depend on the proof; the tree-r-last count does and is taken once it is known.
+  const { pAux: pAuxPath, tAux: tAuxPath } = cacheFiles({ layers: 0, baseTrees: 1 }, loc.cacheDir);
 
   // t_aux first: its label size is the fallback for the sector size when the sealed file is gone.
   let tAux: TemporaryAux | undefined;
@@ -90,7 +93,8 @@ export async function quickCheck(loc: SectorLocation, o: QuickOptions): Promise<
   }
   const p = proof.proof;
   checks.push(pass('proof-type', proof.assumption ?? `${p.name} (from ${o.chain?.kind === 'found' ? o.chain.value.source : 'the chain'})`, { found: p.name }));
-  const rows = o.rowsToDiscard(p);
+  const layout = treeSizes(p, o.settings.rowsToDiscard);
+  const rows = layout.rowsToDiscard;
 
   // sealed file
   let sealedReadable = false;
@@ -125,17 +129,16 @@ export async function quickCheck(loc: SectorLocation, o: QuickOptions): Promise<
 
   // t_aux against what rust-fil-proofs writes for this proof
   if (tAuxProblem) checks.push(tAuxProblem);
-  else if (tAux) checks.push(compareTAux(tAux, temporaryAuxFor(p, loc.cacheDir, rows)));
+  else if (tAux) checks.push(compareTAux(tAux, temporaryAuxFor(p, loc.cacheDir, o.settings.rowsToDiscard)));
 
   // tree-r-last files
-  const layout = treeLayout(p, rows);
-  const names = treeFileNames(p, 'tree-r-last');
+  const treeRLast = cacheFiles(p, loc.cacheDir).treeRLast;
   const missing: string[] = [];
   const wrongSize: string[] = [];
   const roots: (Uint8Array | undefined)[] = [];
   const rowProblems: string[] = [];
-  for (const name of names) {
-    const path = join(loc.cacheDir, name);
+  for (const path of treeRLast) {
+    const name = basename(path);
     const size = await sizeOf(path);
     if (size === null) missing.push(path);
     else if (size !== layout.treeRLastBytes) wrongSize.push(`${name} is ${size} bytes`);
@@ -147,7 +150,7 @@ export async function quickCheck(loc: SectorLocation, o: QuickOptions): Promise<
     roots.push(r.root);
     if (r.problem) rowProblems.push(`${name}: ${r.problem}`);
   }
-  if (missing.length) checks.push(fail('tree-r-last-files', `${missing.length} of ${names.length} tree-r-last file(s) missing`, { missing }));
+  if (missing.length) checks.push(fail('tree-r-last-files', `${missing.length} of ${treeRLast.length} tree-r-last file(s) missing`, { missing }));
   if (wrongSize.length)
     checks.push(
       fail('tree-r-last-files', `${wrongSize.join(', ')}; with rows_to_discard ${rows} each must be ${layout.treeRLastBytes}`, {
@@ -155,14 +158,14 @@ export async function quickCheck(loc: SectorLocation, o: QuickOptions): Promise<
         found: wrongSize.join(', '),
       }),
     );
-  if (!missing.length && !wrongSize.length) checks.push(pass('tree-r-last-files', `${names.length} × ${layout.treeRLastBytes} bytes`));
+  if (!missing.length && !wrongSize.length) checks.push(pass('tree-r-last-files', `${treeRLast.length} × ${layout.treeRLastBytes} bytes`));
   if (rowProblems.length) checks.push(fail('tree-r-last-rows', `tree-r-last is corrupt: ${rowProblems.join('; ')}`));
   else if (roots.some((r) => r)) checks.push(pass('tree-r-last-rows', 'stored rows hash up to the stored root'));
 
   // the stored roots against p_aux
   if (pAux && roots.every((r) => r)) {
     const root = compoundRoot(p.shape, roots as Uint8Array[]);
-    if (Buffer.compare(root, pAux.commRLast) === 0) checks.push(pass('comm_r_last', `tree-r-last root${names.length > 1 ? 's combine' : ''} to p_aux's comm_r_last`));
+    if (Buffer.compare(root, pAux.commRLast) === 0) checks.push(pass('comm_r_last', `tree-r-last root${treeRLast.length > 1 ? 's combine' : ''} to p_aux's comm_r_last`));
     else {
       // p_aux whose comm_r reproduces the chain's CommR is intact, so the tree file is the bad one.
       const chainBacksPAux = o.chain?.kind === 'found' && Buffer.compare(o.chain.value.commR, commR(pAux.commC, pAux.commRLast)) === 0;

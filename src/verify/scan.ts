@@ -3,10 +3,10 @@
 import pLimit from 'p-limit';
 import { formatIdAddress } from '../proofs/address.js';
 import type { SealProof } from '../proofs/registry.js';
-import { InputError, toHex } from '../proofs/types.js';
-import { defaultRowsToDiscard } from '../seal/aux-files.js';
-import type { RecoverEvents } from '../recover/recover.js';
-import type { CommRSource } from './chain-source.js';
+import { toHex } from '../proofs/types.js';
+import type { ProofsSettings } from '../sector/settings.js';
+import type { SectorEvents } from '../sector-events.js';
+import type { SectorRecordSource } from '../records/source.js';
 import { deepCheck } from './deep-check.js';
 import { fail, statusOf } from './findings.js';
 import { quickCheck } from './quick-check.js';
@@ -17,22 +17,14 @@ export interface ScanOptions extends FindOptions {
   readonly storage: string;
   readonly deep: boolean;
   readonly parallel: number;
-  readonly source?: CommRSource;
-  /** FIL_PROOFS_ROWS_TO_DISCARD as rust-fil-proofs reads it; default 2 */
-  readonly rowsToDiscardSetting?: string;
+  /** where the expected CommR comes from; none = no chain comparison */
+  readonly source?: SectorRecordSource;
+  /** FIL_PROOFS_* settings the sectors were sealed with */
+  readonly settings: ProofsSettings;
   readonly tempRoot?: string;
-  readonly events?: RecoverEvents;
+  readonly events?: SectorEvents;
   readonly signal?: AbortSignal;
   readonly version: string;
-}
-
-export function rowsToDiscardFor(setting: string | undefined): (p: SealProof) => number {
-  let configured = 2;
-  if (setting !== undefined && setting !== '') {
-    if (!/^\d+$/.test(setting)) throw new InputError(`FIL_PROOFS_ROWS_TO_DISCARD must be a non-negative integer, got "${setting}"`);
-    configured = Number(setting);
-  }
-  return (p) => defaultRowsToDiscard(p.nodesPerBaseTree, configured);
 }
 
 /** One sector's verdict; an unreadable file ends that sector's checks, never the pass. */
@@ -49,8 +41,8 @@ export async function scanSector(loc: SectorLocation, o: ScanOptions): Promise<S
 }
 
 async function checkSector(loc: SectorLocation, o: ScanOptions, t0: number): Promise<SectorVerdict> {
-  const chain = o.source ? await o.source.lookup(loc.miner, loc.number) : undefined;
-  const q = await quickCheck(loc, { ...(chain ? { chain } : {}), rowsToDiscard: rowsToDiscardFor(o.rowsToDiscardSetting) });
+  const chain = o.source ? await o.source.expectedCommR(loc.miner, loc.number) : undefined;
+  const q = await quickCheck(loc, { ...(chain ? { chain } : {}), settings: o.settings });
   const checks = [...q.checks];
   if (o.deep && q.proof) {
     if (q.sealedReadable) {

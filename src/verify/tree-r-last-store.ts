@@ -4,22 +4,13 @@
 // recompute the rows above the first one and compare. A changed byte in an upper row is found
 // here; one in the lowest stored row changes the root, which the comm_r_last check then catches.
 import { octreeInMemory } from '../native/poseidon.js';
+import { storedRowWidths } from '../sector/tree-shape.js';
 
 export interface StoredRowsResult {
   /** last 32 bytes of the file: the base-tree root as stored */
   readonly root: Uint8Array;
   /** undefined when the rows agree */
   readonly problem?: string;
-}
-
-/** Width of each stored row, bottom-up, for a base tree of `leaves` leaves with rows 0..rowsToDiscard dropped. */
-export function storedRowWidths(leaves: bigint, rowsToDiscard: number): bigint[] {
-  const widths: bigint[] = [];
-  let row = 0;
-  for (let w = leaves; ; w /= 8n, row++) {
-    if (row > rowsToDiscard) widths.push(w);
-    if (w <= 1n) return widths;
-  }
 }
 
 /** `bytes` must already have the exact size for (leaves, rowsToDiscard). */

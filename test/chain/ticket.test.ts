@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { blake2b256 } from '../../src/chain/blake2b.js';
 import { drawRandomnessFromDigest, minerEntropy } from '../../src/chain/ticket.js';
 import { asActorId, toHex } from '../../src/proofs/types.js';
-import { parseMinerAddress, sectorFileName } from '../../src/chain/address.js';
+import { parseMinerAddress } from '../../src/chain/address.js';
+import { sectorName } from '../../src/sector/storage-layout.js';
 
 // Expected digests computed with Python's hashlib.blake2b(digest_size=32), an independent implementation.
 describe('blake2b-256', () => {
@@ -29,6 +30,6 @@ describe('seal ticket inputs', () => {
     expect(parseMinerAddress('t01000').id).toBe(1000n);
     expect(() => parseMinerAddress('f3abc')).toThrow(/lotus state lookup/);
     expect(() => parseMinerAddress('x1000')).toThrow(/miner: "x1000" is not a Filecoin miner address/);
-    expect(sectorFileName(asActorId(1000), 12n)).toBe('s-t01000-12');
+    expect(sectorName(asActorId(1000), 12n)).toBe('s-t01000-12');
   });
 });

@@ -1,4 +1,4 @@
-// ensureParentsCache: reference directory default, generation verified against the manifest digest,
+// ensureParentsCache: generation verified against the manifest digest,
 // reuse of an existing (lotus) cache, detection and atomic replacement of a corrupt one, stamps,
 // cancellation. Real files in a temp dir throughout.
 import { createHash } from 'node:crypto';
@@ -8,11 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealProof } from '../../src/proofs/registry.js';
 import { parentsCacheFileName } from '../../src/seal/graph-seeds.js';
-import {
-  defaultParentsCacheDir,
-  ensureParentsCache,
-  ensureParentsCacheDetailed,
-} from '../../src/seal/parents-cache.js';
+import { ensureParentsCache, ensureParentsCacheDetailed } from '../../src/seal/parents-cache.js';
 import type { SealProgress } from '../../src/seal/contracts.js';
 
 // sdr.md §3.6 manifest digest of the 2KiB V1_1 (id 5) cache
@@ -27,17 +23,6 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 const freshDir = () => mkdtemp(join(root, 'd-'));
-
-describe('default directory (rfp settings.rs)', () => {
-  it('is FIL_PROOFS_PARENT_CACHE when set', () => {
-    expect(defaultParentsCacheDir({ FIL_PROOFS_PARENT_CACHE: '/srv/parents', FIL_PROOFS_CACHE_DIR: '/x/' })).toBe('/srv/parents');
-  });
-  it('else FIL_PROOFS_CACHE_DIR + "filecoin-parents" by plain concatenation, default /var/tmp/', () => {
-    expect(defaultParentsCacheDir({})).toBe('/var/tmp/filecoin-parents');
-    expect(defaultParentsCacheDir({ FIL_PROOFS_CACHE_DIR: '/data/cache/' })).toBe('/data/cache/filecoin-parents');
-    expect(defaultParentsCacheDir({ FIL_PROOFS_CACHE_DIR: '/data/cache' })).toBe('/data/cachefilecoin-parents');
-  });
-});
 
 describe('ensureParentsCache', () => {
   it('generates the file under the reference name, verified against the manifest, with progress', async () => {

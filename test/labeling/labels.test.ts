@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { labelLayers } from '../../src/native/pc1.js';
 import { sealProof } from '../../src/proofs/registry.js';
-import { layerPaths } from '../../src/seal/pc1.js';
+import { cacheFiles } from '../../src/sector/cache-files.js';
 import { hex, parentsCacheFile, readLabel, removeTempDirs, sha256Hex, tempDir, testProof, unhex } from './helpers.js';
 
 afterAll(removeTempDirs);
@@ -32,7 +32,7 @@ describe('labels: sdr.md §9.1 (11 layers, replica_id 0x09…)', () => {
           layers: 11,
           startLayer: 1,
           parentsCachePath: parents,
-          sectors: [{ replicaId: REPLICA_9, layerPaths: layerPaths(proof, dir) }],
+          sectors: [{ replicaId: REPLICA_9, layerPaths: cacheFiles(proof, dir).layers }],
           kernel,
         });
         expect(await readLabel(dir, 11, Number(v.nodes) - 1)).toBe(v.last);
@@ -44,7 +44,7 @@ describe('labels: sdr.md §9.1 (11 layers, replica_id 0x09…)', () => {
     const dir = await tempDir();
     const proof = testProof(64n, 0x7b, false, 11);
     const parents = await parentsCacheFile(proof, dir);
-    const sectors = [{ replicaId: REPLICA_9, layerPaths: layerPaths(proof, dir) }];
+    const sectors = [{ replicaId: REPLICA_9, layerPaths: cacheFiles(proof, dir).layers }];
     await labelLayers({ nodes: 64n, layers: 11, startLayer: 1, parentsCachePath: parents, sectors });
     expect(await readLabel(dir, 1, 0)).toBe('ad9baba2a22d17ee8b630ebca948772fb770f2ba82d661dfc984589eff118d1d');
     expect(await readLabel(dir, 1, 1)).toBe('3754c23a6592f03a0dd829ccb32bfdd7590cc9f365d2ab41fc4b3aa0cc7ba837');
@@ -98,7 +98,7 @@ describe('layer files: sdr.md §9.6 end-to-end CC vectors', () => {
         layers: proof.layers,
         startLayer: 1,
         parentsCachePath: parents,
-        sectors: [{ replicaId: unhex(v.replicaId), layerPaths: layerPaths(proof, dir) }],
+        sectors: [{ replicaId: unhex(v.replicaId), layerPaths: cacheFiles(proof, dir).layers }],
         onProgress: (p) => {
           if (p.layerDone) events.push(p.layer);
         },

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { sealProof } from '../../src/proofs/registry.js';
 import type { ReplicaId } from '../../src/proofs/types.js';
 import { runPc1, runPc1Batch } from '../../src/seal/pc1.js';
-import { buildTreeD, TREE_D_FILE } from '../../src/seal/tree-d.js';
+import { buildTreeD } from '../../src/seal/tree-d.js';
+import { TREE_D as TREE_D_FILE } from '../../src/sector/cache-files.js';
 import { hex, parentsCacheFile, removeTempDirs, sha256Hex, tempDir } from './helpers.js';
 
 afterAll(removeTempDirs);

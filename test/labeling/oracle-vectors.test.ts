@@ -10,7 +10,8 @@ import { stagedLayout } from '../../src/proofs/piece-layout.js';
 import { sealProof, type SealProof } from '../../src/proofs/registry.js';
 import type { ReplicaId } from '../../src/proofs/types.js';
 import { runPc1, runPc1Batch } from '../../src/seal/pc1.js';
-import { buildTreeD, TREE_D_FILE } from '../../src/seal/tree-d.js';
+import { buildTreeD } from '../../src/seal/tree-d.js';
+import { TREE_D as TREE_D_FILE } from '../../src/sector/cache-files.js';
 import { allVectors, vectorPieceData, type NamedVector, type OracleVector } from '../helpers/vectors.js';
 import { hex, parentsCacheFile, readLabel, removeTempDirs, sha256Hex, tempDir, unhex } from './helpers.js';
 

@@ -2,6 +2,7 @@
 // (fixtures/vectors-large, written by tools/oracle) in every commitment and every file.
 // Needs ~3.5 GiB of temp disk (parents cache 0.9 GiB, layers, trees, sealed file) and minutes.
 import { createHash } from 'node:crypto';
+import { testSettings } from '../helpers/settings.js';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
@@ -41,7 +42,7 @@ describe.skipIf(!process.env.SLOW)('512MiB CC sector end to end (SLOW=1)', () =>
         stagedPath: null,
         cacheDir,
         sealedPath,
-        parentsCacheDir: path.join(tmp, 'parents'),
+        settings: testSettings(path.join(tmp, 'parents')),
       });
       console.log(`[512MiB] sealed in ${((Date.now() - started) / 1000).toFixed(1)} s (incl. parents cache)`);
       expect(toHex(out.commC), 'comm_c').toBe(v.comm_c);

@@ -13,7 +13,7 @@ import { labelLayers } from '../../src/native/pc1.js';
 import { buildTreeC, buildTreeRLast, decodeRange, encodeReplica } from '../../src/native/pc2.js';
 import { sealProof } from '../../src/proofs/registry.js';
 import { graphParams } from '../../src/seal/graph-seeds.js';
-import { layerPaths } from '../../src/seal/pc1.js';
+import { cacheFiles } from '../../src/sector/cache-files.js';
 import { R, le, removeTempDirs, seededElements, tempDir } from '../poseidon/helpers.js';
 
 type AsyncExport = (options: unknown, onProgress?: unknown, cancelFlag?: unknown) => Promise<unknown>;
@@ -192,7 +192,7 @@ describe('progress and cancellation through the wrappers', () => {
       layers: P2K.layers,
       startLayer: 1,
       parentsCachePath: parents,
-      sectors: [{ replicaId: new Uint8Array(32), layerPaths: layerPaths(P2K, join(dir, 'labels')) }],
+      sectors: [{ replicaId: new Uint8Array(32), layerPaths: cacheFiles(P2K, join(dir, 'labels')).layers }],
       onProgress: (p) => events.push(p),
     });
     // A layer is reported done once its file is durable, which overlaps labeling the next layer.

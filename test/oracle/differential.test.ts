@@ -2,6 +2,7 @@
 // and by our pipeline (src/seal/seal.ts sealSector) must agree byte for byte.
 // Runs only with ORACLE=1 (`npm run test:oracle`); needs cargo. SLOW=1 adds an 8MiB case.
 import { spawnSync } from 'node:child_process';
+import { testSettings } from '../helpers/settings.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -154,7 +155,7 @@ describe.skipIf(!sealSector)('differential: oracle vs sealSector on fresh random
       stagedPath,
       cacheDir,
       sealedPath,
-      parentsCacheDir: path.join(dir, 'parents'),
+      settings: testSettings(path.join(dir, 'parents')),
     });
     expect(toHex(out.commC)).toBe(ref.comm_c);
     expect(toHex(out.commRLast)).toBe(ref.comm_r_last);

@@ -2,8 +2,9 @@
 // against the reference is in oracle.test.ts (2KiB and 8MiB t_aux/p_aux files).
 import { describe, expect, it } from 'vitest';
 import { sealProof } from '../../src/proofs/registry.js';
-import { InputError, asCommitment } from '../../src/proofs/types.js';
-import { decodePAux, decodeTAux, encodePAux, encodeTAux, temporaryAuxFor } from '../../src/seal/aux-files.js';
+import { asCommitment } from '../../src/proofs/types.js';
+import { InputError } from '../../src/errors.js';
+import { decodePAux, decodeTAux, encodePAux, encodeTAux, temporaryAuxFor } from '../../src/sector/aux-files.js';
 
 describe('t_aux values per shape (sdr.md §8.2)', () => {
   const cases: Array<[string, number, bigint, bigint, bigint]> = [
@@ -16,7 +17,7 @@ describe('t_aux values per shape (sdr.md §8.2)', () => {
   ];
   for (const [name, layers, n, treeLen, rows] of cases) {
     it(name, () => {
-      const t = temporaryAuxFor(sealProof(name), '/cache');
+      const t = temporaryAuxFor(sealProof(name), '/cache', 2);
       expect(t.labels.map((c) => [c.id, c.size, c.rowsToDiscard])).toEqual(
         Array.from({ length: layers }, (_, i) => [`layer-${i + 1}`, n, 0n]),
       );
@@ -43,7 +44,7 @@ describe('readers reject damaged files with a clear error', () => {
     expect(decodePAux(encodePAux(a))).toEqual(a);
   });
   it('t_aux truncated, with trailing bytes, or with a bad Option tag', () => {
-    const good = encodeTAux(temporaryAuxFor(sealProof('StackedDrg2KiBV1_1'), '/c'));
+    const good = encodeTAux(temporaryAuxFor(sealProof('StackedDrg2KiBV1_1'), '/c', 2));
     expect(() => decodeTAux(good.subarray(0, good.length - 3))).toThrow(/truncated/);
     expect(() => decodeTAux(new Uint8Array([...good, 0]))).toThrow(/trailing bytes/);
     const bad = new Uint8Array(good);

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { writeParentsCache } from '../../src/native/graph.js';
 import { sealProof } from '../../src/proofs/registry.js';
 import type { ReplicaId } from '../../src/proofs/types.js';
-import { decodeTAux, readPAux, readTAux } from '../../src/seal/aux-files.js';
+import { decodeTAux, readPAux, readTAux } from '../../src/sector/aux-files.js';
 import { graphParams } from '../../src/seal/graph-seeds.js';
 import { runPc1 } from '../../src/seal/pc1.js';
 import { runPc2 } from '../../src/seal/pc2.js';

@@ -12,7 +12,7 @@ import { poseidonHash } from '../../src/native/poseidon.js';
 import { fr32Pad } from '../../src/proofs/fr32.js';
 import { sealProof } from '../../src/proofs/registry.js';
 import type { ReplicaId } from '../../src/proofs/types.js';
-import { decodeTAux, encodePAux, encodeTAux, temporaryAuxFor } from '../../src/seal/aux-files.js';
+import { decodeTAux, encodePAux, encodeTAux, temporaryAuxFor } from '../../src/sector/aux-files.js';
 import { graphParams } from '../../src/seal/graph-seeds.js';
 import { runPc1 } from '../../src/seal/pc1.js';
 import { runPc2 } from '../../src/seal/pc2.js';
@@ -77,7 +77,7 @@ async function checkPc2(v: OracleVector, dir: string): Promise<void> {
 
   // t_aux: identical bytes once the reference's cache path is substituted for ours
   const tAuxFile = v.files.t_aux!;
-  const ours = encodeTAux(temporaryAuxFor(proof, tAuxFile.cache_path!));
+  const ours = encodeTAux(temporaryAuxFor(proof, tAuxFile.cache_path!, 2));
   expect(sha256Hex(ours)).toBe(tAuxFile.sha256);
   expect(hex(ours)).toBe(hex(fileBytes(v, 't_aux')!));
   const written = decodeTAux(await readFile(join(dir, 't_aux')));

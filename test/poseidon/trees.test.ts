@@ -1,4 +1,4 @@
-// Tree geometry (sdr.md §8.2), the streaming octree builder against a straightforward JS tree built
+// Tree geometry (docs/trees.md), the streaming octree builder against a straightforward JS tree built
 // from the (vector-checked) Poseidon_8, column hashing, threads = 1 vs many, cancellation, and
 // bad-input errors.
 import { existsSync } from 'node:fs';
@@ -9,8 +9,9 @@ import { partialSuffix } from '../../src/native/addon.js';
 import { octreeInMemory, poseidonHash, poseidonHashMany } from '../../src/native/poseidon.js';
 import { buildTreeC, buildTreeRLast } from '../../src/native/pc2.js';
 import { sealProof } from '../../src/proofs/registry.js';
-import { defaultRowsToDiscard, octreeNodes } from '../../src/seal/aux-files.js';
-import { compoundRoot, treeFileNames, treeLayout } from '../../src/seal/pc2.js';
+import { octreeNodes, rowsToDiscard, treeSizes } from '../../src/sector/tree-shape.js';
+import { treeFileNames } from '../../src/sector/cache-files.js';
+import { compoundRoot } from '../../src/seal/comm-r.js';
 import { R, hex, le, removeTempDirs, seededElements, tempDir } from './helpers.js';
 
 afterAll(removeTempDirs);
@@ -33,22 +34,22 @@ describe('geometry (sdr.md §8.2)', () => {
       ['StackedDrg64GiBV1_1', 16, 4_908_534_048n, 9_586_976n, 2],
     ];
     for (const [name, files, c, r, d] of want) {
-      const l = treeLayout(sealProof(name));
+      const l = treeSizes(sealProof(name), 2);
       expect([l.files, l.treeCBytes, l.treeRLastBytes, l.rowsToDiscard]).toEqual([files, c, r, d]);
     }
-    expect(treeFileNames(sealProof('StackedDrg2KiBV1_1'), 'tree-r-last')).toEqual(['sc-02-data-tree-r-last.dat']);
-    expect(treeFileNames(sealProof('StackedDrg32GiBV1_1'), 'tree-c')[7]).toBe('sc-02-data-tree-c-7.dat');
-    expect(treeFileNames(sealProof('StackedDrg64GiBV1_1'), 'tree-r-last')).toHaveLength(16);
+    expect(treeFileNames(sealProof('StackedDrg2KiBV1_1').baseTrees, 'tree-r-last')).toEqual(['sc-02-data-tree-r-last.dat']);
+    expect(treeFileNames(sealProof('StackedDrg32GiBV1_1').baseTrees, 'tree-c')[7]).toBe('sc-02-data-tree-c-7.dat');
+    expect(treeFileNames(sealProof('StackedDrg64GiBV1_1').baseTrees, 'tree-r-last')).toHaveLength(16);
   });
   it('rows_to_discard (rfp default_rows_to_discard, arity 8)', () => {
-    expect(defaultRowsToDiscard(8n)).toBe(0); // 2 rows
-    expect(defaultRowsToDiscard(64n)).toBe(1); // 2KiB: 3 rows
-    expect(defaultRowsToDiscard(512n)).toBe(2);
-    expect(defaultRowsToDiscard(1n << 18n)).toBe(2); // 8MiB
-    expect(defaultRowsToDiscard(1n << 24n)).toBe(2); // 512MiB
-    expect(defaultRowsToDiscard(1n << 27n)).toBe(2); // 32GiB base tree
-    expect(defaultRowsToDiscard(1n << 27n, 5)).toBe(5);
-    expect(defaultRowsToDiscard(512n, 5)).toBe(2); // min(row_count − 2, configured)
+    expect(rowsToDiscard(8n, 2)).toBe(0); // 2 rows
+    expect(rowsToDiscard(64n, 2)).toBe(1); // 2KiB: 3 rows
+    expect(rowsToDiscard(512n, 2)).toBe(2);
+    expect(rowsToDiscard(1n << 18n, 2)).toBe(2); // 8MiB
+    expect(rowsToDiscard(1n << 24n, 2)).toBe(2); // 512MiB
+    expect(rowsToDiscard(1n << 27n, 2)).toBe(2); // 32GiB base tree
+    expect(rowsToDiscard(1n << 27n, 5)).toBe(5);
+    expect(rowsToDiscard(512n, 5)).toBe(2); // min(row_count − 2, configured)
     expect(octreeNodes(1n << 27n)).toBe(153_391_689n);
     expect(octreeNodes(64n)).toBe(73n);
   });

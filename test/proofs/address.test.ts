@@ -1,15 +1,8 @@
 // Expected values: sdr.md §2.1 (prover_id examples), ecosystem.md §6 (more prover_ids) and §3.4
 // (address bytes inside the CBOR entropy `43 00 e8 07` / `44 00 c3 cf 4a`), LEB128 example 624485.
 import { describe, expect, it } from 'vitest';
-import {
-  InputError,
-  asActorId,
-  encodeAddressBytes,
-  formatIdAddress,
-  leb128,
-  parseMinerAddress,
-  proverId,
-} from '../../src/proofs/index.js';
+import { asActorId, encodeAddressBytes, formatIdAddress, leb128, parseMinerAddress, proverId } from '../../src/proofs/index.js';
+import { InputError } from '../../src/errors.js';
 import { hex } from './reference.js';
 
 describe('miner address → actor id', () => {

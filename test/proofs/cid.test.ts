@@ -3,16 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { CID } from 'multiformats/cid';
 import * as Digest from 'multiformats/hashes/digest';
-import {
-  InputError,
-  asCommitment,
-  cidToCommD,
-  cidToCommP,
-  cidToCommR,
-  commDToCid,
-  commPToCid,
-  commRToCid,
-} from '../../src/proofs/index.js';
+import { asCommitment, cidToCommD, cidToCommP, cidToCommR, commDToCid, commPToCid, commRToCid } from '../../src/proofs/index.js';
+import { InputError } from '../../src/errors.js';
 import { hex, unhex } from './reference.js';
 
 const COMMD_CIDS: [string, string][] = [

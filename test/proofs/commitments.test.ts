@@ -3,22 +3,8 @@
 // lists of rfp test_verify_simple_pieces), §6.5 (staged layout = tree-d leaves). Independent
 // tree roots come from reference.ts (node:crypto).
 import { describe, expect, it } from 'vitest';
-import {
-  InputError,
-  commP,
-  computeCommD,
-  fr32Pad,
-  nodeHash,
-  paddedPieceSize,
-  pieceAlignment,
-  pieceStartByte,
-  sealProof,
-  sha254,
-  stagedLayout,
-  zeroCommitment,
-  type Commitment,
-  type PieceInfo,
-} from '../../src/proofs/index.js';
+import { commP, computeCommD, fr32Pad, nodeHash, paddedPieceSize, pieceAlignment, pieceStartByte, sealProof, sha254, stagedLayout, zeroCommitment, type Commitment, type PieceInfo } from '../../src/proofs/index.js';
+import { InputError } from '../../src/errors.js';
 import { hex, pseudoRandom, refSha254, refTreeRoot, unhex } from './reference.js';
 
 const Z: Record<string, string> = {

@@ -7,16 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import {
-  Fr32PadStream,
-  Fr32UnpadStream,
-  InputError,
-  fr32PaddedLength,
-  fr32Pad,
-  fr32Unpad,
-  toPaddedBytes,
-  toUnpaddedBytes,
-} from '../../src/proofs/index.js';
+import { Fr32PadStream, Fr32UnpadStream, fr32PaddedLength, fr32Pad, fr32Unpad, toPaddedBytes, toUnpaddedBytes } from '../../src/proofs/index.js';
+import { InputError } from '../../src/errors.js';
 import { hex, pseudoRandom, refFr32Pad, refFr32Unpad } from './reference.js';
 
 const fill = (n: number, v: number) => new Uint8Array(n).fill(v);

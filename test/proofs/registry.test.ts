@@ -1,7 +1,8 @@
 // Expected values: sdr.md §1.1 (ids, names, ApiVersion, features), §1.2 (porep_id), §1.4 (sizes,
 // nodes, layers, shapes, base trees, leaves per base tree), ecosystem.md §3.7 (Go names).
 import { describe, expect, it } from 'vitest';
-import { SEAL_PROOFS, sealProof, sealProofForSize, unpaddedBytes, InputError } from '../../src/proofs/index.js';
+import { SEAL_PROOFS, sealProof, sealProofForSize, unpaddedBytes } from '../../src/proofs/index.js';
+import { InputError } from '../../src/errors.js';
 import { hex } from './reference.js';
 
 const SIZES = [

@@ -1,6 +1,7 @@
 // A ticket is 32 raw bytes; Lotus JSON gives it as standard base64 (ecosystem.md §3.2).
 import { describe, expect, it } from 'vitest';
-import { InputError, parseTicket } from '../../src/proofs/index.js';
+import { parseTicket } from '../../src/proofs/index.js';
+import { InputError } from '../../src/errors.js';
 import { hex, pseudoRandom } from './reference.js';
 
 const bytes = pseudoRandom(32, 7);

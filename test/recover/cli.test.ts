@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { runRecover, type RecoverArgs } from '../../src/cli/commands/recover.js';
 import { runExport } from '../../src/cli/commands/export.js';
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/errors.js';
 import { startDevnet, type Devnet } from '../../src/devnet/server.js';
 import { loadNetwork } from '../../src/devnet/network.js';
 import { FakeSealer, vectorTable } from './helpers/fake-sealer.js';
@@ -50,10 +50,10 @@ describe('recover command', () => {
     const sealer = new FakeSealer(await vectorTable(VECTORS), { delayMs: 20 });
     const code = await runRecover(
       { ...base(d), miner: 'f01000', sectors: ['1', '2', '3', '4'], parallel: 2, pieceDir: PIECES, json: true, report: join(d.root, 'report.json') },
-      { sealer, stdout: o.stdout, stderr: o.stderr, tty: false, env: { FULLNODE_API_INFO: net.apiInfo } },
+      { sealer, stdout: o.stdout, stderr: o.stderr, tty: false, cwd: process.cwd(), env: { FULLNODE_API_INFO: net.apiInfo } },
     );
     expect(o.err()).not.toMatch(/failed/);
-    expect(code).toBe(0);
+    expect(code).toBe('ok');
     const rep = JSON.parse(o.out());
     expect(rep.sectors.map((s: { status: string }) => s.status)).toEqual(['recovered', 'recovered', 'recovered', 'recovered']);
     expect(rep.sectors[3].inputs.data).toBe('pieces');
@@ -70,8 +70,8 @@ describe('recover command', () => {
     // sector 3 is pre-committed only on the devnet: recovery warns that it keeps the PC1 files
     const d = await dirs();
     const o = io();
-    const code = await runRecover({ ...base(d), miner: 'f01000', sectors: ['3'] }, { sealer: new FakeSealer(table), stdout: o.stdout, stderr: o.stderr, tty: false, env: { FULLNODE_API_INFO: net.apiInfo } });
-    expect(code).toBe(0);
+    const code = await runRecover({ ...base(d), miner: 'f01000', sectors: ['3'] }, { sealer: new FakeSealer(table), stdout: o.stdout, stderr: o.stderr, tty: false, cwd: process.cwd(), env: { FULLNODE_API_INFO: net.apiInfo } });
+    expect(code).toBe('ok');
     const lines = o.err().trimEnd().split('\n');
     expect(lines.filter((l) => l.startsWith('{'))).toEqual([]);
     const warn = lines.filter((l) => l.includes('pre-committed only'));
@@ -82,7 +82,7 @@ describe('recover command', () => {
     const d2 = await dirs();
     const o2 = io();
     const logFile = join(d2.root, 'run.log');
-    expect(await runRecover({ ...base(d2), miner: 'f01000', sectors: ['3'], logFile }, { sealer: new FakeSealer(table), stdout: o2.stdout, stderr: o2.stderr, tty: false, env: { FULLNODE_API_INFO: net.apiInfo } })).toBe(0);
+    expect(await runRecover({ ...base(d2), miner: 'f01000', sectors: ['3'], logFile }, { sealer: new FakeSealer(table), stdout: o2.stdout, stderr: o2.stderr, tty: false, cwd: process.cwd(), env: { FULLNODE_API_INFO: net.apiInfo } })).toBe('ok');
     expect(o2.err()).not.toMatch(/pre-committed only/);
     const records = (await readFile(logFile, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l) as { level: number; msg: string; sector?: string });
     expect(records).toContainEqual(expect.objectContaining({ level: 40, sector: 's-t01000-3', msg: 'pre-committed only: keeping layers, tree-c and tree-d for ProveCommit' }));
@@ -97,9 +97,10 @@ describe('recover command', () => {
       stdout: o.stdout,
       stderr: o.stderr,
       tty: false,
+      cwd: process.cwd(),
       env: { FULLNODE_API_INFO: net.apiInfo },
     });
-    expect(code).toBe(1);
+    expect(code).toBe('incomplete');
     const s = JSON.parse(o.out()).sectors[0];
     expect(s.status).toBe('mismatch');
     expect(s.replicaId).toBe('9479f74e5f8afbf88dd9206e3b9848143ed4fddd7d5d5bcfed48e57d4f0d1031'); // oracle vector s2
@@ -114,7 +115,7 @@ describe('recover command', () => {
     const d = await dirs();
     const cwd = await mkdtemp(join(tmpdir(), 'cwd-'));
     const e = io();
-    expect(await runExport({ miner: 'f01000', numbers: ['1'] }, { stdout: e.stdout, stderr: e.stderr, env: { FULLNODE_API_INFO: net.apiInfo }, cwd })).toBe(0);
+    expect(await runExport({ miner: 'f01000', numbers: ['1'] }, { stdout: e.stdout, stderr: e.stderr, tty: false, env: { FULLNODE_API_INFO: net.apiInfo }, cwd })).toBe('ok');
     const file = join(cwd, 'sectors-recovery-f01000.json');
     const o = io();
     const code = await runRecover({ ...base(d), sectorsRecoveryMetadata: file, numbers: ['1', '9'], json: true }, {
@@ -122,11 +123,13 @@ describe('recover command', () => {
       stdout: o.stdout,
       stderr: o.stderr,
       tty: false,
+      cwd: process.cwd(),
       env: {},
     });
-    expect(code).toBe(1);
+    expect(code).toBe('incomplete');
     const rep = JSON.parse(o.out());
-    expect(rep.sectors.map((s: { sector: string; status: string }) => [s.sector, s.status])).toEqual([['1', 'recovered'], ['9', 'skipped']]);
+    expect(rep.sectors.map((s: { sector: string; status: string }) => [s.sector, s.status])).toEqual([['1', 'recovered'], ['9', 'failed']]);
+    expect(rep.sectors[1].reason).toMatch(/sector 9 is not listed in .*sectors-recovery-f01000\.json: export it first/);
   });
 
   it('--devnet serves the bundled network in-process (no FULLNODE_API_INFO needed)', async () => {
@@ -137,9 +140,10 @@ describe('recover command', () => {
       stdout: o.stdout,
       stderr: o.stderr,
       tty: false,
+      cwd: process.cwd(),
       env: {},
     });
-    expect(code).toBe(0);
+    expect(code).toBe('ok');
     expect(JSON.parse(o.out()).sectors[0].status).toBe('recovered');
   });
 
@@ -153,9 +157,10 @@ describe('recover command', () => {
       stdout: o.stdout,
       stderr: o.stderr,
       tty: false,
+      cwd: process.cwd(),
       env: { FULLNODE_API_INFO: net.apiInfo },
     });
-    expect(code).toBe(1);
+    expect(code).toBe('incomplete');
     const rep = JSON.parse(o.out());
     // sector 1 activated at 300 (< 305: pruned); 2 at 310 (state kept); 3 is pre-committed only (head state)
     expect(rep.sectors.map((s: { sector: string; status: string }) => [s.sector, s.status])).toEqual([['1', 'failed'], ['2', 'recovered'], ['3', 'recovered']]);
@@ -164,12 +169,12 @@ describe('recover command', () => {
 
   it('usage errors: no sectors, bad --parallel, no input source, bad sector number', async () => {
     const d = await dirs();
-    const deps = { stdout: io().stdout, stderr: io().stderr, tty: false, env: {} };
+    const deps = { stdout: io().stdout, stderr: io().stderr, tty: false, cwd: process.cwd(), env: {} };
     await expect(runRecover({ ...base(d), miner: 'f01000' }, deps)).rejects.toThrow(UsageError);
     await expect(runRecover({ ...base(d), numbers: ['1'], parallel: 0 }, deps)).rejects.toThrow(/--parallel must be a whole number ≥ 1, got 0/);
-    await expect(runRecover({ ...base(d), numbers: ['1'] }, deps)).rejects.toThrow(/no inputs: give --sectors-recovery-metadata/);
+    await expect(runRecover({ ...base(d), numbers: ['1'] }, deps)).rejects.toThrow(/no source of sector records: give --sectors-recovery-metadata, --metadata-store or --devnet/);
     await expect(runRecover({ ...base(d), numbers: ['x1'] }, deps)).rejects.toThrow(/could not parse sector number "x1"/);
-    await expect(runRecover({ ...base(d), numbers: ['1'], miner: 'f01000' }, deps)).rejects.toThrow(/FULLNODE_API_INFO is not set/);
+    await expect(runRecover({ ...base(d), numbers: ['1'], miner: 'f01000' }, deps)).rejects.toThrow(/or --miner <f0…> with FULLNODE_API_INFO set/);
   });
 });
 
@@ -178,8 +183,8 @@ describe('export command', () => {
     const net = await devnet();
     const cwd = await mkdtemp(join(tmpdir(), 'cwd-'));
     const o = io();
-    const code = await runExport({ miner: 'f01000', numbers: ['1', '7', '4'] }, { stdout: o.stdout, stderr: o.stderr, env: { FULLNODE_API_INFO: net.apiInfo }, cwd });
-    expect(code).toBe(1);
+    const code = await runExport({ miner: 'f01000', numbers: ['1', '7', '4'] }, { stdout: o.stdout, stderr: o.stderr, tty: false, env: { FULLNODE_API_INFO: net.apiInfo }, cwd });
+    expect(code).toBe('incomplete');
     expect(o.out()).toMatch(/^export 2 sectors, failed sectors: \[7\], elapsed: [\d.]+s, wrote .*sectors-recovery-f01000\.json/);
     expect(o.err()).toMatch(/sector 7: sector 7 of f01000 is neither active nor pre-committed/);
     const text = await readFile(join(cwd, 'sectors-recovery-f01000.json'), 'utf8');

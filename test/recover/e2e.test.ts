@@ -62,11 +62,11 @@ describe.skipIf(!hasSealer)('end-to-end recovery with the native sealer (bundled
     const code = await runRecover(
       { parallel: 2, sealingTemp: d.temp, sealingResult: d.result, miner: 'f01000', sectors: ['1', '2', '3', '4'], pieceDir: join(root, 'fixtures', 'devnet', 'pieces'), json: true },
       // one core: the two sectors in flight share one labeling thread
-      { stdout: out.s, stderr: err.s, tty: false, env: { FULLNODE_API_INFO: net.apiInfo }, probe: { ...realHostProbe, cpuCores: () => 1 } },
+      { stdout: out.s, stderr: err.s, tty: false, cwd: process.cwd(), env: { FULLNODE_API_INFO: net.apiInfo }, probe: { ...realHostProbe, cpuCores: () => 1 } },
     );
     const rep = JSON.parse(out.text());
     expect(rep.sectors.map((s: { status: string; reason?: string }) => s.reason ?? s.status)).toEqual(['recovered', 'recovered', 'recovered', 'recovered']);
-    expect(code).toBe(0);
+    expect(code).toBe('ok');
     const names = ['2KiB-V1_1-cc-f01000-s1', '2KiB-V1_1-cc-f01000-s2', '2KiB-V1_1-cc-f01000-s3', '2KiB-V1_1-deal-f01000-s4'];
     for (const [i, n] of names.entries()) {
       const v = loadVector(n);
@@ -91,11 +91,11 @@ describe.skipIf(!hasSealer)('end-to-end recovery with the native sealer (bundled
     const err = quiet();
     const code = await runRecover(
       { parallel: 4, sealingTemp: d.temp, sealingResult: d.result, miner: 'f01000', sectors: ['1', '2', '3', '4'], pieceDir: join(root, 'fixtures', 'devnet', 'pieces'), json: true, logLevel: 'info' },
-      { stdout: out.s, stderr: err.s, tty: false, env: { FULLNODE_API_INFO: net.apiInfo }, probe: { ...realHostProbe, cpuCores: () => cores } },
+      { stdout: out.s, stderr: err.s, tty: false, cwd: process.cwd(), env: { FULLNODE_API_INFO: net.apiInfo }, probe: { ...realHostProbe, cpuCores: () => cores } },
     );
     const rep = JSON.parse(out.text());
     expect(rep.sectors.map((s: { status: string; reason?: string }) => s.reason ?? s.status)).toEqual(['recovered', 'recovered', 'recovered', 'recovered']);
-    expect(code).toBe(0);
+    expect(code).toBe('ok');
     expect(rep.sectors.map((s: { pc1BatchSize?: number }) => s.pc1BatchSize)).toEqual(Array(4).fill(batch));
     expect(err.text().match(new RegExp(`^info  s-t01000-\\d: labeling together with other sectors \\(pc1Batch=${batch}, `, 'gm'))).toHaveLength(4);
     const names = ['2KiB-V1_1-cc-f01000-s1', '2KiB-V1_1-cc-f01000-s2', '2KiB-V1_1-cc-f01000-s3', '2KiB-V1_1-deal-f01000-s4'];
@@ -119,11 +119,11 @@ describe.skipIf(!hasSealer)('end-to-end recovery with the native sealer (bundled
     const out = quiet();
     const code = await runRecover(
       { parallel: 1, sealingTemp: d.temp, sealingResult: d.result, miner: 'f01000', numbers: ['4'], unsealed: unsealedDir, json: true },
-      { stdout: out.s, stderr: quiet().s, tty: false, env: { FULLNODE_API_INFO: net.apiInfo } },
+      { stdout: out.s, stderr: quiet().s, tty: false, cwd: process.cwd(), env: { FULLNODE_API_INFO: net.apiInfo } },
     );
     const s = JSON.parse(out.text()).sectors[0];
     expect([s.status, s.inputs.data, s.reason]).toEqual(['recovered', 'unsealed', undefined]);
-    expect(code).toBe(0);
+    expect(code).toBe('ok');
     await expectLikeOracle(d.result, 's-t01000-4', v);
   }, 60_000);
 
@@ -131,7 +131,7 @@ describe.skipIf(!hasSealer)('end-to-end recovery with the native sealer (bundled
     const d = await dirs();
     const cwd = await mkdtemp(join(tmpdir(), 'cwd-'));
     const q = quiet();
-    await runExport({ miner: 'f01000', numbers: ['1'] }, { stdout: q.s, stderr: q.s, env: { FULLNODE_API_INFO: net.apiInfo }, cwd });
+    await runExport({ miner: 'f01000', numbers: ['1'] }, { stdout: q.s, stderr: q.s, tty: false, env: { FULLNODE_API_INFO: net.apiInfo }, cwd });
     const good = JSON.parse(await readFile(join(cwd, 'sectors-recovery-f01000.json'), 'utf8'));
     const variants: Record<string, (j: any) => void> = {
       ticket: (j) => (j.SectorInfos[0].Ticket = Buffer.alloc(32, 9).toString('base64')),
@@ -144,10 +144,10 @@ describe.skipIf(!hasSealer)('end-to-end recovery with the native sealer (bundled
       const file = join(cwd, `${what}.json`);
       await writeFile(file, JSON.stringify(j));
       const out = quiet();
-      const code = await runRecover({ parallel: 1, sealingTemp: d.temp, sealingResult: d.result, sectorsRecoveryMetadata: file, numbers: ['1'], json: true }, { stdout: out.s, stderr: quiet().s, tty: false, env: {} });
+      const code = await runRecover({ parallel: 1, sealingTemp: d.temp, sealingResult: d.result, sectorsRecoveryMetadata: file, numbers: ['1'], json: true }, { stdout: out.s, stderr: quiet().s, tty: false, cwd: process.cwd(), env: {} });
       const s = JSON.parse(out.text()).sectors[0];
       expect([what, s.status]).toEqual([what, 'mismatch']);
-      expect(code).toBe(1);
+      expect(code).toBe('incomplete');
       expect((await listTree(d.result)).filter((f) => f.includes('s-t0'))).toEqual([]);
     }
   }, 120_000);
@@ -181,8 +181,8 @@ describe.skipIf(!hasSealer)('kill -9 in the middle of sealing, then rerun', () =
       expect(await exists(join(d.temp, 's-t01000-5', 'cache', 'p_aux'))).toBe(false);
       expect(await exists(join(d.result, 'sealed', 's-t01000-5'))).toBe(false);
       const out = quiet();
-      const code = await runRecover({ parallel: 1, sealingTemp: d.temp, sealingResult: d.result, miner: 'f01000', numbers: ['5'], json: true }, { stdout: out.s, stderr: quiet().s, tty: false, env: { FULLNODE_API_INFO: net.apiInfo } });
-      expect(code).toBe(0);
+      const code = await runRecover({ parallel: 1, sealingTemp: d.temp, sealingResult: d.result, miner: 'f01000', numbers: ['5'], json: true }, { stdout: out.s, stderr: quiet().s, tty: false, cwd: process.cwd(), env: { FULLNODE_API_INFO: net.apiInfo } });
+      expect(code).toBe('ok');
       expect(JSON.parse(out.text()).sectors[0]).toMatchObject({ status: 'recovered', resumed: true });
       await expectLikeOracle(d.result, 's-t01000-5', loadVector('8MiB-V1_1-cc-f01000-s5'));
     } finally {

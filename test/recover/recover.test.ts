@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFile, stat, readdir, access } from 'node:fs/promises';
+import { testSettings } from '../helpers/settings.js';
 import { join } from 'node:path';
 import { recoverSectors } from '../../src/recover/recover.js';
 import { asSectorNumber, toHex, asCommitment, fromHex } from '../../src/proofs/types.js';
@@ -230,7 +231,7 @@ describe('pre-flight: parents cache', () => {
     const parentsCacheDir = join(d.root, 'parents');
     // 2KiB graph: 64 nodes × 56 bytes (sdr.md §3.6) = 3584 bytes
     await expect(
-      recoverSectors(f01000, records([{ n: 1, sealedCid: E2E_2K.sealedCid }]), [n(1)], options(d, new FakeSealer(table), { probe, parentsCacheDir })),
+      recoverSectors(f01000, records([{ n: 1, sealedCid: E2E_2K.sealedCid }]), [n(1)], options(d, new FakeSealer(table), { probe, settings: testSettings(parentsCacheDir) })),
     ).rejects.toThrow(/parents cache directory .*parents has 1000 B free but 1 cache file\(s\) of 3.5 KiB must be generated there \(set FIL_PROOFS_PARENT_CACHE/);
   });
 });

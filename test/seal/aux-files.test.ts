@@ -2,7 +2,7 @@
 // rust-fil-proofs with the cache dir it sealed in): the result must be byte-identical to the
 // reference file with only the length-prefixed path strings swapped.
 import { describe, expect, it } from 'vitest';
-import { decodeTAux, tAuxWithCacheDir } from '../../src/seal/aux-files.js';
+import { decodeTAux, tAuxWithCacheDir } from '../../src/sector/aux-files.js';
 import { loadVector } from '../helpers/vectors.js';
 import { withCachePath } from './helpers/oracle-files.js';
 

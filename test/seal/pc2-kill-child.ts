@@ -4,7 +4,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { sealProof } from '../../src/proofs/index.js';
-import { runPc2, treeFileNames } from '../../src/seal/pc2.js';
+import { runPc2 } from '../../src/seal/pc2.js';
+import { treeFileNames } from '../../src/sector/cache-files.js';
 import { SHAPE_8_8_0, withShape } from './helpers/shapes.js';
 
 interface Config {
@@ -19,7 +20,7 @@ interface Config {
 }
 const cfg = JSON.parse(process.argv[2]!) as Config;
 const proof = cfg.shape ? withShape(sealProof(cfg.proof), SHAPE_8_8_0) : sealProof(cfg.proof);
-const committed = () => treeFileNames(proof, cfg.stage).filter((f) => existsSync(join(cfg.cacheDir, f))).length;
+const committed = () => treeFileNames(proof.baseTrees, cfg.stage).filter((f) => existsSync(join(cfg.cacheDir, f))).length;
 await runPc2({
   proof,
   cacheDir: cfg.cacheDir,

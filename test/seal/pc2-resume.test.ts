@@ -15,8 +15,9 @@ import { partialSuffix } from '../../src/native/addon.js';
 import { asReplicaId, fromHex, sealProof, type SealProof } from '../../src/proofs/index.js';
 import type { SealProgress } from '../../src/seal/contracts.js';
 import { ensureParentsCache } from '../../src/seal/parents-cache.js';
-import { layerPaths, runPc1 } from '../../src/seal/pc1.js';
-import { runPc2, treeFileNames } from '../../src/seal/pc2.js';
+import { runPc1 } from '../../src/seal/pc1.js';
+import { runPc2 } from '../../src/seal/pc2.js';
+import { cacheFiles, treeFileNames } from '../../src/sector/cache-files.js';
 import { PC2_STATE_FILE } from '../../src/seal/pc2-checkpoint.js';
 import { buildTreeD } from '../../src/seal/tree-d.js';
 import { loadVector, type OracleVector } from '../helpers/vectors.js';
@@ -99,7 +100,7 @@ async function rerun(proof: SealProof, dirs: { cacheDir: string; sealedPath: str
 }
 
 const committed = (proof: SealProof, cacheDir: string, id: 'tree-c' | 'tree-r-last') =>
-  treeFileNames(proof, id).filter((f) => existsSync(path.join(cacheDir, f)));
+  treeFileNames(proof.baseTrees, id).filter((f) => existsSync(path.join(cacheDir, f)));
 const partials = async (cacheDir: string) => (await readdir(cacheDir)).filter((f) => f.endsWith(partialSuffix()));
 
 describe('PC2 resume on the 8MiB oracle vector (one base tree)', () => {
@@ -141,7 +142,7 @@ describe('PC2 resume per base tree: the 8MiB sector laid out 8-8-0', () => {
 
   /** sha256 of every tree file, the sealed file and p_aux */
   async function digests(dirs: { cacheDir: string; sealedPath: string }): Promise<Map<string, string>> {
-    const names = [...treeFileNames(proof, 'tree-c'), ...treeFileNames(proof, 'tree-r-last'), 'p_aux'];
+    const names = [...treeFileNames(proof.baseTrees, 'tree-c'), ...treeFileNames(proof.baseTrees, 'tree-r-last'), 'p_aux'];
     const out = new Map<string, string>();
     for (const n of names) out.set(n, sha256(await readFile(path.join(dirs.cacheDir, n))));
     out.set('sealed', sha256(await readFile(dirs.sealedPath)));
@@ -182,7 +183,7 @@ describe('PC2 resume per base tree: the 8MiB sector laid out 8-8-0', () => {
   it('a torn base-tree file (wrong size) is deleted and rebuilt, alone', async () => {
     const dirs = await sectorDir(V8M, 'torn-8');
     await rerun(proof, dirs, chunkLeaves);
-    const victim = path.join(dirs.cacheDir, treeFileNames(proof, 'tree-r-last')[5]!);
+    const victim = path.join(dirs.cacheDir, treeFileNames(proof.baseTrees, 'tree-r-last')[5]!);
     await truncate(victim, 1000);
     const r = await rerun(proof, dirs, chunkLeaves);
     expect([...r.stages]).toEqual(['tree-r-last', 'aux']);
@@ -197,8 +198,8 @@ describe('PC2 never trusts tree files it cannot tie to these inputs (2KiB oracle
   it('full-size tree files without a PC2 state file (an older or foreign run) are discarded', async () => {
     const dirs = await sectorDir(V2K, 'foreign-2k');
     for (const id of ['tree-c', 'tree-r-last'] as const) {
-      const { size } = V2K.files[treeFileNames(proof, id)[0]!]!;
-      await writeFile(path.join(dirs.cacheDir, treeFileNames(proof, id)[0]!), Buffer.alloc(size, 0x11));
+      const { size } = V2K.files[treeFileNames(proof.baseTrees, id)[0]!]!;
+      await writeFile(path.join(dirs.cacheDir, treeFileNames(proof.baseTrees, id)[0]!), Buffer.alloc(size, 0x11));
     }
     const r = await rerun(proof, dirs);
     expect(r.notices.join('\n')).toMatch(/tree files without a PC2 state file; PC2 starts over/);
@@ -212,7 +213,7 @@ describe('PC2 never trusts tree files it cannot tie to these inputs (2KiB oracle
     expect([...(await rerun(proof, dirs)).stages]).toEqual(['aux']);
 
     // Same bytes, new file: the trees cannot know they still match, so they are rebuilt.
-    const layer1 = layerPaths(proof, dirs.cacheDir)[0]!;
+    const layer1 = cacheFiles(proof, dirs.cacheDir).layers[0]!;
     const bytes = await readFile(layer1);
     await rm(layer1);
     await writeFile(layer1, bytes);

@@ -2,6 +2,7 @@
 // (interleaved PC1 labeling). Every artifact must still equal what rust-fil-proofs wrote for each sector
 // alone (fixtures/vectors), and a bad sector must fail alone.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { testSettings } from '../helpers/settings.js';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,7 +37,7 @@ async function inputsFor(v: OracleVector, dir: string): Promise<SealInputs> {
     stagedPath,
     cacheDir: path.join(dir, 'cache'),
     sealedPath: path.join(dir, 'sealed'),
-    parentsCacheDir: path.join(tmp, 'parents'),
+    settings: testSettings(path.join(tmp, 'parents')),
   };
 }
 

@@ -1,6 +1,7 @@
 // End to end: every committed oracle vector (sectors sealed by rust-fil-proofs, fixtures/vectors)
 // is sealed again by our pipeline and every artifact must match byte for byte.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { testSettings } from '../helpers/settings.js';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,7 +42,7 @@ describe('sealSector reproduces rust-fil-proofs on every committed vector', () =
       stagedPath,
       cacheDir,
       sealedPath,
-      parentsCacheDir: path.join(tmp, 'parents'),
+      settings: testSettings(path.join(tmp, 'parents')),
     });
     expect(toHex(out.commC), 'comm_c').toBe(v.comm_c);
     expect(toHex(out.commRLast), 'comm_r_last').toBe(v.comm_r_last);

@@ -3,6 +3,7 @@
 // Every stage must read the file the same way: the results equal the oracle's files for the
 // deal vector, whatever follows or is missing after the data.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { testSettings } from '../helpers/settings.js';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,7 +56,7 @@ describe('staged files longer or shorter than the sector', () => {
         stagedPath,
         cacheDir,
         sealedPath,
-        parentsCacheDir: path.join(tmp, 'parents'),
+        settings: testSettings(path.join(tmp, 'parents')),
       });
       expect(toHex(out.commR)).toBe(V.comm_r);
       await expectOracleFiles(V, cacheDir, sealedPath);

@@ -4,11 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sealProof } from '../../src/proofs/registry.js';
-import { treeLayout } from '../../src/seal/pc2.js';
+import { storedRowWidths, treeSizes } from '../../src/sector/tree-shape.js';
 import { chooseProof } from '../../src/verify/proof-type.js';
 import { passReportPath } from '../../src/verify/report.js';
 import { findSectors } from '../../src/verify/sector-dirs.js';
-import { locate, storedRowWidths } from '../../src/verify/tree-r-last-store.js';
+import { locate } from '../../src/verify/tree-r-last-store.js';
 import { statusOf, fail, pass } from '../../src/verify/findings.js';
 import { asActorId, asSectorNumber } from '../../src/proofs/types.js';
 
@@ -22,7 +22,7 @@ describe('stored tree-r-last rows (sdr.md §8.2)', () => {
     expect(storedRowWidths(64n, 1)).toEqual([1n]);
     expect(storedRowWidths(1n << 18n, 2)).toEqual([512n, 64n, 8n, 1n]);
     expect(storedRowWidths(1n << 27n, 2).reduce((a, b) => a + b)).toBe(299_593n);
-    expect(treeLayout(sealProof('32GiB/V1_1')).treeRLastBytes).toBe(9_586_976n);
+    expect(treeSizes(sealProof('32GiB/V1_1'), 2).treeRLastBytes).toBe(9_586_976n);
   });
   it('locate maps a stored node index to its tree row and index', () => {
     const w = storedRowWidths(1n << 18n, 2);

@@ -50,7 +50,7 @@ async function verify(args: Partial<VerifyArgs> & { sealingResult: string }, env
   let err = '';
   stdout.on('data', (c) => (out += c));
   stderr.on('data', (c) => (err += c));
-  const code = await runVerify({ json: true, ...args }, { stdout, stderr, tty: false, env });
+  const code = await runVerify({ json: true, ...args }, { stdout, stderr, tty: false, cwd: process.cwd(), env });
   return { code, report: JSON.parse(out) as VerifyReport, err };
 }
 
@@ -82,7 +82,7 @@ describe('healthy stores', () => {
   it('2KiB: quick and deep pass; comm_r per sector is the oracle comm_r; the proof version is reported as assumed', async () => {
     for (const deep of [false, true]) {
       const { code, report } = await verify({ sealingResult: small, deep });
-      expect(code).toBe(0);
+      expect(code).toBe('ok');
       expect(report.mode).toBe(deep ? 'deep' : 'quick');
       expect(report.summary).toEqual({ ok: 3, damaged: 0, missing: 0, error: 0 });
       for (const v of vSmall) {
@@ -98,7 +98,7 @@ describe('healthy stores', () => {
 
   it('8MiB (585-node cached tree-r-last): quick and deep pass; comm_r and comm_r_last from the oracle', async () => {
     const { code, report } = await verify({ sealingResult: big, deep: true });
-    expect(code).toBe(0);
+    expect(code).toBe('ok');
     const s = sector(report, 1);
     expect(s.status, JSON.stringify(s.checks)).toBe('ok');
     expect(s.commR).toBe(vBig.comm_r);
@@ -108,7 +108,7 @@ describe('healthy stores', () => {
 
   it('with the devnet as chain source every CommR equals the on-chain SealedCID and the proof comes from the chain', async () => {
     const { code, report } = await verify({ sealingResult: small, devnet: NETWORK });
-    expect(code).toBe(0);
+    expect(code).toBe('ok');
     const net = JSON.parse(await readFile(NETWORK, 'utf8'));
     for (const v of vSmall) {
       const s = sector(report, v.sector_id);
@@ -122,7 +122,7 @@ describe('healthy stores', () => {
   });
 
   it('t_aux decodes to the oracle\'s own decoding (paths aside)', async () => {
-    const { decodeTAux } = await import('../../src/seal/aux-files.js');
+    const { decodeTAux } = await import('../../src/sector/aux-files.js');
     const t = decodeTAux(await readFile(path.join(small, 'cache', sectorName(vSmall[0]!), 't_aux')));
     const o = vSmall[0]!.files.t_aux!.decoded!;
     expect(t.treeRLast).toMatchObject({ id: o.tree_r_last.id, size: BigInt(o.tree_r_last.size!), rowsToDiscard: BigInt(o.tree_r_last.rows_to_discard) });
@@ -141,9 +141,9 @@ describe('damage is named', () => {
       const node = v.proof.sector_size === '2048' ? 20 : 1000;
       await flipByte(path.join(d, 'sealed', sectorName(v)), node * 32 + 4);
       const quick = await verify({ sealingResult: d });
-      expect(quick.code).toBe(0);
+      expect(quick.code).toBe('ok');
       const deep = await verify({ sealingResult: d, deep: true });
-      expect(deep.code).toBe(1);
+      expect(deep.code).toBe('incomplete');
       const s = sector(deep.report, v.sector_id);
       expect(s.status).toBe('damaged');
       expect(failed(s)).toEqual(['replica-tree-r-last']);
@@ -163,7 +163,7 @@ describe('damage is named', () => {
     const d = await fresh(big);
     await flipByte(path.join(d, 'sealed', sectorName(vBig)), 31, 0xc0);
     const { code, report } = await verify({ sealingResult: d, deep: true });
-    expect(code).toBe(1);
+    expect(code).toBe('incomplete');
     expect(check(sector(report, 1), 'replica-tree-r-last').detail).toMatch(/cannot be hashed.*canonical/);
   });
 
@@ -171,7 +171,7 @@ describe('damage is named', () => {
     const d = await fresh(small);
     await truncate(path.join(d, 'sealed', sectorName(vSmall[0]!)), 1024);
     const { code, report } = await verify({ sealingResult: d, deep: true });
-    expect(code).toBe(1);
+    expect(code).toBe('incomplete');
     const s = sector(report, 1);
     expect(s.status).toBe('damaged');
     expect(check(s, 'sealed-file')).toMatchObject({ ok: false, expected: '2048 bytes', found: '1024 bytes' });
@@ -184,7 +184,7 @@ describe('damage is named', () => {
     const p = path.join(d, 'cache', sectorName(vSmall[0]!), 't_aux');
     await unlink(p);
     const { code, report } = await verify({ sealingResult: d });
-    expect(code).toBe(1);
+    expect(code).toBe('incomplete');
     const s = sector(report, 1);
     expect(s.status).toBe('missing');
     expect(check(s, 't_aux').missing).toEqual([p]);
@@ -195,7 +195,7 @@ describe('damage is named', () => {
     await unlink(path.join(d, 'sealed', sectorName(vBig)));
     await unlink(path.join(d, 'cache', sectorName(vBig), 'sc-02-data-tree-r-last.dat'));
     const { code, report } = await verify({ sealingResult: d, sectors: ['1', '7'], miner: 'f01000' });
-    expect(code).toBe(1);
+    expect(code).toBe('incomplete');
     const s = sector(report, 1);
     expect(s.status).toBe('missing');
     expect(s.proof).toBe('StackedDrg8MiBV1_1'); // from t_aux's layer size
@@ -208,7 +208,7 @@ describe('damage is named', () => {
     const v = vSmall[0]!;
     await flipByte(path.join(d, 'cache', sectorName(v), 'p_aux'), 32 + 3);
     const { code, report } = await verify({ sealingResult: d, devnet: NETWORK });
-    expect(code).toBe(1);
+    expect(code).toBe('incomplete');
     const s = sector(report, 1);
     expect(s.status).toBe('damaged');
     expect(failed(s)).toEqual(['comm_r_last', 'chain-comm_r']);
@@ -232,7 +232,7 @@ describe('damage is named', () => {
     const f = path.join(d, 'cache', sectorName(vBig), 'sc-02-data-tree-r-last.dat');
     await flipByte(f, (512 + 5) * 32 + 2); // row 4 node 5
     let { code, report } = await verify({ sealingResult: d, deep: true });
-    expect(code).toBe(1);
+    expect(code).toBe('incomplete');
     let s = sector(report, 1);
     expect(failed(s)).toEqual(['tree-r-last-rows', 'replica-tree-r-last']);
     expect(check(s, 'tree-r-last-rows').detail).toMatch(/row 4 node 5 \(byte 16546\)/);
@@ -261,7 +261,7 @@ describe('damage is named', () => {
     const file = path.join(scratch, 'tampered-network.json');
     await writeFile(file, JSON.stringify(net));
     const { code, report } = await verify({ sealingResult: small, devnet: file });
-    expect(code).toBe(1);
+    expect(code).toBe('incomplete');
     const s = sector(report, 2);
     expect(s.status).toBe('damaged');
     expect(failed(s)).toEqual(['chain-comm_r']);
@@ -297,9 +297,9 @@ describe('command line', () => {
     });
     const code = await runVerify(
       { sealingResult: d, json: true, interval: 0.001, report: reportPath },
-      { stdout, stderr: new PassThrough(), tty: false, env: {}, signal: ac.signal },
+      { stdout, stderr: new PassThrough(), tty: false, cwd: process.cwd(), env: {}, signal: ac.signal },
     );
-    expect(code).toBe(0);
+    expect(code).toBe('ok');
     const files = (await readdir(d)).filter((f) => /^verify-\d{8}T\d{6}\.\d{3}Z\.json$/.test(f));
     expect(files).toHaveLength(2);
     expect(JSON.parse(await readFile(reportPath, 'utf8')).summary.ok).toBe(3);
@@ -321,7 +321,7 @@ describe('other chain sources', () => {
     const d = await fresh(small);
     await mkdir(path.join(d, 'cache', 's-t02000-9'), { recursive: true }); // another miner's sector: not this file's business
     const { code, report } = await verify({ sealingResult: d, sectorsRecoveryMetadata: file });
-    expect(code).toBe(1);
+    expect(code).toBe('incomplete');
     expect(report.sectors.map((x) => x.name)).toEqual(['s-t01000-1', 's-t01000-2', 's-t01000-3']);
     expect(sector(report, 1).status).toBe('ok');
     expect(check(sector(report, 1), 'chain-comm_r').expected).toBe(v.comm_r_cid);
@@ -335,13 +335,13 @@ describe('other chain sources', () => {
     const net = await startDevnet(await loadNetwork(NETWORK));
     try {
       const { code, report } = await verify({ sealingResult: small, sectors: ['2'] }, { FULLNODE_API_INFO: net.apiInfo });
-      expect(code).toBe(0);
+      expect(code).toBe('ok');
       expect(check(sector(report, 2), 'chain-comm_r')).toMatchObject({ ok: true, expected: vSmall[1]!.comm_r_cid });
     } finally {
       await net.close();
     }
     const { code, report } = await verify({ sealingResult: small }, { FULLNODE_API_INFO: net.apiInfo });
-    expect(code).toBe(1);
+    expect(code).toBe('incomplete');
     expect(report.summary).toMatchObject({ error: 3, damaged: 0 });
     expect(check(sector(report, 1), 'chain-comm_r').detail).toMatch(/could not ask the node.*cannot reach/);
   });
@@ -359,7 +359,7 @@ describe('diagnosis and cancellation', () => {
     const d = await fresh(small);
     await flipByte(path.join(d, 'cache', sectorName(vSmall[2]!), 'p_aux'), 3);
     const { code, report } = await verify({ sealingResult: d, devnet: NETWORK, sectors: ['3'] });
-    expect(code).toBe(1);
+    expect(code).toBe('incomplete');
     const s = sector(report, 3);
     expect(failed(s)).toEqual(['chain-comm_r']);
     expect(check(s, 'chain-comm_r').detail).toMatch(/comm_c is damaged/);
@@ -395,7 +395,7 @@ describe('unreadable files', () => {
     await unlink(p);
     await symlink('p_aux', p);
     const { code, report } = await verify({ sealingResult: d });
-    expect(code).toBe(1);
+    expect(code).toBe('incomplete');
     expect(sector(report, 1)).toMatchObject({ status: 'error', checks: [{ name: 'read', detail: expect.stringMatching(/ELOOP/) }] });
     expect(sector(report, 2).status).toBe('ok');
   });
@@ -419,9 +419,9 @@ describe('scheduled scans', () => {
       if (passes === 1) void rename(d, `${d}.away`);
       if (passes === 2) ac.abort();
     });
-    const code = await runVerify({ sealingResult: d, json: true, interval: 0.001 }, { stdout, stderr, tty: false, env: {}, signal: ac.signal });
+    const code = await runVerify({ sealingResult: d, json: true, interval: 0.001 }, { stdout, stderr, tty: false, cwd: process.cwd(), env: {}, signal: ac.signal });
     expect(err).toMatch(/pass 2 at .* failed: .*neither a sealed\/ nor a cache\/ directory/);
     expect(passes).toBe(2);
-    expect(code).toBe(0); // the last completed pass was clean
+    expect(code).toBe('ok'); // the last completed pass was clean
   });
 });

@@ -1,38 +1,15 @@
 // `sealer-recover commr`: the identities and commitments of one sector that need no sealing
 // (porep_id, prover_id, comm_d, replica_id), plus — by sealing the sector in a scratch directory —
 // comm_c, comm_r_last and the CommR CID.
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from '../errors.js';
-import {
-  InputError,
-  asSectorNumber,
-  cidToCommD,
-  cidToCommP,
-  commDToCid,
-  commRToCid,
-  computeCommD,
-  formatIdAddress,
-  fromHex,
-  asCommitment,
-  parseMinerAddress,
-  parseTicket,
-  proverId,
-  replicaId,
-  sealProof,
-  toHex,
-  type ActorId,
-  type Commitment,
-  type PieceInfo,
-  type PorepId,
-  type ProverId,
-  type ReplicaId,
-  type SealProof,
-  type SectorNumber,
-  type Ticket,
-} from '../../proofs/index.js';
+import { asSectorNumber, cidToCommD, cidToCommP, commDToCid, commRToCid, computeCommD, formatIdAddress, fromHex, asCommitment, parseMinerAddress, parseTicket, proverId, replicaId, sealProof, toHex, type ActorId, type Commitment, type PieceInfo, type PorepId, type ProverId, type ReplicaId, type SealProof, type SectorNumber, type Ticket } from '../../proofs/index.js';
+import { InputError } from '../../errors.js';
+import type { ProofsSettings } from '../../sector/settings.js';
+import { settingsArg } from '../args.js';
+import { defineCommand, type CliDeps, type Outcome } from '../command.js';
 
 export interface CommrInputs {
   readonly proof: SealProof;
@@ -62,7 +39,9 @@ export interface SealOptions {
   readonly stagedPath?: string;
   /** scratch directory; default a fresh dir under the OS temp dir, removed afterwards */
   readonly workDir?: string;
-  readonly parentsCacheDir?: string;
+  /** FIL_PROOFS_* settings; default this process's */
+  readonly settings?: ProofsSettings;
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -84,7 +63,8 @@ export async function sealCommitments(inputs: CommrInputs, ids: SectorIdentities
       stagedPath: isCc && !o.stagedPath ? null : o.stagedPath!,
       cacheDir: join(work, 'cache'),
       sealedPath: join(work, 'sealed'),
-      parentsCacheDir: o.parentsCacheDir,
+      ...(o.settings ? { settings: o.settings } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
     });
   } finally {
     if (!o.workDir) await rm(work, { recursive: true, force: true });
@@ -193,9 +173,21 @@ function render(i: CommrInputs, ids: SectorIdentities, sealed: SealCommitments |
   return rows.map(([k, v]) => `${k.padEnd(12)}${v}\n`).join('');
 }
 
-export const commrCommand: CommandModule<object, CommrArgs> = {
+export async function runCommr(argv: CommrArgs, deps: CliDeps): Promise<Outcome> {
+  const inputs = resolveInputs(argv);
+  const ids = identitiesOf(inputs);
+  const seal = argv.seal ?? inputs.proof.sectorBytes <= 8n << 20n;
+  const sealed = seal
+    ? await sealCommitments(inputs, ids, { stagedPath: argv.staged, workDir: argv['work-dir'], settings: settingsArg(deps.env), ...(deps.signal ? { signal: deps.signal } : {}) })
+    : undefined;
+  deps.stdout.write(render(inputs, ids, sealed, argv.json === true));
+  return 'ok';
+}
+
+export const commrCommand = defineCommand<CommrArgs>({
   command: 'commr',
   describe: 'Print replica_id, comm_d and (with the native core) comm_c, comm_r_last and the CommR CID',
+  interruptNotice: 'sealer-recover commr: stopping',
   builder: (y: Argv) =>
     y
       .option('proof', { type: 'string', demandOption: true, describe: 'seal proof: id 0–19 or name, e.g. StackedDrg32GiBV1_1' })
@@ -210,26 +202,6 @@ export const commrCommand: CommandModule<object, CommrArgs> = {
         describe: 'seal in a scratch dir to get comm_c, comm_r_last, comm_r (default: on up to 8MiB; hours for 32GiB)',
       })
       .option('staged', { type: 'string', describe: 'fr32-padded staged sector file (data sectors)' })
-      .option('work-dir', { type: 'string', describe: 'keep the sealing scratch files here instead of a temp dir' }) as unknown as Argv<CommrArgs>,
-  handler: async (argv) => {
-    let inputs: CommrInputs;
-    try {
-      inputs = resolveInputs(argv);
-    } catch (e) {
-      if (e instanceof InputError) throw new UsageError(e.message);
-      throw e;
-    }
-    const ids = identitiesOf(inputs);
-    const seal = argv.seal ?? inputs.proof.sectorBytes <= 8n << 20n;
-    let sealed: SealCommitments | undefined;
-    if (seal) {
-      try {
-        sealed = await sealCommitments(inputs, ids, { stagedPath: argv.staged, workDir: argv['work-dir'] });
-      } catch (e) {
-        if (e instanceof InputError) throw new UsageError(e.message);
-        throw e;
-      }
-    }
-    process.stdout.write(render(inputs, ids, sealed, argv.json === true));
-  },
-};
+      .option('work-dir', { type: 'string', describe: 'keep the sealing scratch files here instead of a temp dir' }) as Argv,
+  run: runCommr,
+});

@@ -1,77 +1,62 @@
-// `export --miner f0… <sectors…>`: write sectors-recovery-<miner>.json from a Lotus node, in the Go
-// tool's format (plus optional fields it ignores), rewriting the file after each sector.
-import type { Argv, CommandModule } from 'yargs';
+// `export --miner f0… <sectors…>`: write sectors-recovery-<miner>.json in the Go tool's format
+// (plus optional fields it ignores) from a Lotus node, the devnet, or the miner's metadata store,
+// rewriting the file after each sector as the Go tool did. Nothing is written when no sector was
+// exported, and "wrote" is said only of a file that was written.
+import type { Argv } from 'yargs';
 import { join } from 'node:path';
-import { EXIT, UsageError } from '../errors.js';
-import { InputError } from '../../proofs/types.js';
-import { parseMinerAddress } from '../../chain/address.js';
-import { parseApiInfo } from '../../chain/api-info.js';
-import { LotusClient, RpcError, RpcTransportError } from '../../chain/lotus-client.js';
-import { exportSectors } from '../../chain/export.js';
-import { exportFileName, writeRecoveryFile } from '../../chain/export-file.js';
-import { expandHome, sectorList } from './recover.js';
+import { UsageError } from '../../errors.js';
+import { exportFileName, writeRecoveryFile } from '../../records/export-file.js';
+import { minerFor } from '../../records/open-source.js';
+import { expandHome, minerArg, openSource, sectorNumbers, sourceOptions, type SectorArgs, type SourceArgs } from '../args.js';
+import { defineCommand, type CliDeps, type Outcome } from '../command.js';
 
-export interface ExportArgs {
-  readonly miner: string;
-  readonly numbers?: readonly (string | number)[];
-  readonly sectors?: readonly (string | number)[];
+export interface ExportArgs extends SectorArgs, SourceArgs {
+  readonly miner?: string;
   readonly output?: string;
   readonly json?: boolean;
 }
 
-export interface ExportDeps {
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WritableStream;
-  readonly env: NodeJS.ProcessEnv;
-  readonly cwd: string;
-}
-
-export async function runExport(args: ExportArgs, deps: ExportDeps): Promise<number> {
-  const numbers = sectorList(args);
-  let miner, api;
-  try {
-    miner = parseMinerAddress(args.miner, '--miner');
-    api = parseApiInfo(deps.env.FULLNODE_API_INFO);
-  } catch (e) {
-    if (e instanceof InputError) throw new UsageError(e.message);
-    throw e;
-  }
-  const path = join(args.output ? expandHome(args.output) : deps.cwd, exportFileName(miner));
+export async function runExport(args: ExportArgs, deps: CliDeps): Promise<Outcome> {
+  const numbers = sectorNumbers(args, { required: true });
+  const requested = minerArg(args.miner);
+  const source = await openSource(args, deps.env, requested);
+  if (!source) throw new UsageError('no node to export from: set FULLNODE_API_INFO (or use --devnet, or --metadata-store for the miner\'s own records)');
   const t0 = performance.now();
-  let result;
+  let written: string | null = null;
   try {
-    result = await exportSectors(new LotusClient({ api }), miner, numbers, {
-      onError: (n, e) => deps.stderr.write(`sealer-recover export: sector ${n}: ${e.message}\n`),
-      onProgress: (f) => writeRecoveryFile(path, f),
+    const miner = minerFor(source, requested);
+    const path = join(args.output ? expandHome(args.output) : deps.cwd, exportFileName(miner));
+    const sectorSize = await source.sectorSize?.(miner);
+    const result = await source.recoveryRecords(miner, numbers, {
+      onError: (n, reason) => deps.stderr.write(`sealer-recover export: sector ${n}: ${reason}\n`),
+      onRecord: async (rec, soFar) => {
+        await writeRecoveryFile(path, { miner, sectorSize: sectorSize ?? rec.proof.sectorBytes, sectors: soFar });
+        written = path;
+      },
     });
-  } catch (e) {
-    if (e instanceof RpcError || e instanceof RpcTransportError || e instanceof InputError) {
-      deps.stderr.write(`sealer-recover export: ${e.message}\n`);
-      return EXIT.failed;
+    const failed = [...result.failed.keys()].map(String);
+    const elapsed = ((performance.now() - t0) / 1000).toFixed(3);
+    if (args.json) {
+      const doc = { file: written, source: source.description, exported: result.records.map((s) => String(s.sectorNumber)), failed: Object.fromEntries(result.failed), elapsedSeconds: Number(elapsed) };
+      deps.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    } else {
+      deps.stdout.write(`export ${result.records.length} sectors, failed sectors: [${failed.join(' ')}], elapsed: ${elapsed}s${written ? `, wrote ${written}` : ', no file written'}\n`);
     }
-    throw e;
+    return failed.length ? 'incomplete' : 'ok';
+  } finally {
+    await source.close();
   }
-  const failed = [...result.failed.keys()].map(String);
-  const elapsed = ((performance.now() - t0) / 1000).toFixed(3);
-  if (args.json) {
-    deps.stdout.write(`${JSON.stringify({ file: result.file.sectors.length ? path : null, exported: result.file.sectors.map((s) => String(s.sectorNumber)), failed: Object.fromEntries(result.failed), elapsedSeconds: Number(elapsed) }, null, 2)}\n`);
-  } else {
-    deps.stdout.write(`export ${result.file.sectors.length} sectors, failed sectors: [${failed.join(' ')}], elapsed: ${elapsed}s${result.file.sectors.length ? `, wrote ${path}` : ''}\n`);
-  }
-  return failed.length ? EXIT.failed : EXIT.ok;
 }
 
-export const exportCommand: CommandModule = {
+export const exportCommand = defineCommand<ExportArgs>({
   command: 'export [numbers..]',
-  describe: 'Write sectors-recovery-<miner>.json (ticket, CommR, pieces) from a Lotus node (FULLNODE_API_INFO)',
+  describe: 'Write sectors-recovery-<miner>.json (ticket, CommR, pieces) from a Lotus node (FULLNODE_API_INFO), the devnet or a metadata store',
   builder: (y: Argv) =>
-    y
+    sourceOptions(y, 'read the records', { exportFile: false })
       .positional('numbers', { type: 'string', array: true, describe: 'sector numbers' })
-      .option('miner', { type: 'string', demandOption: true, describe: 'miner ID address, e.g. f01000' })
+      .option('miner', { type: 'string', describe: 'miner ID address, e.g. f01000 (required with a node)' })
       .option('sectors', { alias: 'sector', type: 'string', array: true, describe: 'sector number (repeatable)' })
       .option('output', { type: 'string', describe: 'directory for the file (default: current directory, as the Go tool)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' }),
-  handler: async (argv) => {
-    process.exitCode = await runExport(argv as unknown as ExportArgs, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
-  },
-};
+      .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' }) as Argv,
+  run: runExport,
+});

@@ -1,16 +1,17 @@
 // `sealer-recover metastore inspect|dump|sectors|repair <dir>`: read-only forensics and repair of a
 // lotus-miner metadata store (datastore/metadata, a goleveldb LevelDB). See src/metastore/.
-import type { CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { stat } from 'node:fs/promises';
-import { EXIT, UsageError } from '../errors.js';
+import { CorruptionError, UsageError } from '../../errors.js';
 import { inspectStore, formatInspect } from '../../metastore/inspect.js';
 import { dumpStore } from '../../metastore/dump.js';
 import { readSectorsFromStore, type MetastoreSector } from '../../metastore/sector-info.js';
 import { repairStore, formatRepair, RepairError } from '../../metastore/repair.js';
 import { StoreError } from '../../metastore/store-files.js';
 import { toJson } from '../../metastore/json.js';
+import { defineCommand, type CliDeps, type Outcome } from '../command.js';
 
-interface Args {
+export interface MetastoreArgs {
   action: 'inspect' | 'dump' | 'sectors' | 'repair';
   dir: string;
   json: boolean;
@@ -40,19 +41,19 @@ function sectorLine(s: MetastoreSector): string {
     .join('  ');
 }
 
-async function run(a: Args): Promise<number> {
+async function run(a: MetastoreArgs, deps: CliDeps): Promise<Outcome> {
   try {
     if (!(await stat(a.dir)).isDirectory()) throw new UsageError(`${a.dir} is not a directory; pass the store directory (e.g. ~/.lotusminer/datastore/metadata)`);
   } catch (e) {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`cannot open ${a.dir}: ${(e as Error).message}`);
   }
-  const print = (s: string) => process.stdout.write(s);
+  const print = (s: string) => void deps.stdout.write(s);
   switch (a.action) {
     case 'inspect': {
       const r = await inspectStore(a.dir);
       print(a.json ? toJson(r) + '\n' : formatInspect(r));
-      return EXIT.ok;
+      return 'ok';
     }
     case 'dump': {
       const { entries, view } = await dumpStore(a.dir, { prefix: a.prefix, decode: a.decode });
@@ -62,9 +63,9 @@ async function run(a: Args): Promise<number> {
           const v = typeof e.decoded === 'bigint' ? e.decoded.toString() : e.decoded !== undefined && e.decoded !== null ? toJson(e.decoded, 0) : e.decodeError ? `UNDECODABLE (${e.decodeError}) 0x${e.valueHex}` : (e.value ?? `0x${e.valueHex}`);
           print(`${e.key}\t${v}${e.possiblyStale ? `\t[possibly stale: ${e.possiblyStale}]` : ''}\n`);
         }
-        if (view.damage.length) process.stderr.write(`metastore dump: the store is damaged (${view.damage.length} problems); this is the newest surviving version of each key — see \`metastore inspect\`\n`);
+        if (view.damage.length) deps.stderr.write(`metastore dump: the store is damaged (${view.damage.length} problems); this is the newest surviving version of each key — see \`metastore inspect\`\n`);
       }
-      return EXIT.ok;
+      return 'ok';
     }
     case 'sectors': {
       const { sectors, problems, view } = await readSectorsFromStore(a.dir);
@@ -74,7 +75,7 @@ async function run(a: Args): Promise<number> {
         for (const p of problems) print(`UNDECODABLE ${p.key}: ${p.error}\n`);
         print(`${sectors.length} sectors, ${problems.length} undecodable record(s)\n`);
       }
-      return problems.length ? EXIT.failed : EXIT.ok;
+      return problems.length ? 'incomplete' : 'ok';
     }
     case 'repair': {
       if (!a.out) throw new UsageError('metastore repair needs --out <newdir> (a new directory; the input is never modified)');
@@ -82,15 +83,25 @@ async function run(a: Args): Promise<number> {
       if (a.includeUnverified && a.mode !== 'lenient') throw new UsageError('--include-unverified only applies to --mode lenient');
       const r = await repairStore(a.dir, a.out, a.mode, { includeUnverified: a.includeUnverified });
       print(a.json ? toJson(r) + '\n' : formatRepair(r));
-      return EXIT.ok;
+      return 'ok';
     }
   }
 }
 
-export const metastoreCommand: CommandModule<object, Args> = {
+export async function runMetastore(a: MetastoreArgs, deps: CliDeps): Promise<Outcome> {
+  try {
+    return await run(a, deps);
+  } catch (e) {
+    if (e instanceof RepairError && /already exists|inside it/.test(e.message)) throw new UsageError(e.message);
+    if (e instanceof StoreError || e instanceof RepairError) throw new CorruptionError(`metastore ${a.action}: ${e.message}`);
+    throw e;
+  }
+}
+
+export const metastoreCommand = defineCommand<MetastoreArgs>({
   command: 'metastore <action> <dir>',
   describe: 'Inspect, dump, list sectors of, or repair a lotus-miner metadata store (LevelDB); never writes to <dir>',
-  builder: (y) =>
+  builder: (y: Argv) =>
     y
       .positional('action', {
         choices: ['inspect', 'dump', 'sectors', 'repair'] as const,
@@ -103,17 +114,6 @@ export const metastoreCommand: CommandModule<object, Args> = {
       .option('decode', { type: 'boolean', default: false, describe: 'dump: decode SectorInfo CBOR and /storage/nextid' })
       .option('out', { type: 'string', describe: 'repair: new directory to write the repaired store to' })
       .option('include-unverified', { type: 'boolean', default: false, describe: 'repair --mode lenient: also write entries of damaged blocks that failed their checksum (as RepairDB does; they may be corrupted, and are listed as stale)' })
-      .option('mode', { choices: ['strict', 'lenient'] as const, describe: 'repair: strict = goleveldb StrictRecovery (damaged tables dropped whole, journal replay stops at the first bad record); lenient = every checksum-valid block and record' }) as never,
-  handler: async (a) => {
-    try {
-      process.exitCode = await run(a);
-    } catch (e) {
-      if (e instanceof StoreError || e instanceof RepairError) {
-        process.stderr.write(`sealer-recover metastore ${a.action}: ${e.message}\n`);
-        process.exitCode = e instanceof RepairError && /already exists|inside it/.test(e.message) ? EXIT.usage : EXIT.failed;
-        return;
-      }
-      throw e;
-    }
-  },
-};
+      .option('mode', { choices: ['strict', 'lenient'] as const, describe: 'repair: strict = goleveldb StrictRecovery (damaged tables dropped whole, journal replay stops at the first bad record); lenient = every checksum-valid block and record' }) as Argv,
+  run: runMetastore,
+});

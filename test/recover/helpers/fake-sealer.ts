@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { asCommitment, fromHex, toHex, type Commitment } from '../../../src/proofs/types.js';
-import { encodeTAux, temporaryAuxFor } from '../../../src/seal/aux-files.js';
+import { encodeTAux, temporaryAuxFor } from '../../../src/sector/aux-files.js';
 import type { BatchOutcome, Sealer, SealJob, SealOutcome } from '../../../src/recover/sealer.js';
 
 export interface Outcome {
@@ -82,7 +82,7 @@ export class FakeSealer implements Sealer {
       await writeFile(join(job.cacheDir, 'sc-02-data-tree-r-last.dat'), Buffer.alloc(sz.treeRLast, 9));
       await writeFile(join(job.cacheDir, 'p_aux'), Buffer.concat([fromHex(o.commC), fromHex(o.commRLast)]));
       // a well-formed t_aux naming the working dir, as the real sealer writes it
-      await writeFile(join(job.cacheDir, 't_aux'), encodeTAux(temporaryAuxFor(job.proof, job.cacheDir)));
+      await writeFile(join(job.cacheDir, 't_aux'), encodeTAux(temporaryAuxFor(job.proof, job.cacheDir, job.settings.rowsToDiscard)));
       // sealer bookkeeping that must not be published
       await writeFile(join(job.cacheDir, 'pc1-state.json'), '{}');
       return { commC: c(o.commC), commRLast: c(o.commRLast), commR: c(o.commR) };

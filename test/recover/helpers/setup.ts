@@ -1,7 +1,9 @@
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseRecoveryFile, type SectorRecord } from '../../../src/chain/export-file.js';
+import { parseRecoveryFile } from '../../../src/records/export-file.js';
+import type { SectorRecord } from '../../../src/records/record.js';
+import { testSettings } from '../../helpers/settings.js';
 import { parseMinerAddress } from '../../../src/chain/address.js';
 import { silentLogger } from '../../../src/recover/logger.js';
 import type { RecoverOptions } from '../../../src/recover/recover.js';
@@ -41,7 +43,7 @@ export const records = (entries: Entry[], sectorSize = 2048): readonly SectorRec
   parseRecoveryFile(recoveryJson(entries, sectorSize), 'test.json').sectors;
 
 export function options(d: { temp: string; result: string }, sealer: Sealer, extra: Partial<RecoverOptions> = {}): RecoverOptions {
-  return { tempRoot: d.temp, resultRoot: d.result, parallel: 1, sealer, logger: silentLogger(), version: 'test', source: 'test', ...extra };
+  return { tempRoot: d.temp, resultRoot: d.result, parallel: 1, sealer, logger: silentLogger(), version: 'test', source: 'test', settings: testSettings(), ...extra };
 }
 
 export async function listTree(dir: string): Promise<string[]> {

@@ -3,13 +3,14 @@
 // reference's bytes, not merely ours), then finalized into the lotus layout like FinalizeSector:
 // sealed/s-t0M-N + cache/s-t0M-N/{p_aux, t_aux, sc-02-data-tree-r-last*.dat}.
 import { createHash } from 'node:crypto';
+import { testSettings } from '../../helpers/settings.js';
 import { cp, mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { asCommitment, asReplicaId, fromHex, sealProof } from '../../../src/proofs/index.js';
 import { sealSector } from '../../../src/seal/seal.js';
-import { treeFileNames } from '../../../src/seal/pc2.js';
+import { treeFileNames } from '../../../src/sector/cache-files.js';
 import { loadVector, type OracleVector } from '../../helpers/vectors.js';
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
@@ -31,7 +32,7 @@ export async function publishVectors(root: string, names: readonly string[], scr
       stagedPath: null,
       cacheDir: path.join(work, 'cache'),
       sealedPath: path.join(work, 'sealed'),
-      parentsCacheDir: path.join(scratch, 'parents'),
+      settings: testSettings(path.join(scratch, 'parents')),
     });
     const sn = sectorName(v);
     const cache = path.join(root, 'cache', sn);
@@ -39,7 +40,7 @@ export async function publishVectors(root: string, names: readonly string[], scr
     await mkdir(path.join(root, 'sealed'), { recursive: true });
     expect(sha256(await readFile(path.join(work, 'sealed'))), `${name} sealed`).toBe(v.files.sealed!.sha256);
     await rename(path.join(work, 'sealed'), path.join(root, 'sealed', sn));
-    for (const f of ['p_aux', ...treeFileNames(proof, 'tree-r-last')]) {
+    for (const f of ['p_aux', ...treeFileNames(proof.baseTrees, 'tree-r-last')]) {
       expect(sha256(await readFile(path.join(work, 'cache', f))), `${name} ${f}`).toBe(v.files[f]!.sha256);
       await rename(path.join(work, 'cache', f), path.join(cache, f));
     }

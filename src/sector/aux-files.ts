@@ -1,4 +1,4 @@
-// The two small cache files rust-fil-proofs writes at the end of PreCommit2 (sdr.md §8.2):
+// The two small cache files rust-fil-proofs writes at the end of PreCommit2 (docs/sector-layout.md):
 //   p_aux — bincode of PersistentAux { comm_c, comm_r_last }: 64 raw bytes;
 //   t_aux — bincode 1.3 (legacy config: LE fixed-width ints, u64 length prefixes, Option = 1 tag
 //           byte) of TemporaryAux { labels, tree_d_config, tree_r_last_config, tree_c_config }.
@@ -6,11 +6,11 @@
 // merkletree src/store/mod.rs StoreConfig.
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { InputError } from '../errors.js';
 import type { SealProof } from '../proofs/registry.js';
-import { InputError, asCommitment, type Commitment } from '../proofs/types.js';
-
-export const P_AUX = 'p_aux';
-export const T_AUX = 't_aux';
+import { asCommitment, type Commitment } from '../proofs/types.js';
+import { P_AUX, T_AUX } from './cache-files.js';
+import { octreeNodes, rowsToDiscard } from './tree-shape.js';
 
 export interface PersistentAux {
   readonly commC: Commitment;
@@ -149,35 +149,18 @@ export function decodeTAux(b: Uint8Array, cacheDir?: string, what = T_AUX): Temp
 
 // ---- values for a proof ------------------------------------------------------------------------
 
-/** Nodes of a full arity-8 tree over `leaves` leaves: (8^(k+1) − 1) / 7. */
-export function octreeNodes(leaves: bigint): bigint {
-  let total = 0n;
-  for (let w = leaves; ; w /= 8n) {
-    total += w;
-    if (w <= 1n) return total;
-  }
-}
-
 /**
- * rfp storage-proofs-core/src/util.rs default_rows_to_discard(leaves, arity 8) with the default
- * FIL_PROOFS_ROWS_TO_DISCARD = 2 (sdr.md §8.2). Integer row count (merkletree uses an f64 log).
+ * The TemporaryAux rust-fil-proofs writes for `proof` sealed in `cacheDir` with the configured
+ * FIL_PROOFS_ROWS_TO_DISCARD (docs/sector-layout.md).
  */
-export function defaultRowsToDiscard(leavesPerTree: bigint, configured = 2): number {
-  let rows = 1;
-  for (let w = leavesPerTree; w > 1n; w /= 8n) rows++;
-  if (rows <= 2) return 0;
-  if (rows === 3) return 1;
-  return Math.min(rows - 2, configured);
-}
-
-/** The TemporaryAux rust-fil-proofs writes for `proof` sealed in `cacheDir` (sdr.md §8.2 table). */
-export function temporaryAuxFor(proof: SealProof, cacheDir: string, rowsToDiscard = defaultRowsToDiscard(proof.nodesPerBaseTree)): TemporaryAux {
+export function temporaryAuxFor(proof: SealProof, cacheDir: string, configuredRowsToDiscard: number): TemporaryAux {
   const treeLen = octreeNodes(proof.nodesPerBaseTree);
+  const discard = rowsToDiscard(proof.nodesPerBaseTree, configuredRowsToDiscard);
   const cfg = (id: string, size: bigint, rows: number): StoreConfig => ({ path: cacheDir, id, size, rowsToDiscard: BigInt(rows) });
   return {
     labels: Array.from({ length: proof.layers }, (_, i) => cfg(`layer-${i + 1}`, proof.nodes, 0)),
     treeD: cfg('tree-d', 2n * proof.nodes - 1n, 0),
-    treeRLast: cfg('tree-r-last', treeLen, rowsToDiscard),
+    treeRLast: cfg('tree-r-last', treeLen, discard),
     treeC: cfg('tree-c', treeLen, 0),
   };
 }

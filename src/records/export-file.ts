@@ -4,32 +4,13 @@
 // after the Go ones; Go's encoding/json ignores unknown fields, and files without them mean CC
 // sectors, exactly as the Go tool assumes, so both tools read each other's files.
 import { readFile, writeFile, rename } from 'node:fs/promises';
-import { InputError, asSectorNumber, asTicket, type SectorNumber, type Ticket, type Commitment } from '../proofs/types.js';
-import { sealProof, type SealProof } from '../proofs/registry.js';
-import { parseMinerAddress, type MinerAddress, formatMinerAddress } from './address.js';
-import { Reader, ShapeError } from './json-shape.js';
+import { InputError } from '../errors.js';
+import { asSectorNumber, asTicket } from '../proofs/types.js';
+import { sealProof } from '../proofs/registry.js';
+import { parseMinerAddress, type MinerAddress, formatMinerAddress } from '../chain/address.js';
+import { Reader, ShapeError } from '../chain/json-shape.js';
 import { cidToCommR, cidToCommD } from '../proofs/cid.js';
-
-export interface PieceRef {
-  /** padded size */
-  readonly size: bigint;
-  readonly pieceCid: string;
-}
-
-export interface SectorRecord {
-  readonly sectorNumber: SectorNumber;
-  readonly ticket: Ticket;
-  readonly proof: SealProof;
-  readonly sealedCid: string;
-  readonly commR: Commitment;
-  readonly sealRandEpoch?: number;
-  /** absent or undefined = CC (the Go tool's assumption) */
-  readonly unsealedCid?: string;
-  readonly dealIds?: readonly bigint[];
-  readonly pieces?: readonly PieceRef[];
-  /** pre-committed, not yet proven: ProveCommit still needs layers, tree-c and tree-d */
-  readonly preCommitOnly?: boolean;
-}
+import type { SectorRecord } from './record.js';
 
 export interface RecoveryFile {
   readonly miner: MinerAddress;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatRecoveryFile, parseRecoveryFile, readRecoveryFile, writeRecoveryFile, exportFileName } from '../../src/chain/export-file.js';
+import { formatRecoveryFile, parseRecoveryFile, readRecoveryFile, writeRecoveryFile, exportFileName } from '../../src/records/export-file.js';
 import { toHex } from '../../src/proofs/types.js';
 
 // Written by hand from spec ecosystem.md §1.3 the way the Go tool emits it: json.MarshalIndent(v, "", "\t"),

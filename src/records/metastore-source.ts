@@ -1,11 +1,13 @@
 // Offline inputs from the miner's own lotus-miner metadata store (--metadata-store): ticket,
 // CommR, CommD and pieces come from its /sectors/<n> records, the miner from /miner-address. No
 // chain access, so this works when the node has pruned the state the export needs.
-import { asActorId, InputError, type SectorNumber } from '../proofs/types.js';
+import { InputError } from '../errors.js';
+import { asActorId, type SectorNumber } from '../proofs/types.js';
 import { readSectorsFromStore } from '../metastore/sector-info.js';
 import { liveEntries } from '../metastore/latest-view.js';
 import { formatMinerAddress, type MinerAddress } from '../chain/address.js';
-import type { SectorRecord } from '../chain/export-file.js';
+import type { SectorRecord } from './record.js';
+import { pickRecords, type SectorRecordSource } from './source.js';
 
 export interface MetastoreInputs {
   readonly miner: MinerAddress;
@@ -64,4 +66,32 @@ export async function metastoreInputs(dir: string, miner?: MinerAddress): Promis
     });
   }
   return { miner: who, records, unusable, problems: store.problems.map((p) => `${p.key}: ${p.error}`) };
+}
+
+/** The store as a record source; store-level decode problems are in `warnings`. */
+export async function metadataStoreSource(dir: string, miner?: MinerAddress): Promise<SectorRecordSource & { readonly warnings: readonly string[] }> {
+  const m = await metastoreInputs(dir, miner);
+  const description = `metadata store ${dir}`;
+  const missing = (n: SectorNumber) =>
+    m.unusable.get(n) ?? `the metadata store ${dir} has no record /sectors/${n} (lotus-miner never held it, or it was lost; try another source)`;
+  return {
+    kind: 'metadata-store',
+    description,
+    miner: m.miner,
+    warnings: m.problems,
+    async recoveryRecords(who, numbers, hooks) {
+      if (who.id !== m.miner.id) {
+        const failed = new Map(numbers.map((n) => [BigInt(n), `${dir} holds miner ${formatMinerAddress(m.miner)}, not ${formatMinerAddress(who)}`]));
+        return { records: [], failed };
+      }
+      return pickRecords(m.records, numbers, missing, hooks);
+    },
+    async expectedCommR(who, sector) {
+      if (who !== m.miner.id) return { kind: 'unavailable', reason: `${dir} holds miner ${formatMinerAddress(m.miner)}, not f0${who}` };
+      const rec = m.records.find((r) => r.sectorNumber === sector);
+      if (!rec) return { kind: 'unavailable', reason: missing(sector) };
+      return { kind: 'found', value: { commR: rec.commR, cid: rec.sealedCid, proof: rec.proof, source: description } };
+    },
+    async close() {},
+  };
 }

@@ -1,0 +1,40 @@
+// A sector as the chain records it, whatever source told us: what recovery needs to re-seal it
+// (ticket, proof, pieces) and what the result must equal (CommR). Every record source produces
+// these; nothing downstream knows which source it was.
+import type { SealProof } from '../proofs/registry.js';
+import type { Commitment, SectorNumber, Ticket } from '../proofs/types.js';
+
+export interface PieceRef {
+  /** padded size */
+  readonly size: bigint;
+  readonly pieceCid: string;
+}
+
+export interface SectorRecord {
+  readonly sectorNumber: SectorNumber;
+  readonly ticket: Ticket;
+  readonly proof: SealProof;
+  readonly sealedCid: string;
+  readonly commR: Commitment;
+  readonly sealRandEpoch?: number;
+  /** absent or undefined = CC (the Go tool's assumption) */
+  readonly unsealedCid?: string;
+  readonly dealIds?: readonly bigint[];
+  readonly pieces?: readonly PieceRef[];
+  /** pre-committed, not yet proven: ProveCommit still needs layers, tree-c and tree-d */
+  readonly preCommitOnly?: boolean;
+}
+
+/** What a source says a sector's CommR is, as the integrity scan receives it. */
+export interface ExpectedCommR {
+  readonly commR: Commitment;
+  /** the CID the commitment came from (SealedCID, or SectorKeyCID for a snap-upgraded sector) */
+  readonly cid: string;
+  readonly proof: SealProof;
+  /** e.g. "chain (StateSectorGetInfo)", "file sectors-recovery-f01000.json" */
+  readonly source: string;
+  readonly note?: string;
+}
+
+/** `unavailable` = a source was given but had no answer for this sector (unknown, unreachable). */
+export type ChainAnswer = { readonly kind: 'found'; readonly value: ExpectedCommR } | { readonly kind: 'unavailable'; readonly reason: string };
