@@ -1,4 +1,4 @@
-// Typed wrapper around the SHA-256 compression kernels of native/sdr (sha256-*.cc via pc1-napi.cc).
+// Typed wrapper around the SHA-256 compression kernels of native/sdr (sha256-*.cc via sha256-napi.cc).
 // Compression-level only: callers pad their own messages. Used by tests and benchmarks.
 import { rawAddon } from './addon.js';
 
