@@ -49,6 +49,7 @@ const USAGE: &str = "usage:
               [--rows-to-discard <k>]
   oracle encode --proof <id|name> (--miner f0<id> | --prover-id <hex32>) --sector <n> --ticket <hex32>
               --pieces <spec>[,<spec>…] [--fill] [--out <file.json>] [--work-dir <dir>] [--keep] [--extra-nodes <k>]
+              [--rows-to-discard <k>]
               (the sector key is sealed from CC; spec = sha256-ctr:<seed hex32>:<unpadded bytes> | <piece file>)
   oracle decode --proof <id|name> --replica <file> --sector-key <file> --key-cache <dir> --comm-d-new <hex32>
               --out-data <file>
@@ -389,7 +390,8 @@ fn cmd_bench(args: &Args) -> Result<()> {
 
 fn cmd_encode(args: &Args) -> Result<()> {
     let pieces = parse_pieces(args.need("pieces")?)?;
-    let env = prepare_env(args, false, None, None)?;
+    let rows_to_discard = parse_rows_to_discard(args)?;
+    let env = prepare_env(args, false, None, rows_to_discard)?;
     let cfg = porep_config(&seal_proof(args.need("proof")?)?)?;
     let key = seal_case(args, &env, DataSpec::Cc)?;
     let extra_nodes = key.extra_nodes;
@@ -399,6 +401,10 @@ fn cmd_encode(args: &Args) -> Result<()> {
     top.insert("generator".into(), generator_json());
     if let Value::Object(m) = out.json {
         top.extend(m);
+    }
+    if let Some(k) = rows_to_discard {
+        let r = rows_to_discard_json(k, &top["sector_key"]["files"])?;
+        top.insert("rows_to_discard".into(), r);
     }
     let text = serde_json::to_string_pretty(&Value::Object(top))? + "\n";
     emit(args, text, &format!("encode {} ms, decode {} ms", out.encode_ms, out.decode_ms))?;
@@ -493,7 +499,9 @@ fn cmd_encode_bench(args: &Args) -> Result<()> {
     let proof = seal_proof(args.need("proof")?)?;
     let threads = bench_threads(args)?;
     env::set_var("RAYON_NUM_THREADS", threads.to_string());
-    let env = prepare_env(args, false, None, None)?;
+    // Only the (untimed) key seal uses the SDR labeler; same choice as `bench`.
+    let multicore = threads >= 2 && env!("ORACLE_MULTICORE_SDR") == "true";
+    let env = prepare_env(args, multicore, multicore.then_some(threads - 1), None)?;
     let cfg = porep_config(&proof)?;
     let key = bench_case(proof, &env)?;
     let out = encode_bench::run(key, &cfg)?;

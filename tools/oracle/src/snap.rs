@@ -41,7 +41,8 @@ pub struct SnapCase {
     pub key: Case,
     /// New deal data, in sector order.
     pub pieces: Vec<DataSpec>,
-    /// Add lotus-style zero filler pieces after the last data piece.
+    /// Add lotus-style zero filler pieces after the last data piece (needed unless the pieces
+    /// cover the sector: see stage.rs).
     pub fill: bool,
     pub extra_nodes: usize,
 }
@@ -136,12 +137,6 @@ fn run_shape<Tree: 'static + MerkleTreeTrait<Hasher = PoseidonHasher>>(
 
     let staged = stage::stage(sector, &proof.name, &case.pieces, case.fill, &paths.staged)?;
     let piece_infos: Vec<PieceInfo> = staged.pieces.iter().map(|p| p.0.clone()).collect();
-    // encode_into wants staged data of at least the sector size; without fillers the rest of the
-    // sector is zeros, as PC1 does for a short unsealed file.
-    let staged_written = fs::metadata(&paths.staged)?.len();
-    if staged_written < sector {
-        OpenOptions::new().write(true).open(&paths.staged)?.set_len(sector)?;
-    }
     sector_sized_file(&paths.update, sector)?;
 
     let t0 = Instant::now();
@@ -317,8 +312,7 @@ fn run_shape<Tree: 'static + MerkleTreeTrait<Hasher = PoseidonHasher>>(
         } else {
             "data pieces only"
         },
-        "staged": {"written": staged_written, "size": staged_size, "sha256": staged_sha,
-                   "note": "the unsealed file add_piece wrote, zero-extended to the sector size when shorter (encode_into requires staged ≥ sector key)"},
+        "staged": {"size": staged_size, "sha256": staged_sha},
         "nodes": nodes.to_string(),
         "update_config": {
             "nodes_count": cfg.nodes_count, "h": h, "hs": hs(n).to_vec(), "h_select": h_select(n, h),

@@ -141,6 +141,14 @@ pub fn stage(sector: u64, proof_name: &str, specs: &[DataSpec], fill: bool, stag
 
     if fill {
         add_zero_pieces(sector - used_padded, &mut out, &mut pieces, &mut lengths)?;
+    } else if used_padded < sector {
+        // compute_comm_d reduces the piece list without padding it up to the sector size, so its
+        // result is not the sector's comm_d and verify_pieces fails in PC1 and encode_into alike.
+        bail!(
+            "the pieces cover {used_padded} of {sector} padded bytes: the reference's verify_pieces \
+             (compute_comm_d) does not pad a piece list up to the sector size, so PC1 and encode_into \
+             refuse it (\"pieces and comm_d do not match\"); add --fill (lotus always fills)"
+        );
     }
     out.flush()?;
     Ok(Staged { path: staged_path.to_path_buf(), pieces, data_json })
