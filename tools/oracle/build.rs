@@ -6,6 +6,7 @@ const CRATES: &[&str] = &[
     "filecoin-proofs",
     "storage-proofs-porep",
     "storage-proofs-core",
+    "storage-proofs-update",
     "filecoin-hashers",
     "neptune",
     "merkletree",

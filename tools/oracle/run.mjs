@@ -2,9 +2,12 @@
 // `npm run oracle -- <args>`: build the reference oracle (cargo, release) if needed, then run it.
 //
 //   npm run oracle -- seal --proof 5 --miner f01000 --sector 1 --ticket 01…01 --data cc --out x.json
+//   npm run oracle -- encode --proof 5 --miner f01000 --sector 1 --ticket 01…01 --pieces sha256-ctr:<seed>:2032
+//   npm run oracle -- shape-seal --proof 8 --nodes 4096 --miner f01000 --sector 1 --ticket 01…01 --data cc
 //   npm run oracle -- bench --proof 6 --threads 2
+//   npm run oracle -- encode-bench --proof 6 --threads 2
 //   npm run oracle -- poseidon-bench
-//   npm run oracle -- generate-vectors [--only <substring>]   (rewrites fixtures/vectors/*.json)
+//   npm run oracle -- generate-vectors [--only <substring>]   (rewrites fixtures/vectors/**.json)
 //
 // The build needs cargo (rustup) and, for the multicore SDR path, libhwloc-dev; without hwloc the
 // oracle is built without that feature and says so.

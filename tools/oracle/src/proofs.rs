@@ -134,3 +134,33 @@ pub fn hex32(s: &str, what: &str) -> Result<[u8; 32]> {
     out.copy_from_slice(&v);
     Ok(out)
 }
+
+/// A registered update (SnapDeals) proof as rust-filecoin-proofs-api registry.rs defines it:
+/// one per sector size, `StackedDrg<size>V1` = ids 0-4, always ApiVersion V1_1_0 with no
+/// features, porep_id = u64le(id) ‖ u64le(nonce 0) ‖ 16 zero bytes. go-state-types
+/// `SealProofInfos[…].UpdateProof` maps every seal proof of a size (V1, V1_1, SyntheticPoRep,
+/// NI-PoRep) to the same one.
+pub struct UpdateProof {
+    pub id: u64,
+    pub name: String,
+    pub sector_size: u64,
+    pub api_version: ApiVersion,
+}
+
+impl UpdateProof {
+    pub fn for_seal_proof(seal: &SealProof) -> UpdateProof {
+        let i = SIZES.iter().position(|s| s.1 == seal.sector_size).expect("registered size");
+        UpdateProof {
+            id: i as u64,
+            name: format!("StackedDrg{}V1", SIZES[i].0),
+            sector_size: seal.sector_size,
+            api_version: ApiVersion::V1_1_0,
+        }
+    }
+
+    pub fn porep_id(&self) -> [u8; 32] {
+        let mut p = [0u8; 32];
+        p[..8].copy_from_slice(&self.id.to_le_bytes());
+        p
+    }
+}

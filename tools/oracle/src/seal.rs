@@ -3,38 +3,28 @@
 //! (parents cache, layer files, p_aux, t_aux, trees, sealed file).
 
 use std::{
-    fs::{self, File, OpenOptions},
-    io::{Cursor, Read, Write},
-    path::{Path, PathBuf},
+    fs::{self, OpenOptions},
+    path::PathBuf,
     time::Instant,
 };
 
-use anyhow::{bail, ensure, Context, Result};
-use base64::Engine;
-use filecoin_hashers::{poseidon::PoseidonHasher, sha256::Sha256Hasher};
+use anyhow::{ensure, Result};
+use filecoin_hashers::poseidon::PoseidonHasher;
 use filecoin_proofs::{
-    add_piece, compute_comm_d, generate_piece_commitment, seal_pre_commit_phase1,
-    seal_pre_commit_phase2, with_shape, Commitment, MerkleTreeTrait, PaddedBytesAmount,
-    PieceInfo, PoRepConfig, SectorSize, UnpaddedBytesAmount,
+    compute_comm_d, seal_pre_commit_phase1, seal_pre_commit_phase2, with_shape, Commitment,
+    MerkleTreeTrait, PieceInfo, PoRepConfig, SectorSize,
 };
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
-use storage_proofs_core::{drgraph::Graph, drgraph::BASE_DEGREE, sector::SectorId};
-use storage_proofs_porep::stacked::{
-    generate_replica_id, PersistentAux, StackedBucketGraph, TemporaryAux, EXP_DEGREE,
+use storage_proofs_core::{drgraph::BASE_DEGREE, sector::SectorId};
+use storage_proofs_porep::stacked::{generate_replica_id, StackedBucketGraph, EXP_DEGREE};
+
+use crate::{
+    cid,
+    files::{bytes32, file_entry, find_parents_cache, sha256_file, EMBED_MAX},
+    proofs::SealProof,
+    samples,
+    stage::{self, DataSpec},
 };
-
-use crate::{cid, proofs::SealProof};
-
-/// Files at most this large are embedded (base64) in the vector so tests can compare whole files
-/// (every 2KiB file; the 8MiB tree-r-last cache of 18,720 bytes).
-const EMBED_MAX: u64 = 32 * 1024;
-
-pub enum DataSpec {
-    Cc,
-    File(PathBuf),
-    Generated { seed: [u8; 32], unpadded_bytes: u64 },
-}
 
 pub struct Case {
     pub proof: SealProof,
@@ -50,164 +40,20 @@ pub struct Case {
     pub extra_nodes: usize,
 }
 
-pub struct Staged {
-    pub path: PathBuf,
-    pub pieces: Vec<(PieceInfo, bool)>,
-    pub data_json: Value,
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
-
-pub fn sha256_file(path: &Path) -> Result<(u64, String)> {
-    let mut f = File::open(path).with_context(|| format!("open {}", path.display()))?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut n = 0u64;
-    loop {
-        let k = f.read(&mut buf)?;
-        if k == 0 {
-            break;
-        }
-        h.update(&buf[..k]);
-        n += k as u64;
-    }
-    Ok((n, hex::encode(h.finalize())))
-}
-
-fn file_entry(path: &Path) -> Result<Value> {
-    let (size, digest) = sha256_file(path)?;
-    let mut v = json!({"size": size, "sha256": digest});
-    if size <= EMBED_MAX {
-        v["base64"] = json!(base64::engine::general_purpose::STANDARD.encode(fs::read(path)?));
-    }
-    Ok(v)
-}
-
-fn is_valid_piece_size(unpadded: u64) -> bool {
-    unpadded >= 127 && unpadded % 127 == 0 && (unpadded / 127 * 128).is_power_of_two()
-}
-
-/// Stage the unsealed sector file the way lotus does: add_piece for the data (or one full-size
-/// zero piece for CC, as lotus's pledge path and the Go recovery tool do), then zero filler pieces.
-pub fn stage(case: &Case, staged_path: &Path) -> Result<Staged> {
-    let sector = case.proof.sector_size;
-    let unpadded_sector = u64::from(UnpaddedBytesAmount::from(PaddedBytesAmount(sector)));
-    let mut out = File::create(staged_path)?;
-    let mut pieces: Vec<(PieceInfo, bool)> = Vec::new();
-    let mut lengths: Vec<UnpaddedBytesAmount> = Vec::new();
-
-    // Each source is opened twice: once for add_piece, once for the reference's standalone
-    // piece-commitment path as a second opinion. Streams, so CC and large files need no RAM.
-    let (n, data_json, open): (u64, Value, Box<dyn Fn() -> Result<Box<dyn Read>>>) = match &case.data {
-        DataSpec::Cc => (
-            unpadded_sector,
-            json!("cc"),
-            Box::new(move || Ok(Box::new(std::io::repeat(0).take(unpadded_sector)) as Box<dyn Read>)),
-        ),
-        DataSpec::File(p) => {
-            let (size, digest) = sha256_file(p)?;
-            let name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-            let j = json!({"file": name, "sha256": digest, "unpadded_bytes": size});
-            let p = p.clone();
-            (size, j, Box::new(move || Ok(Box::new(File::open(&p)?) as Box<dyn Read>)))
-        }
-        DataSpec::Generated { seed, unpadded_bytes } => {
-            let b = std::sync::Arc::new(crate::datagen::sha256_ctr(seed, *unpadded_bytes as usize));
-            let j = json!({
-                "generator": crate::datagen::ALGORITHM,
-                "generator_doc": "block i = SHA-256(seed_bytes(32) || u64le(i)) for i = 0,1,...; data = concatenation truncated to unpadded_bytes",
-                "seed": hex::encode(seed),
-                "sha256": sha256_hex(&b),
-                "unpadded_bytes": unpadded_bytes,
-            });
-            (*unpadded_bytes, j, Box::new(move || Ok(Box::new(Cursor::new(b.as_ref().clone())) as Box<dyn Read>)))
-        }
-    };
-    if !is_valid_piece_size(n) {
-        bail!(
-            "data is {n} bytes: an unpadded piece must be 127·2^k bytes (e.g. 1016, 2032, 8323072); \
-             pad the file with zeros to the next such size"
-        );
-    }
-    ensure!(
-        n <= unpadded_sector,
-        "data is {n} bytes but a {} sector holds at most {unpadded_sector} unpadded bytes",
-        case.proof.name
-    );
-
-    let (info, written) = add_piece(open()?, &mut out, UnpaddedBytesAmount(n), &lengths)?;
-    let again = generate_piece_commitment(open()?, UnpaddedBytesAmount(n))?;
-    ensure!(again.commitment == info.commitment, "add_piece and generate_piece_commitment disagree");
-    lengths.push(written);
-    pieces.push((info, false));
-
-    if case.fill {
-        // lotus storage/pipeline/lib/nullreader + fillersFromRem: remaining padded space split
-        // into powers of two, smallest first.
-        let used: u64 = lengths.iter().map(|l| u64::from(*l)).sum();
-        let mut rem_padded = u64::from(PaddedBytesAmount::from(UnpaddedBytesAmount(unpadded_sector - used)));
-        while rem_padded != 0 {
-            let p = 1u64 << rem_padded.trailing_zeros();
-            rem_padded ^= p;
-            let up = u64::from(UnpaddedBytesAmount::from(PaddedBytesAmount(p)));
-            let zeros = std::io::repeat(0).take(up);
-            let (fi, w) = add_piece(zeros, &mut out, UnpaddedBytesAmount(up), &lengths)?;
-            lengths.push(w);
-            pieces.push((fi, true));
+impl Case {
+    /// lotus's sector file name, s-t0<miner>-<number> (or a prover-id prefix without a miner).
+    pub fn sector_name(&self) -> String {
+        match &self.miner {
+            Some(m) => format!("s-t0{}-{}", &m[2..], self.sector_id),
+            None => format!("s-{}-{}", hex::encode(&self.prover_id[..4]), self.sector_id),
         }
     }
-    out.flush()?;
-    Ok(Staged { path: staged_path.to_path_buf(), pieces, data_json })
-}
-
-/// The chosen nodes: the fixed ones the spec lists plus a few pseudo-random ones derived from the
-/// replica id (so every case probes different places, reproducibly).
-fn chosen_nodes(n: u64, replica_id: &[u8; 32], extra: usize) -> Vec<u64> {
-    let mut v = vec![0, 1, 2, 3, n / 2, n - 1];
-    for k in 0..extra as u32 {
-        let mut h = Sha256::new();
-        h.update(b"oracle-nodes");
-        h.update(replica_id);
-        h.update(k.to_le_bytes());
-        let d = h.finalize();
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&d[..8]);
-        v.push(u64::from_le_bytes(w) % n);
+    pub fn cache_dir(&self) -> PathBuf {
+        self.work_dir.join("cache").join(self.sector_name())
     }
-    v.sort_unstable();
-    v.dedup();
-    v
-}
-
-fn read_at(path: &Path, offset: u64, len: usize) -> Result<Vec<u8>> {
-    use std::io::{Seek, SeekFrom};
-    let mut f = File::open(path).with_context(|| format!("open {}", path.display()))?;
-    f.seek(SeekFrom::Start(offset))?;
-    let mut b = vec![0u8; len];
-    f.read_exact(&mut b)?;
-    Ok(b)
-}
-
-fn find_parents_cache(dir: &Path) -> Result<PathBuf> {
-    let mut found = Vec::new();
-    for e in fs::read_dir(dir).with_context(|| format!("read {}", dir.display()))? {
-        let p = e?.path();
-        if p.extension().map(|x| x == "cache").unwrap_or(false) {
-            found.push(p);
-        }
+    pub fn sealed_path(&self) -> PathBuf {
+        self.work_dir.join("sealed").join(self.sector_name())
     }
-    match found.len() {
-        1 => Ok(found.pop().expect("one")),
-        k => bail!("expected exactly one parents cache file in {}, found {k}", dir.display()),
-    }
-}
-
-fn bytes32(b: &[u8]) -> [u8; 32] {
-    let mut o = [0u8; 32];
-    o.copy_from_slice(b);
-    o
 }
 
 pub struct Outcome {
@@ -227,18 +73,14 @@ fn run_shape<Tree: 'static + MerkleTreeTrait>(
 ) -> Result<Outcome> {
     let sector = case.proof.sector_size;
     let nodes = sector / 32;
-    let sector_name = match &case.miner {
-        Some(m) => format!("s-t0{}-{}", &m[2..], case.sector_id),
-        None => format!("s-{}-{}", hex::encode(&case.prover_id[..4]), case.sector_id),
-    };
-    let cache_dir = case.work_dir.join("cache").join(&sector_name);
-    let sealed_path = case.work_dir.join("sealed").join(&sector_name);
-    let staged_path = case.work_dir.join("unsealed").join(&sector_name);
+    let cache_dir = case.cache_dir();
+    let sealed_path = case.sealed_path();
+    let staged_path = case.work_dir.join("unsealed").join(case.sector_name());
     for d in [&cache_dir, sealed_path.parent().unwrap(), staged_path.parent().unwrap()] {
         fs::create_dir_all(d)?;
     }
 
-    let staged = stage(case, &staged_path)?;
+    let mut staged = stage::stage(sector, &case.proof.name, std::slice::from_ref(&case.data), case.fill, &staged_path)?;
     let piece_infos: Vec<PieceInfo> = staged.pieces.iter().map(|p| p.0.clone()).collect();
     OpenOptions::new().create(true).write(true).truncate(true).open(&sealed_path)?;
 
@@ -291,97 +133,16 @@ fn run_shape<Tree: 'static + MerkleTreeTrait>(
 
     // Parents: the file the reference wrote, cross-checked against the reference graph API.
     let parents_path = find_parents_cache(&case.parents_dir)?;
-    let chosen = chosen_nodes(nodes, &replica_id, case.extra_nodes);
-    let mut parents_json = Vec::new();
-    for &v in &chosen {
-        let rec = read_at(&parents_path, v * 56, 56)?;
-        let from_file: Vec<u32> =
-            rec.chunks(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
-        let mut from_graph = vec![0u32; BASE_DEGREE + EXP_DEGREE];
-        graph.parents(v as usize, &mut from_graph)?;
-        ensure!(from_file == from_graph, "node {v}: parents cache file and graph API disagree");
-        parents_json.push(json!({"node": v, "parents": from_file}));
-    }
-
-    let mut labels_json = Vec::new();
-    let mut layer_sha = Vec::new();
-    for l in 1..=layers {
-        let p = cache_dir.join(format!("sc-02-data-layer-{l}.dat"));
-        layer_sha.push(sha256_file(&p)?.1);
-        for &v in &chosen {
-            let lab = read_at(&p, v * 32, 32)?;
-            labels_json.push(json!({"layer": l, "node": v, "label": hex::encode(lab)}));
-        }
-    }
-
-    // Leaves of tree-c (columns) and of tree-r-last (replica = sealed file) at the chosen nodes,
-    // read from the reference's files. Base tree i covers nodes [i·per_tree, (i+1)·per_tree).
-    let single_tree_c = cache_dir.join("sc-02-data-tree-c.dat");
-    let tree_c_count = if single_tree_c.exists() {
-        1
-    } else {
-        (0..).take_while(|i| cache_dir.join(format!("sc-02-data-tree-c-{i}.dat")).exists()).count() as u64
-    };
-    ensure!(tree_c_count > 0, "no tree-c file in {}", cache_dir.display());
-    let per_tree = nodes / tree_c_count;
-    let mut columns_json = Vec::new();
-    let mut replica_json = Vec::new();
-    for &v in &chosen {
-        let file = if tree_c_count == 1 {
-            single_tree_c.clone()
-        } else {
-            cache_dir.join(format!("sc-02-data-tree-c-{}.dat", v / per_tree))
-        };
-        let col = read_at(&file, (v % per_tree) * 32, 32)?;
-        columns_json.push(json!({"node": v, "column": hex::encode(col)}));
-        let rep = read_at(&sealed_path, v * 32, 32)?;
-        replica_json.push(json!({"node": v, "replica": hex::encode(rep)}));
-    }
-
-    // comm_c / comm_r_last through the reference's own serde types and bincode.
-    let p_aux_bytes = fs::read(cache_dir.join("p_aux"))?;
-    let p_aux: PersistentAux<<PoseidonHasher as filecoin_hashers::Hasher>::Domain> =
-        bincode::deserialize(&p_aux_bytes).context("decode p_aux")?;
-    let t_aux_bytes = fs::read(cache_dir.join("t_aux"))?;
-    let t_aux: TemporaryAux<Tree, Sha256Hasher> =
-        bincode::deserialize(&t_aux_bytes).context("decode t_aux")?;
-    let cfg = |c: &merkletree::store::StoreConfig| {
-        json!({"path": c.path.to_string_lossy(), "id": c.id, "size": c.size, "rows_to_discard": c.rows_to_discard})
-    };
-    let t_aux_json = json!({
-        "labels": t_aux.labels.labels.iter().map(cfg).collect::<Vec<_>>(),
-        "tree_d": cfg(&t_aux.tree_d_config),
-        "tree_r_last": cfg(&t_aux.tree_r_last_config),
-        "tree_c": cfg(&t_aux.tree_c_config),
-    });
-
-    let mut files = serde_json::Map::new();
-    let mut names: Vec<_> = fs::read_dir(&cache_dir)?
-        .map(|e| e.map(|e| e.file_name().to_string_lossy().to_string()))
-        .collect::<std::io::Result<_>>()?;
-    names.sort();
-    for name in &names {
-        let mut e = file_entry(&cache_dir.join(name))?;
-        if name == "t_aux" {
-            e["cache_path"] = json!(cache_dir.to_string_lossy());
-            e["base64"] = json!(base64::engine::general_purpose::STANDARD.encode(&t_aux_bytes));
-            e["decoded"] = t_aux_json.clone();
-        }
-        files.insert(name.clone(), e);
-    }
+    let chosen = samples::chosen_nodes(nodes, &replica_id, case.extra_nodes);
+    let parents_json = samples::parents(&parents_path, &graph, &chosen)?;
+    let (labels_json, layer_sha) = samples::labels(&cache_dir, layers, &chosen)?;
+    let (columns_json, replica_json) = samples::columns_and_replica(&cache_dir, &sealed_path, nodes, &chosen)?;
+    let p_aux = samples::p_aux(&cache_dir)?;
+    let mut files = samples::cache_files::<Tree>(&cache_dir, EMBED_MAX)?;
     files.insert("sealed".into(), file_entry(&sealed_path)?);
 
     let (staged_size, staged_sha) = sha256_file(&staged.path)?;
-    let pieces_json: Vec<Value> = staged
-        .pieces
-        .iter()
-        .map(|(p, filler)| {
-            let c = p.commitment;
-            let padded = u64::from(PaddedBytesAmount::from(p.size));
-            json!({"comm_p": hex::encode(c), "cid": cid::comm_d_cid(&c), "padded_size": padded.to_string(),
-                   "unpadded_size": u64::from(p.size).to_string(), "filler": filler})
-        })
-        .collect();
+    let pieces_json = stage::pieces_json(&staged.pieces);
 
     let parents_name = parents_path.file_name().unwrap().to_string_lossy().to_string();
     let (_, parents_sha) = sha256_file(&parents_path)?;
@@ -416,7 +177,7 @@ fn run_shape<Tree: 'static + MerkleTreeTrait>(
         "comm_r": hex::encode(pc2.comm_r),
         "comm_r_cid": cid::comm_r_cid(&pc2.comm_r),
         "files": files,
-        "_data": staged.data_json,
+        "_data": staged.data_json.remove(0),
     });
     Ok(Outcome { json, pc1_ms, pc2_ms })
 }
