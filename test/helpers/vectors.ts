@@ -185,7 +185,7 @@ export function sha256Ctr(seedHex: Hex32, length: number): Uint8Array {
 }
 
 /** The unpadded piece bytes of a data vector: the committed file, or regenerated from its seed. */
-export function vectorPieceData(v: OracleVector): Uint8Array | null {
+export function vectorPieceData(v: Pick<OracleVector, 'data'>): Uint8Array | null {
   if (v.data === 'cc') return null;
   if (v.data.file) return new Uint8Array(readFileSync(path.join(VECTORS_DIR, v.data.file)));
   if (v.data.generator === 'sha256-ctr' && v.data.seed) return sha256Ctr(v.data.seed, v.data.unpadded_bytes);

@@ -11,18 +11,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { partialSuffix } from '../../src/native/addon.js';
-import { asReplicaId, fromHex, sealProof, type SealProof } from '../../src/proofs/index.js';
+import { partialPath, partialSuffix } from '../../src/native/addon.js';
+import { asCommitment, asReplicaId, fromHex, sealProof, type SealProof } from '../../src/proofs/index.js';
 import type { SealProgress } from '../../src/seal/contracts.js';
 import { ensureParentsCache } from '../../src/seal/parents-cache.js';
 import { runPc1 } from '../../src/seal/pc1.js';
 import { runPc2 } from '../../src/seal/pc2.js';
 import { cacheFiles, treeFileNames } from '../../src/sector/cache-files.js';
 import { PC2_STATE_FILE } from '../../src/seal/pc2-checkpoint.js';
+import { sealSector } from '../../src/seal/seal.js';
 import { buildTreeD } from '../../src/seal/tree-d.js';
-import { loadVector, type OracleVector } from '../helpers/vectors.js';
+import { testSettings } from '../helpers/settings.js';
+import { loadFamilyVector, loadVector, type OracleVector, type ShapeVector } from '../helpers/vectors.js';
 import { expectOracleFiles } from './helpers/oracle-files.js';
-import { SHAPE_8_8_0, withShape } from './helpers/shapes.js';
+import { SHAPE_8_8_0, shapeVectorProof, withShape } from './helpers/shapes.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const V8M = loadVector('8MiB-V1_1-cc-f01000-s1');
@@ -231,5 +233,43 @@ describe('PC2 never trusts tree files it cannot tie to these inputs (2KiB oracle
     const r = await rerun(proof, dirs);
     expect([...r.stages]).toEqual(['encode', 'tree-r-last', 'aux']);
     await expectOracleFiles(V2K, dirs.cacheDir, dirs.sealedPath);
+  });
+});
+
+describe('PC2 resume on an 8-8-0 oracle vector (8 base trees, 11 layers)', () => {
+  const v = loadFamilyVector<ShapeVector>('shapes', '8-8-0-V1_1-cc-n4096');
+  const proof = shapeVectorProof(v);
+
+  it('a state a kill leaves (some trees committed, one partial) resumes to rust-fil-proofs\' bytes', async () => {
+    const dirs = { cacheDir: path.join(tmp, 'shape-8-8-0', 'cache'), sealedPath: path.join(tmp, 'shape-8-8-0', 'sealed') };
+    const seal = () =>
+      sealSector({
+        proof,
+        replicaId: asReplicaId(fromHex(v.replica_id)),
+        commD: asCommitment(fromHex(v.comm_d)),
+        stagedPath: null,
+        ...dirs,
+        settings: testSettings(path.join(tmp, 'parents')),
+      });
+    await seal();
+    await expectOracleFiles(v, dirs.cacheDir, dirs.sealedPath);
+
+    // As if killed while building tree-c tree 3: trees 0–2 committed, 3 half-written, the rest not begun.
+    const files = cacheFiles(proof, dirs.cacheDir);
+    for (const f of files.treeC.slice(3)) await rm(f);
+    await writeFile(partialPath(files.treeC[3]!), Buffer.alloc(1000, 0x22));
+    for (const f of [...files.treeRLast, files.pAux, files.tAux, dirs.sealedPath]) await rm(f);
+    const r = await rerun(proof, dirs);
+    expect(r.notices.join('\n')).toContain('resuming tree-c: 3 of 8 base trees already built');
+    expect(r.totals.get('tree-c')).toBe(5 * Number(proof.nodesPerBaseTree));
+    await expectOracleFiles(v, dirs.cacheDir, dirs.sealedPath);
+    expect(await partials(dirs.cacheDir)).toEqual([]);
+
+    // As if killed during tree-r-last: the sealed file and 5 trees kept.
+    for (const f of [...files.treeRLast.slice(5), files.pAux, files.tAux]) await rm(f);
+    const r2 = await rerun(proof, dirs);
+    expect([...r2.stages]).toEqual(['tree-r-last', 'aux']);
+    expect(r2.totals.get('tree-r-last')).toBe(3 * Number(proof.nodesPerBaseTree));
+    await expectOracleFiles(v, dirs.cacheDir, dirs.sealedPath);
   });
 });

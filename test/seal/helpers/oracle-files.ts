@@ -9,13 +9,18 @@ import { vectorPieceData, type OracleVector } from '../../helpers/vectors.js';
 
 export const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
-/** The staged (unsealed, fr32-padded) sector the reference sealed: data pieces at their aligned offsets, zeros elsewhere. */
-export function stagedSector(v: OracleVector): Buffer | null {
+/**
+ * The staged (unsealed, fr32-padded) sector the reference sealed: data pieces at their aligned
+ * offsets, zeros elsewhere. `sectorBytes` defaults to the vector's registered proof's.
+ */
+export function stagedSector(
+  v: Pick<OracleVector, 'data' | 'pieces'> & { readonly proof?: OracleVector['proof'] },
+  sectorBytes = sealProof(v.proof!.id).sectorBytes,
+): Buffer | null {
   const data = vectorPieceData(v);
   if (!data) return null;
-  const proof = sealProof(v.proof.id);
-  const staged = Buffer.alloc(Number(proof.sectorBytes));
-  const layout = stagedLayout(proof.sectorBytes, v.pieces.map((p) => BigInt(p.padded_size)));
+  const staged = Buffer.alloc(Number(sectorBytes));
+  const layout = stagedLayout(sectorBytes, v.pieces.map((p) => BigInt(p.padded_size)));
   const dataPieces = layout.pieces.filter((_, i) => !v.pieces[i]!.filler);
   expect(dataPieces).toHaveLength(1);
   staged.set(fr32Pad(data), Number(dataPieces[0]!.paddedOffset));
@@ -33,7 +38,7 @@ export function withCachePath(tAux: Buffer, from: string, to: string): Buffer {
 }
 
 /** Every file of the vector equals ours byte for byte (t_aux with our cache dir in place of the oracle's). */
-export async function expectOracleFiles(v: OracleVector, cacheDir: string, sealedPath: string): Promise<void> {
+export async function expectOracleFiles(v: Pick<OracleVector, 'files'>, cacheDir: string, sealedPath: string): Promise<void> {
   for (const [file, f] of Object.entries(v.files)) {
     if (file === 'sealed') {
       expect(sha256(await readFile(sealedPath)), 'sealed file').toBe(f.sha256);
