@@ -12,18 +12,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partialPath, partialSuffix } from '../../src/native/addon.js';
-import { asCommitment, asReplicaId, fromHex, sealProof, type SealProof } from '../../src/proofs/index.js';
+import { asReplicaId, fromHex, sealProof, type SealProof } from '../../src/proofs/index.js';
 import type { SealProgress } from '../../src/seal/contracts.js';
 import { ensureParentsCache } from '../../src/seal/parents-cache.js';
 import { runPc1 } from '../../src/seal/pc1.js';
 import { runPc2 } from '../../src/seal/pc2.js';
 import { cacheFiles, treeFileNames } from '../../src/sector/cache-files.js';
 import { PC2_STATE_FILE } from '../../src/seal/pc2-checkpoint.js';
-import { sealSector } from '../../src/seal/seal.js';
 import { buildTreeD } from '../../src/seal/tree-d.js';
-import { testSettings } from '../helpers/settings.js';
 import { loadFamilyVector, loadVector, type OracleVector, type ShapeVector } from '../helpers/vectors.js';
-import { expectOracleFiles } from './helpers/oracle-files.js';
+import { expectOracleFiles, sealLikeReference } from './helpers/oracle-files.js';
 import { SHAPE_8_8_0, shapeVectorProof, withShape } from './helpers/shapes.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -241,18 +239,9 @@ describe('PC2 resume on an 8-8-0 oracle vector (8 base trees, 11 layers)', () =>
   const proof = shapeVectorProof(v);
 
   it('a state a kill leaves (some trees committed, one partial) resumes to rust-fil-proofs\' bytes', async () => {
-    const dirs = { cacheDir: path.join(tmp, 'shape-8-8-0', 'cache'), sealedPath: path.join(tmp, 'shape-8-8-0', 'sealed') };
-    const seal = () =>
-      sealSector({
-        proof,
-        replicaId: asReplicaId(fromHex(v.replica_id)),
-        commD: asCommitment(fromHex(v.comm_d)),
-        stagedPath: null,
-        ...dirs,
-        settings: testSettings(path.join(tmp, 'parents')),
-      });
-    await seal();
-    await expectOracleFiles(v, dirs.cacheDir, dirs.sealedPath);
+    const dir = path.join(tmp, 'shape-8-8-0');
+    await mkdir(dir);
+    const dirs = await sealLikeReference(v, proof, dir, path.join(tmp, 'parents'));
 
     // As if killed while building tree-c tree 3: trees 0–2 committed, 3 half-written, the rest not begun.
     const files = cacheFiles(proof, dirs.cacheDir);

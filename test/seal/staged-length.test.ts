@@ -3,15 +3,13 @@
 // Every stage must read the file the same way: the results equal the oracle's files for the
 // deal vector, whatever follows or is missing after the data.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { testSettings } from '../helpers/settings.js';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asCommitment, asReplicaId, fromHex, sealProof, toHex } from '../../src/proofs/index.js';
-import { sealSector } from '../../src/seal/seal.js';
+import { sealProof } from '../../src/proofs/index.js';
 import { buildTreeD } from '../../src/seal/tree-d.js';
 import { loadVector } from '../helpers/vectors.js';
-import { expectOracleFiles, stagedSector } from './helpers/oracle-files.js';
+import { sealLikeReference, stagedSector } from './helpers/oracle-files.js';
 
 let tmp = '';
 beforeAll(async () => {
@@ -44,22 +42,7 @@ describe('staged files longer or shorter than the sector', () => {
 
   for (const [what, bytes] of Object.entries(variants)) {
     it(`${what}: comm_d, the replica and every cache file equal the oracle`, async () => {
-      const dir = await mkdtemp(path.join(tmp, 'v-'));
-      const stagedPath = path.join(dir, 'staged');
-      await writeFile(stagedPath, bytes);
-      const cacheDir = path.join(dir, 'cache');
-      const sealedPath = path.join(dir, 'sealed');
-      const out = await sealSector({
-        proof,
-        replicaId: asReplicaId(fromHex(V.replica_id)),
-        commD: asCommitment(fromHex(V.comm_d)),
-        stagedPath,
-        cacheDir,
-        sealedPath,
-        settings: testSettings(path.join(tmp, 'parents')),
-      });
-      expect(toHex(out.commR)).toBe(V.comm_r);
-      await expectOracleFiles(V, cacheDir, sealedPath);
+      await sealLikeReference(V, proof, await mkdtemp(path.join(tmp, 'v-')), path.join(tmp, 'parents'), bytes);
     });
   }
 

@@ -1,10 +1,12 @@
 // Inputs and expected files rebuilt from the oracle vectors (fixtures/vectors), shared by the
 // test/seal suites.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { fr32Pad, sealProof, stagedLayout } from '../../../src/proofs/index.js';
+import { asCommitment, asReplicaId, fr32Pad, fromHex, sealProof, stagedLayout, toHex, type SealProof } from '../../../src/proofs/index.js';
+import { sealSector } from '../../../src/seal/seal.js';
+import { testSettings } from '../../helpers/settings.js';
 import { vectorPieceData, type OracleVector } from '../../helpers/vectors.js';
 
 export const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
@@ -53,4 +55,50 @@ export async function expectOracleFiles(v: Pick<OracleVector, 'files'>, cacheDir
       expect(sha256(bytes), file).toBe(f.sha256);
     }
   }
+}
+
+/** What sealing a vector again needs from it: inputs, commitments and files (oracle and shape vectors). */
+export type SealableVector = Pick<
+  OracleVector,
+  'data' | 'pieces' | 'staged' | 'replica_id' | 'comm_d' | 'comm_c' | 'comm_r_last' | 'comm_r' | 'files'
+>;
+
+/**
+ * Seals `v` with sealSector under `dir` and checks the commitments and every file against the
+ * reference. The staged file written there first is the vector's own staged sector, or `staged`
+ * (another file that must seal the same). Returns where the sector is.
+ */
+export async function sealLikeReference(
+  v: SealableVector,
+  proof: SealProof,
+  dir: string,
+  parentsDir: string,
+  staged?: Buffer,
+): Promise<{ cacheDir: string; sealedPath: string }> {
+  if (staged === undefined) {
+    const own = stagedSector(v, proof.sectorBytes);
+    if (own) expect(sha256(own.subarray(0, v.staged.size)), 'staged file').toBe(v.staged.sha256);
+    if (own) staged = own;
+  }
+  let stagedPath: string | null = null;
+  if (staged) {
+    stagedPath = path.join(dir, 'staged');
+    await writeFile(stagedPath, staged);
+  }
+  const cacheDir = path.join(dir, 'cache');
+  const sealedPath = path.join(dir, 'sealed');
+  const out = await sealSector({
+    proof,
+    replicaId: asReplicaId(fromHex(v.replica_id)),
+    commD: asCommitment(fromHex(v.comm_d)),
+    stagedPath,
+    cacheDir,
+    sealedPath,
+    settings: testSettings(parentsDir),
+  });
+  expect(toHex(out.commC), 'comm_c').toBe(v.comm_c);
+  expect(toHex(out.commRLast), 'comm_r_last').toBe(v.comm_r_last);
+  expect(toHex(out.commR), 'comm_r').toBe(v.comm_r);
+  await expectOracleFiles(v, cacheDir, sealedPath);
+  return { cacheDir, sealedPath };
 }
