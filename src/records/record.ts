@@ -23,6 +23,12 @@ export interface SectorRecord {
   readonly pieces?: readonly PieceRef[];
   /** pre-committed, not yet proven: ProveCommit still needs layers, tree-c and tree-d */
   readonly preCommitOnly?: boolean;
+  /**
+   * Set for a SnapDeals-upgraded sector: the chain's SectorKeyCID (the original CC replica's
+   * CommR). Then `sealedCid`/`commR` are the *updated* replica's (SealedCID), `unsealedCid`/`pieces`
+   * describe the new data, and `ticket`/`proof` are those the sector key was sealed with.
+   */
+  readonly sectorKey?: { readonly cid: string; readonly commR: Commitment };
 }
 
 /** What a source says a sector's CommR is, as the integrity scan receives it. */
