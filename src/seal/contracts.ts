@@ -55,5 +55,7 @@ export interface Pc2Result {
   readonly commC: Commitment;
   readonly commRLast: Commitment;
   readonly commR: Commitment;
+  /** who built tree-c and tree-r-last: 'cpu' or the OpenCL device(s) (docs/gpu.md) */
+  readonly treeDevice?: string;
 }
 export type RunPc2 = (o: Pc2Options) => Promise<Pc2Result>;

@@ -10,6 +10,7 @@ import { ensureParentsCache } from './parents-cache.js';
 import { buildTreeD } from './tree-d.js';
 import { runPc1, runPc1Batch } from './pc1.js';
 import { runPc2 } from './pc2.js';
+import type { TreeBuilder } from './tree-builder.js';
 import { MismatchError } from '../errors.js';
 import { proofsSettings, type ProofsSettings } from '../sector/settings.js';
 
@@ -25,6 +26,8 @@ export interface SealInputs extends StageOptions {
   readonly sealedPath: string;
   /** FIL_PROOFS_* settings (parents cache dir, rows_to_discard); default this process's */
   readonly settings?: ProofsSettings;
+  /** who builds tree-c and tree-r-last (src/gpu/select.ts); default the CPU */
+  readonly treeBuilder?: TreeBuilder;
 }
 
 export class CommDMismatchError extends MismatchError {
@@ -51,6 +54,7 @@ const pc2 = (i: SealInputs) =>
     stagedPath: i.stagedPath,
     sealedPath: i.sealedPath,
     ...(i.settings ? { settings: i.settings } : {}),
+    ...(i.treeBuilder ? { treeBuilder: i.treeBuilder } : {}),
   });
 
 export async function sealSector(i: SealInputs): Promise<Pc2Result> {
