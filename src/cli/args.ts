@@ -11,6 +11,7 @@ import { openRecordSource } from '../records/open-source.js';
 import type { SectorRecordSource } from '../records/source.js';
 import { readProofsSettings, type ProofsSettings } from '../sector/settings.js';
 import { DEFAULT_DEVNET_NETWORK } from './package-info.js';
+import type { TreeBuilder } from '../seal/tree-builder.js';
 
 /** `~` expanded consistently (the Go tool expanded it for temp but not for the result dirs). */
 export const expandHome = (p: string): string => resolve(p === '~' ? homedir() : p.startsWith('~/') ? join(homedir(), p.slice(2)) : p);
@@ -78,4 +79,23 @@ export async function openSource(args: SourceArgs, env: NodeJS.ProcessEnv, miner
     ...(env.FULLNODE_API_INFO ? { apiInfo: env.FULLNODE_API_INFO } : {}),
     ...(miner ? { miner } : {}),
   });
+}
+
+/** --gpu, for the commands that build tree-c / tree-r-last (docs/gpu.md#selection). */
+export const gpuOptionSpec = {
+  type: 'string',
+  default: 'auto',
+  describe: 'who builds the Poseidon trees: auto (an OpenCL GPU that passes its self-test, else the CPU), off, opencl or opencl:<platform>:<device> (see `devices`)',
+} as const;
+
+/**
+ * The TreeBuilder for a --gpu value; `notice` gets the one line saying which device builds the
+ * trees or why the CPU does. The OpenCL library comes from SDR_OPENCL_LIBRARY in `env`.
+ */
+export async function treeBuilderArg(value: string | undefined, env: NodeJS.ProcessEnv, notice: (line: string) => void): Promise<TreeBuilder> {
+  const { selectTreeBuilder, parseGpuMode } = await import('../gpu/select.js');
+  const { openclLibrary } = await import('../gpu/devices.js');
+  const mode = parseGpuMode(value ?? 'auto');
+  const library = openclLibrary(env);
+  return selectTreeBuilder(mode, { ...(library ? { library } : {}), onNotice: notice });
 }

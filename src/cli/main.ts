@@ -5,6 +5,7 @@ import yargs from 'yargs';
 import { errorKind, UsageError, type ErrorKind } from '../errors.js';
 import type { CliCommand, CliDeps, Outcome } from './command.js';
 import { commrCommand } from './commands/commr.js';
+import { devicesCommand } from './commands/devices.js';
 import { devnetCommand } from './commands/devnet.js';
 import { exportCommand } from './commands/export.js';
 import { metastoreCommand } from './commands/metastore.js';
@@ -25,7 +26,7 @@ export const EXIT_CODES: Readonly<Record<Outcome | ErrorKind, number>> = {
   cancelled: 130,
 };
 
-const COMMANDS: readonly CliCommand<never>[] = [recoverCommand, exportCommand, verifyCommand, metastoreCommand, commrCommand, devnetCommand];
+const COMMANDS: readonly CliCommand<never>[] = [recoverCommand, exportCommand, verifyCommand, metastoreCommand, commrCommand, devnetCommand, devicesCommand];
 
 export function processDeps(): CliDeps {
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, tty: process.stderr.isTTY === true, cwd: process.cwd() };

@@ -40,7 +40,7 @@ class DevicePool {
 }
 
 type Progress = ((p: Pc2NativeProgress) => void) | undefined;
-const relay = (stage: 'tree-c' | 'tree-r-last', cb: Progress) => (done: number, total: number) => cb?.({ stage, done, total });
+const relay = (stage: 'tree-c' | 'tree-r-last', device: string, cb: Progress) => (done: number, total: number) => cb?.({ stage, device, done, total });
 
 /** A TreeBuilder over already-tested sessions. `device` names them all. */
 export function gpuTreeBuilder(sessions: readonly GpuSession[]): TreeBuilder {
@@ -55,7 +55,7 @@ export function gpuTreeBuilder(sessions: readonly GpuSession[]): TreeBuilder {
           outPaths: o.outPaths,
           firstStoredRow,
           ...(o.chunkLeaves ? { chunkLeaves: o.chunkLeaves } : {}),
-          onProgress: relay(stage, o.onProgress),
+          onProgress: relay(stage, session.device.id, o.onProgress),
           ...(o.signal ? { signal: o.signal } : {}),
         }) as Promise<TreeRoots<string | null>>,
     );

@@ -309,6 +309,7 @@ async function finish(r: SectorRun, opts: RecoverOptions): Promise<void> {
   const outcome = r.outcome!;
   rep.commC = toHex(outcome.commC);
   rep.commRLast = toHex(outcome.commRLast);
+  if (outcome.treeDevices) rep.trees = { ...outcome.treeDevices };
   rep.commR = { expected: toHex(plan.expectedCommR), got: toHex(outcome.commR) };
 
   ev?.phase?.(plan.name, 'verifying');

@@ -19,6 +19,8 @@ export interface SectorReport {
   resumed?: boolean;
   /** sectors labeled together in this sector's PC1 run (multi-sector labeling), 1 = alone */
   pc1BatchSize?: number;
+  /** who built tree-c and tree-r-last: 'cpu', an OpenCL device id, or 'resumed' (docs/gpu.md) */
+  trees?: { treeC: string; treeRLast: string };
   /** layers, tree-c and tree-d were published too (pre-committed only, or --keep-precommit-files) */
   keptPrecommitFiles?: boolean;
   timings?: { sealMs?: number; pc1Ms?: number; pc2Ms?: number; verifyMs?: number; publishMs?: number; totalMs: number };
@@ -65,13 +67,19 @@ export async function writeReport(path: string, r: RunReport): Promise<void> {
 }
 
 /** Human table for a terminal. */
+/** " (trees on opencl:0:0)" when a device other than the CPU built them; nothing otherwise. */
+function treesOn(s: SectorReport): string {
+  const on = [...new Set([s.trees?.treeC, s.trees?.treeRLast])].filter((d) => d && d !== 'cpu' && d !== 'resumed');
+  return on.length ? ` (trees on ${on.join(', ')})` : '';
+}
+
 export function renderReport(r: RunReport): string {
   const rows = [['sector', 'proof', 'status', 'time', 'detail']];
   for (const s of r.sectors) {
     const t = s.timings ? `${(s.timings.totalMs / 1000).toFixed(1)}s` : '';
     const detail =
       s.status === 'recovered'
-        ? (s.paths?.sealed ?? '')
+        ? (s.paths?.sealed ?? '') + treesOn(s)
         : s.status === 'mismatch'
           ? `CommR expected ${s.commR?.expected.slice(0, 16)}… got ${s.commR?.got?.slice(0, 16)}…`
           : (s.reason ?? '');

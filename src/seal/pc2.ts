@@ -81,13 +81,20 @@ export async function runPc2(o: Pc2Options & Pc2Tuning): Promise<Pc2Result> {
   for (const [i, p] of layerPaths.entries()) await requireSize(p, sizes.layerBytes, `layer ${i + 1} file`);
   if (stagedPath !== null) await requireStaged(stagedPath);
 
-  const progress = (stage: SealStage) => (p: Pc2NativeProgress) => o.onProgress?.({ stage, done: p.done, total: p.total });
+  const builder = o.treeBuilder ?? cpuTreeBuilder;
+  const builtOn: Partial<Record<SealStage, string>> = {};
+  const progress = (stage: SealStage) => (p: Pc2NativeProgress) => {
+    if (stage === 'tree-c' || stage === 'tree-r-last') {
+      const device = p.device ?? 'cpu';
+      builtOn[stage] = device;
+      o.onProgress?.({ stage, device, done: p.done, total: p.total });
+    } else o.onProgress?.({ stage, done: p.done, total: p.total });
+  };
   const leavesPerTree = proof.nodesPerBaseTree;
   const treeC: TreeFiles = { paths: files.treeC, bytes: sizes.treeCBytes };
   const treeRLast: TreeFiles = { paths: files.treeRLast, bytes: sizes.treeRLastBytes };
   const { checkpoint, discarded } = await Pc2Checkpoint.open({ cacheDir, proof, layerPaths, stagedPath, treeC, treeRLast });
   if (discarded) o.onNotice?.(`${cacheDir}: ${discarded}; PC2 starts over`);
-  const builder = o.treeBuilder ?? cpuTreeBuilder;
   const tuning = { leavesPerTree, threads, ...(chunkLeaves ? { chunkLeaves } : {}), signal };
 
   const cRoots = await resumeTrees('tree-c', treeC, o.onNotice, (outPaths) =>
@@ -121,6 +128,7 @@ export async function runPc2(o: Pc2Options & Pc2Tuning): Promise<Pc2Result> {
   await writePAux(cacheDir, { commC, commRLast });
   await writeTAux(cacheDir, temporaryAuxFor(proof, cacheDir, settings.rowsToDiscard));
   o.onProgress?.({ stage: 'aux', done: 1, total: 1 });
-  return { commC, commRLast, commR: commR(commC, commRLast), treeDevice: builder.device };
+  const treeDevices = { treeC: builtOn['tree-c'] ?? 'resumed', treeRLast: builtOn['tree-r-last'] ?? 'resumed' };
+  return { commC, commRLast, commR: commR(commC, commRLast), treeDevice: builder.device, treeDevices };
 }
 runPc2 satisfies RunPc2;

@@ -17,7 +17,7 @@ import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from '../../reco
 import { allRecovered, renderReport, writeReport, type RunReport } from '../../recover/report.js';
 import type { HostProbe } from '../../recover/preflight.js';
 import { sectorName } from '../../sector/storage-layout.js';
-import { expandHome, minerArg, openSource, parallelArg, sectorNumbers, settingsArg, sourceOptions, type SectorArgs, type SourceArgs } from '../args.js';
+import { expandHome, gpuOptionSpec, minerArg, treeBuilderArg, openSource, parallelArg, sectorNumbers, settingsArg, sourceOptions, type SectorArgs, type SourceArgs } from '../args.js';
 import { defineCommand, type CliDeps, type Outcome } from '../command.js';
 import { createProgress } from '../progress.js';
 import { packageVersion } from '../package-info.js';
@@ -35,6 +35,7 @@ export interface RecoverArgs extends SectorArgs, SourceArgs {
   readonly report?: string;
   readonly logLevel?: LogLevel;
   readonly logFile?: string;
+  readonly gpu?: string;
 }
 
 /** What tests substitute: the sealer (a stand-in without the native core) and the host probe. */
@@ -60,6 +61,8 @@ export async function runRecover(args: RecoverArgs, deps: RecoverDeps): Promise<
     ...(args.logFile ? { file: expandHome(args.logFile) } : { lines: (line: string) => logLine(line) }),
   });
 
+  // The real sealer builds its trees where --gpu says; a stand-in sealer (tests) never probes OpenCL.
+  const treeBuilder = deps.sealer ? undefined : await treeBuilderArg(args.gpu, deps.env, (line) => toStderr(`sealer-recover: ${line}`));
   const source = await openSource(args, deps.env, requestedMiner);
   if (!source) {
     throw new UsageError(`no source of sector records: give ${SOURCE_FLAGS}, or --miner <f0…> with FULLNODE_API_INFO set to read the chain`);
@@ -86,7 +89,7 @@ export async function runRecover(args: RecoverArgs, deps: RecoverDeps): Promise<
       keepPrecommitFiles: args.keepPrecommitFiles ?? false,
       ...(args.pieceDir ? { pieceDir: expandHome(args.pieceDir) } : {}),
       ...(args.unsealed ? { unsealedDir: expandHome(args.unsealed) } : {}),
-      sealer: deps.sealer ?? nativeSealer(),
+      sealer: deps.sealer ?? nativeSealer(treeBuilder ? { treeBuilder } : {}),
       logger: log,
       ...(progress ? { events: progress } : {}),
       ...(deps.signal ? { signal: deps.signal } : {}),
@@ -96,6 +99,7 @@ export async function runRecover(args: RecoverArgs, deps: RecoverDeps): Promise<
     });
   } finally {
     progress?.stop();
+    treeBuilder?.close();
     logLine = toStderr;
     await source.close();
   }
@@ -143,6 +147,7 @@ export const recoverCommand = defineCommand<RecoverArgs>({
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON on stdout' })
       .option('report', { type: 'string', describe: 'also write the JSON report to this file' })
       .option('log-level', { type: 'string', choices: LOG_LEVELS as unknown as string[], describe: 'log level (default warn; info with --log-file)' })
-      .option('log-file', { type: 'string', describe: 'write JSON logs to this file' }) as Argv,
+      .option('log-file', { type: 'string', describe: 'write JSON logs to this file' })
+      .option('gpu', gpuOptionSpec) as Argv,
   run: runRecover,
 });
