@@ -8,6 +8,7 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRecover } from '../../src/cli/commands/recover.js';
+import { runVerify } from '../../src/cli/commands/verify.js';
 import { loadNetwork } from '../../src/devnet/network.js';
 import { startDevnet, type Devnet } from '../../src/devnet/server.js';
 import { loadVector } from '../helpers/vectors.js';
@@ -31,7 +32,7 @@ describe('recover --gpu', () => {
   afterAll(async () => net.close());
 
   itGpu(
-    '--gpu opencl:P:D recovers CC sectors 1 and 2 with the trees built on the device',
+    '--gpu opencl:P:D recovers CC sectors 1 and 2 with the trees built on the device; verify --deep --gpu rebuilds them there',
     async (device) => {
       const d = await dirs();
       const out = capture();
@@ -51,6 +52,16 @@ describe('recover --gpu', () => {
         const cache = join(d.result, 'cache', `s-t01000-${i + 1}`);
         expect(sha(await readFile(join(cache, 'sc-02-data-tree-r-last.dat')))).toBe(v.files['sc-02-data-tree-r-last.dat']!.sha256);
       }
+      // verify --deep rebuilds tree-r-last on the same device and finds the published sectors whole
+      const vout = capture();
+      const verdict = await runVerify(
+        { sealingResult: d.result, deep: true, json: true, gpu: device.id },
+        { stdout: vout.s, stderr: capture().s, tty: false, cwd: process.cwd(), env: {} },
+      );
+      expect(verdict).toBe('ok');
+      const deep = JSON.parse(vout.text()).sectors.map((s: { checks: Array<{ name: string; detail: string }> }) => s.checks.find((c) => c.name === 'replica-tree-r-last')?.detail);
+      expect(deep).toHaveLength(2);
+      for (const detail of deep) expect(detail).toContain(`tree-r-last rebuilt on ${device.id} (${device.name}) from the replica matches`);
     },
     120_000,
   );
