@@ -160,10 +160,12 @@ inline void permute(fr *s, int t, int rf, int rp, __global const ulong *comp, __
 // Columns of L layer-major rows of n nodes (tree-c leaves): group_stride = 1, elem_stride = n.
 // `tab` is the arity's constant table (Montgomery form, docs/gpu.md#kernels): the domain tag
 // 2^arity − 1 at element 0, then compressed constants, MDS, pre-sparse and sparse matrices at the
-// given element offsets.
-__kernel void merkle_hash(__global const ulong *in, __global ulong *out, ulong n, int arity, ulong in_first, ulong out_first,
-                          ulong group_stride, ulong elem_stride, int rf, int rp, __global const ulong *tab,
-                          ulong o_comp, ulong o_mds, ulong o_pre, ulong o_sparse) {
+// given element offsets. One kernel per arity (merkle_hash_2/_8/_11) so the width is a
+// compile-time constant the compiler can unroll on (measured on PoCL: no change; meant for GPUs).
+// (always_inline here crashed PoCL 5 while compiling, so plain inline is used.)
+inline void merkle_body(__global const ulong *in, __global ulong *out, ulong n,
+    const int arity, ulong in_first, ulong out_first, ulong group_stride, ulong elem_stride, int rf, int rp,
+    __global const ulong *tab, ulong o_comp, ulong o_mds, ulong o_pre, ulong o_sparse) {
   ulong g = get_global_id(0);
   if (g >= n) return;
   fr s[MAX_T];
@@ -173,3 +175,13 @@ __kernel void merkle_hash(__global const ulong *in, __global ulong *out, ulong n
   permute(s, t, rf, rp, tab + 4 * o_comp, tab + 4 * o_mds, tab + 4 * o_pre, tab + 4 * o_sparse);
   store(out, out_first + g, fr_mul(s[1], one_canonical()));
 }
+
+#define MERKLE_KERNEL(A)                                                                                          \
+  __kernel void merkle_hash_##A(__global const ulong *in, __global ulong *out, ulong n, int arity, ulong in_first, \
+                                ulong out_first, ulong group_stride, ulong elem_stride, int rf, int rp,           \
+                                __global const ulong *tab, ulong o_comp, ulong o_mds, ulong o_pre, ulong o_sparse) { \
+    merkle_body(in, out, n, A, in_first, out_first, group_stride, elem_stride, rf, rp, tab, o_comp, o_mds, o_pre, o_sparse); \
+  }
+MERKLE_KERNEL(2)
+MERKLE_KERNEL(8)
+MERKLE_KERNEL(11)

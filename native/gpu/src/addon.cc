@@ -33,7 +33,7 @@ struct Session {
   cl::context ctx = nullptr;
   cl::queue q = nullptr;
   cl::program prog = nullptr;
-  cl::kernel hash = nullptr;
+  std::map<int, cl::kernel> hash;  // by arity: merkle_hash_<arity>
   cl::kernel to_mont = nullptr;
   std::map<int, Table> tables;
   std::mutex mu;
@@ -44,12 +44,13 @@ struct Session {
     for (auto& [_, t] : tables)
       if (t.buf) api->ReleaseMemObject(t.buf);
     tables.clear();
-    if (hash) api->ReleaseKernel(hash);
+    for (auto& [_, k] : hash) api->ReleaseKernel(k);
+    hash.clear();
     if (to_mont) api->ReleaseKernel(to_mont);
     if (prog) api->ReleaseProgram(prog);
     if (q) api->ReleaseCommandQueue(q);
     if (ctx) api->ReleaseContext(ctx);
-    hash = to_mont = nullptr;
+    to_mont = nullptr;
     prog = nullptr;
     q = nullptr;
     ctx = nullptr;
@@ -182,7 +183,7 @@ struct TableArg {
 };
 
 void run_1d(Session& s, cl::kernel k, size_t n) {
-  const size_t global = n;
+  const size_t global = n;  // the local size is left to the driver (docs/gpu.md#not-done)
   cl::check(s.api->EnqueueNDRangeKernel(s.q, k, 1, nullptr, &global, nullptr, 0, nullptr, nullptr),
             "clEnqueueNDRangeKernel");
 }
@@ -219,8 +220,6 @@ void open_session(Session& s, const std::string& lib, uint32_t pi, uint32_t di, 
     api.GetProgramBuildInfo(s.prog, s.device, cl::PROGRAM_BUILD_LOG, n, log.data(), nullptr);
     throw std::runtime_error("building the Poseidon kernels failed (" + std::to_string(err) + "): " + log.substr(0, 2000));
   }
-  s.hash = api.CreateKernel(s.prog, "merkle_hash", &err);
-  cl::check(err, "clCreateKernel(merkle_hash)");
   s.to_mont = api.CreateKernel(s.prog, "to_mont", &err);
   cl::check(err, "clCreateKernel(to_mont)");
   for (auto& t : tabs) {
@@ -228,6 +227,9 @@ void open_session(Session& s, const std::string& lib, uint32_t pi, uint32_t di, 
     tb.buf = api.CreateBuffer(s.ctx, cl::MEM_READ_WRITE | cl::MEM_COPY_HOST_PTR, t.bytes.size(), t.bytes.data(), &err);
     cl::check(err, "clCreateBuffer(constants)");
     s.tables[t.arity] = tb;
+    const std::string name = "merkle_hash_" + std::to_string(t.arity);
+    s.hash[t.arity] = api.CreateKernel(s.prog, name.c_str(), &err);
+    cl::check(err, ("clCreateKernel(" + name + ")").c_str());
     const uint64_t n = t.bytes.size() / 32;
     arg(s, s.to_mont, 0, tb.buf);
     arg(s, s.to_mont, 1, n);
@@ -280,26 +282,28 @@ struct HashJob {
   std::vector<uint8_t> out;
 };
 
-void set_hash_args(Session& s, cl::mem in, cl::mem out, uint64_t n, int arity, uint64_t gs, uint64_t es) {
+cl::kernel set_hash_args(Session& s, cl::mem in, cl::mem out, uint64_t n, int arity, uint64_t gs, uint64_t es) {
   auto it = s.tables.find(arity);
-  if (it == s.tables.end()) throw std::runtime_error("no Poseidon constants loaded for arity " + std::to_string(arity));
+  if (it == s.tables.end()) throw std::runtime_error("no Poseidon kernel loaded for arity " + std::to_string(arity));
   const Table& t = it->second;
+  cl::kernel k = s.hash.at(arity);
   const uint64_t zero = 0;
-  arg(s, s.hash, 0, in);
-  arg(s, s.hash, 1, out);
-  arg(s, s.hash, 2, n);
-  arg(s, s.hash, 3, (int32_t)arity);
-  arg(s, s.hash, 4, zero);
-  arg(s, s.hash, 5, zero);
-  arg(s, s.hash, 6, gs);
-  arg(s, s.hash, 7, es);
-  arg(s, s.hash, 8, (int32_t)t.rf);
-  arg(s, s.hash, 9, (int32_t)t.rp);
-  arg(s, s.hash, 10, t.buf);
-  arg(s, s.hash, 11, t.o_comp);
-  arg(s, s.hash, 12, t.o_mds);
-  arg(s, s.hash, 13, t.o_pre);
-  arg(s, s.hash, 14, t.o_sparse);
+  arg(s, k, 0, in);
+  arg(s, k, 1, out);
+  arg(s, k, 2, n);
+  arg(s, k, 3, (int32_t)arity);
+  arg(s, k, 4, zero);
+  arg(s, k, 5, zero);
+  arg(s, k, 6, gs);
+  arg(s, k, 7, es);
+  arg(s, k, 8, (int32_t)t.rf);
+  arg(s, k, 9, (int32_t)t.rp);
+  arg(s, k, 10, t.buf);
+  arg(s, k, 11, t.o_comp);
+  arg(s, k, 12, t.o_mds);
+  arg(s, k, 13, t.o_pre);
+  arg(s, k, 14, t.o_sparse);
+  return k;
 }
 
 // One pass of n hashes of `arity` inputs (strided), then `levels` arity-8 passes over the result;
@@ -313,18 +317,17 @@ void run_hash(Session& s, HashJob& j) {
   Buf out(s, cl::MEM_READ_WRITE, total * 32);
   cl::check(s.api->EnqueueWriteBuffer(s.q, in.m, 0, 0, j.input.size(), j.input.data(), 0, nullptr, nullptr),
             "clEnqueueWriteBuffer");
-  set_hash_args(s, in.m, out.m, j.n, j.arity, j.group_stride, j.elem_stride);
-  run_1d(s, s.hash, j.n);
+  run_1d(s, set_hash_args(s, in.m, out.m, j.n, j.arity, j.group_stride, j.elem_stride), j.n);
   // Level k reads row k−1 (at element `from`) and writes row k right after it, in the one buffer:
   // the regions are disjoint, and the in-order queue runs the passes one after another.
   uint64_t from = 0, w = j.n;
   for (int l = 0; l < j.levels; l++) {
     const uint64_t nw = w / 8;
-    set_hash_args(s, out.m, out.m, nw, 8, 8, 1);
-    arg(s, s.hash, 4, from);
+    cl::kernel k = set_hash_args(s, out.m, out.m, nw, 8, 8, 1);
+    arg(s, k, 4, from);
     const uint64_t to = from + w;
-    arg(s, s.hash, 5, to);
-    run_1d(s, s.hash, nw);
+    arg(s, k, 5, to);
+    run_1d(s, k, nw);
     from = to;
     w = nw;
   }
