@@ -1,7 +1,7 @@
 // --gpu auto|off|opencl[:P:D] → a TreeBuilder (docs/gpu.md#selection). Every chosen device passes
 // the known-answer self-test before any real work; several devices form a pool and each tree job
 // takes an idle one, so concurrent sectors land on different devices (one sector per device).
-import { UsageError, InputError } from '../errors.js';
+import { InputError, isCancelled, UsageError } from '../errors.js';
 import type { BuildTreeCOptions, BuildTreeRLastOptions, Pc2NativeProgress, TreeRoots } from '../native/pc2.js';
 import { cpuTreeBuilder, type TreeBuilder } from '../seal/tree-builder.js';
 import { listDevices, openclLibrary, type GpuDevice } from './devices.js';
@@ -42,10 +42,23 @@ class DevicePool {
 type Progress = ((p: Pc2NativeProgress) => void) | undefined;
 const relay = (stage: 'tree-c' | 'tree-r-last', device: string, cb: Progress) => (done: number, total: number) => cb?.({ stage, device, done, total });
 
-/** A TreeBuilder over already-tested sessions. `device` names them all. */
-export function gpuTreeBuilder(sessions: readonly GpuSession[]): TreeBuilder {
+/**
+ * A TreeBuilder over already-tested sessions; `device` names them all. A device that fails during
+ * a job (driver error, lost device, out of memory) does not fail the sector: that tree is rebuilt
+ * on the CPU and `onNotice` says so. Cancellation is passed through.
+ */
+export function gpuTreeBuilder(sessions: readonly GpuSession[], opts: { readonly onNotice?: (message: string) => void } = {}): TreeBuilder {
   const pool = new DevicePool(sessions);
-  const build = (input: LeafInput, firstStoredRow: number, stage: 'tree-c' | 'tree-r-last', o: BuildTreeCOptions<string | null> | BuildTreeRLastOptions<string | null>) =>
+  const build = async (input: LeafInput, firstStoredRow: number, stage: 'tree-c' | 'tree-r-last', o: BuildTreeCOptions<string | null> | BuildTreeRLastOptions<string | null>, cpu: () => Promise<TreeRoots<string | null>>) => {
+    try {
+      return await onDevice(input, firstStoredRow, stage, o);
+    } catch (err) {
+      if (o.signal?.aborted || isCancelled(err)) throw err;
+      opts.onNotice?.(`${stage} failed on the OpenCL device (${(err as Error).message}); building it on the CPU`);
+      return cpu();
+    }
+  };
+  const onDevice = (input: LeafInput, firstStoredRow: number, stage: 'tree-c' | 'tree-r-last', o: BuildTreeCOptions<string | null> | BuildTreeRLastOptions<string | null>) =>
     pool.lease(
       (session) =>
         buildOctreesOnDevice({
@@ -61,8 +74,8 @@ export function gpuTreeBuilder(sessions: readonly GpuSession[]): TreeBuilder {
     );
   return {
     device: sessions.map((s) => deviceLabel(s.device)).join(', '),
-    buildTreeC: (o) => build({ kind: 'columns', layerPaths: o.layerPaths }, 0, 'tree-c', o),
-    buildTreeRLast: (o) => build({ kind: 'nodes', path: o.replicaPath }, o.rowsToDiscard + 1, 'tree-r-last', o),
+    buildTreeC: (o) => build({ kind: 'columns', layerPaths: o.layerPaths }, 0, 'tree-c', o, () => cpuTreeBuilder.buildTreeC(o)),
+    buildTreeRLast: (o) => build({ kind: 'nodes', path: o.replicaPath }, o.rowsToDiscard + 1, 'tree-r-last', o, () => cpuTreeBuilder.buildTreeRLast(o)),
     close: () => sessions.forEach((s) => s.close()),
   };
 }
@@ -116,7 +129,7 @@ export async function selectTreeBuilder(mode: GpuMode | string, o: SelectOptions
       o.onNotice?.('no OpenCL GPU passed the self-test; trees are built on the CPU');
       return cpuTreeBuilder;
     }
-    const b = gpuTreeBuilder(sessions);
+    const b = gpuTreeBuilder(sessions, o.onNotice ? { onNotice: o.onNotice } : {});
     o.onNotice?.(`trees are built on ${b.device}`);
     return b;
   }
@@ -128,7 +141,7 @@ export async function selectTreeBuilder(mode: GpuMode | string, o: SelectOptions
   if (!want) throw new InputError(`--gpu opencl:${m.platform}:${m.device}: no such device; \`sealer-recover devices\` lists ${list.devices.map((d) => d.id).join(', ')}`);
   const x = await openTested(want, library);
   if (!x.session) throw new InputError(`--gpu ${want.id}: ${x.why}; use --gpu off to build on the CPU`);
-  const b = gpuTreeBuilder([x.session]);
+  const b = gpuTreeBuilder([x.session], o.onNotice ? { onNotice: o.onNotice } : {});
   o.onNotice?.(`trees are built on ${b.device}`);
   return b;
 }

@@ -83,3 +83,37 @@ describe('--gpu', () => {
     }
   });
 });
+
+describe('a device failing mid-job', () => {
+  it('rebuilds that tree on the CPU, says so, and the files equal the CPU builder', async () => {
+    const { randomBytes } = await import('node:crypto');
+    const { mkdtemp, readFile, rm, writeFile } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { GpuSession } = await import('../../src/gpu/session.js');
+    const { gpuTreeBuilder } = await import('../../src/gpu/select.js');
+    const { buildTreeRLast } = await import('../../src/native/pc2.js');
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'gpu-fallback-'));
+    try {
+      const replica = randomBytes(512 * 32);
+      for (let i = 0; i < 512; i++) replica[i * 32 + 31]! &= 0x3f;
+      await writeFile(path.join(tmp, 'replica'), replica);
+      // A session whose device errors on every job (no OpenCL needed).
+      const broken = Object.assign(Object.create(GpuSession.prototype) as import('../../src/gpu/session.js').GpuSession, {
+        device: { id: 'opencl:9:9', name: 'broken' },
+        hashRows: () => Promise.reject(new Error('clEnqueueNDRangeKernel failed: -5 (CL_OUT_OF_RESOURCES)')),
+        close: () => undefined,
+      });
+      const notes: string[] = [];
+      const b = gpuTreeBuilder([broken], { onNotice: (m) => notes.push(m) });
+      const o = { replicaPath: path.join(tmp, 'replica'), leavesPerTree: 512n, rowsToDiscard: 1 };
+      const roots = await b.buildTreeRLast({ ...o, outPaths: [path.join(tmp, 'gpu')] });
+      const want = await buildTreeRLast({ ...o, outPaths: [path.join(tmp, 'cpu')] });
+      expect(Buffer.from(roots[0]!).toString('hex')).toBe(Buffer.from(want[0]!).toString('hex'));
+      expect((await readFile(path.join(tmp, 'gpu'))).equals(await readFile(path.join(tmp, 'cpu')))).toBe(true);
+      expect(notes).toEqual(['tree-r-last failed on the OpenCL device (clEnqueueNDRangeKernel failed: -5 (CL_OUT_OF_RESOURCES)); building it on the CPU']);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  });
+});
