@@ -49,7 +49,7 @@ export type RawSession = { readonly [sessionBrand]: true };
 
 export interface GpuAddon {
   probe(library?: string): { library: string; platforms: RawPlatform[] };
-  openDevice(library: string | undefined, platform: number, device: number, source: string, tables: ConstantTable[]): Promise<RawSession>;
+  openDevice(library: string | undefined, platform: number, device: number, source: string, tables: ConstantTable[], buildOptions: string): Promise<RawSession>;
   hashRows(session: RawSession, job: HashJob): Promise<Buffer>;
   closeDevice(session: RawSession): void;
 }

@@ -35,14 +35,21 @@ export class GpuSession {
   private constructor(
     readonly device: GpuDevice,
     private readonly raw: RawSession,
+    /** word size of the field multiply this session's kernels were built with */
+    readonly limbs: 32 | 64,
   ) {}
 
-  static async open(device: GpuDevice, library: string | undefined): Promise<GpuSession> {
+  /**
+   * `limbs`: the field multiply's word size (docs/gpu.md#kernels) — 32 on GPU-type devices, which
+   * multiply 32-bit words natively, 64 on CPU-type devices; both give the same bytes.
+   */
+  static async open(device: GpuDevice, library: string | undefined, o: { readonly limbs?: 32 | 64 } = {}): Promise<GpuSession> {
     const addon = gpuAddon();
     if (addon instanceof Error) throw addon;
     const source = await readFile(KERNEL_SOURCE_PATH, 'utf8');
-    const raw = await addon.openDevice(library, device.platform, device.device, source, GPU_ARITIES.map(constantTable));
-    return new GpuSession(device, raw);
+    const limbs = o.limbs ?? (device.type === 'cpu' ? 64 : 32);
+    const raw = await addon.openDevice(library, device.platform, device.device, source, GPU_ARITIES.map(constantTable), limbs === 32 ? '-DFR_MUL32' : '');
+    return new GpuSession(device, raw, limbs);
   }
 
   /** One hash pass, then `levels` arity-8 passes; rows concatenated bottom first (canonical bytes). */

@@ -21,6 +21,11 @@ export function itGpu(name: string, fn: (device: GpuDevice) => Promise<void>, ti
   }
 }
 
-let shared: Promise<GpuSession> | undefined;
-/** One session per test file: building the kernels costs seconds on PoCL. */
-export const session = (d: GpuDevice): Promise<GpuSession> => (shared ??= GpuSession.open(d, undefined));
+const shared = new Map<string, Promise<GpuSession>>();
+/** One session per test file and word size: building the kernels costs seconds on PoCL. */
+export const session = (d: GpuDevice, limbs?: 32 | 64): Promise<GpuSession> => {
+  const key = String(limbs ?? 'default');
+  let s = shared.get(key);
+  if (!s) shared.set(key, (s = GpuSession.open(d, undefined, limbs ? { limbs } : {})));
+  return s;
+};

@@ -53,6 +53,7 @@ inline fr fr_add(fr a, fr b) {
   return reduce_once(t[0], t[1], t[2], t[3]);
 }
 
+#ifndef FR_MUL32
 // CIOS Montgomery multiplication, a·b·R⁻¹ mod p (the same steps as fr.h MulPortable).
 inline fr fr_mul(fr a, fr b) {
   const ulong p[4] = {P0, P1, P2, P3};
@@ -73,6 +74,45 @@ inline fr fr_mul(fr a, fr b) {
   }
   return reduce_once(t[0], t[1], t[2], t[3]);
 }
+
+#else
+// -DFR_MUL32: CIOS Montgomery multiplication over 8 × 32-bit words (R = 2^256 either way, so the
+// result is the same element as the 64-bit form above). GPUs multiply 32×32→64 natively and
+// emulate 64×64→128 (mul_hi), so GPU-type devices get this form (src/gpu/session.ts); on PoCL's
+// CPU device the 64-bit form measured as fast or faster (docs/gpu.md#kernels).
+inline fr fr_mul(fr x, fr y) {
+  const uint p[8] = {0x00000001u, 0xffffffffu, 0xfffe5bfeu, 0x53bda402u, 0x09a1d805u, 0x3339d808u, 0x299d7d48u, 0x73eda753u};
+  uint a[8], b[8], t[10];
+  for (int i = 0; i < 4; i++) {
+    a[2 * i] = (uint)x.l[i];
+    a[2 * i + 1] = (uint)(x.l[i] >> 32);
+    b[2 * i] = (uint)y.l[i];
+    b[2 * i + 1] = (uint)(y.l[i] >> 32);
+  }
+  for (int i = 0; i < 10; i++) t[i] = 0;
+  for (int i = 0; i < 8; i++) {
+    ulong c = 0;
+    for (int j = 0; j < 8; j++) {
+      c = (ulong)a[j] * b[i] + t[j] + (c >> 32);
+      t[j] = (uint)c;
+    }
+    c = (ulong)t[8] + (c >> 32);
+    t[8] = (uint)c;
+    t[9] = (uint)(c >> 32);
+    const uint m = t[0] * 0xffffffffu;  // −p⁻¹ mod 2^32 (p ≡ 1 mod 2^32)
+    c = (ulong)m * p[0] + t[0];
+    for (int j = 1; j < 8; j++) {
+      c = (ulong)m * p[j] + t[j] + (c >> 32);
+      t[j - 1] = (uint)c;
+    }
+    c = (ulong)t[8] + (c >> 32);
+    t[7] = (uint)c;
+    t[8] = t[9] + (uint)(c >> 32);
+  }
+  return reduce_once(((ulong)t[1] << 32) | t[0], ((ulong)t[3] << 32) | t[2], ((ulong)t[5] << 32) | t[4],
+                     ((ulong)t[7] << 32) | t[6]);
+}
+#endif
 
 inline fr pow5(fr x) {
   fr x2 = fr_mul(x, x);

@@ -1,6 +1,6 @@
 // native/gpu: OpenCL tree hashing for PreCommit2 (docs/gpu.md). JS sees four functions:
 //   probe(library?)                         → platforms and devices (throws when OpenCL cannot load)
-//   openDevice(library, p, d, source, tabs) → Promise<session>: context, queue, built program and the
+//   openDevice(library, p, d, source, tabs, buildOptions) → Promise<session>: context, queue, built program and the
 //                                              Poseidon tables in device memory (Montgomery form)
 //   hashRows(session, job)                  → Promise<Buffer>: one hash pass + arity-8 levels above it
 //   closeDevice(session)
@@ -194,7 +194,7 @@ void arg(Session& s, cl::kernel k, cl::cl_uint i, const T& v) {
 }
 
 void open_session(Session& s, const std::string& lib, uint32_t pi, uint32_t di, const std::string& source,
-                  std::vector<TableArg>& tabs) {
+                  const std::string& options, std::vector<TableArg>& tabs) {
   const auto& api = cl::load(lib);
   auto ps = platforms(api);
   if (pi >= ps.size()) throw std::runtime_error("no OpenCL platform " + std::to_string(pi) + " (" + std::to_string(ps.size()) + " found)");
@@ -212,7 +212,7 @@ void open_session(Session& s, const std::string& lib, uint32_t pi, uint32_t di, 
   const size_t len = source.size();
   s.prog = api.CreateProgramWithSource(s.ctx, 1, &src, &len, &err);
   cl::check(err, "clCreateProgramWithSource");
-  err = api.BuildProgram(s.prog, 1, &s.device, "", nullptr, nullptr);
+  err = api.BuildProgram(s.prog, 1, &s.device, options.c_str(), nullptr, nullptr);
   if (err != 0) {
     size_t n = 0;
     api.GetProgramBuildInfo(s.prog, s.device, cl::PROGRAM_BUILD_LOG, 0, nullptr, &n);
@@ -251,6 +251,7 @@ Napi::Value OpenDevice(const Napi::CallbackInfo& info) {
   const uint32_t di = info[2].As<Napi::Number>().Uint32Value();
   const std::string source = info[3].As<Napi::String>().Utf8Value();
   auto arr = info[4].As<Napi::Array>();
+  const std::string options = info[5].IsString() ? info[5].As<Napi::String>().Utf8Value() : "";
   std::vector<TableArg> tabs;
   for (uint32_t i = 0; i < arr.Length(); i++) {
     auto o = arr.Get(i).As<Napi::Object>();
@@ -263,7 +264,7 @@ Napi::Value OpenDevice(const Napi::CallbackInfo& info) {
   auto s = std::make_shared<Session>();
   auto tabsp = std::make_shared<std::vector<TableArg>>(std::move(tabs));
   auto* w = new PromiseWorker(
-      env, [=] { open_session(*s, lib, pi, di, source, *tabsp); },
+      env, [=] { open_session(*s, lib, pi, di, source, options, *tabsp); },
       [s](Napi::Env e) -> Napi::Value {
         // The External owns a heap copy of the shared pointer; the finalizer drops it.
         auto* holder = new std::shared_ptr<Session>(s);
