@@ -122,6 +122,11 @@ interface RawAnswer {
 /** POST over node:http(s); the body is read up to `max` bytes. */
 function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number, max: number): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
+    let settled = false;
+    const fail = (e: Error) => {
+      if (!settled) reject(e);
+      settled = true;
+    };
     const u = new URL(url);
     const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = send(u, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res: IncomingMessage) => {
@@ -130,16 +135,23 @@ function post(url: string, headers: Record<string, string>, body: string, timeou
       res.on('data', (c: Buffer) => {
         size += c.length;
         if (size > max) {
-          req.destroy(new Error(`answer larger than ${max} bytes`));
+          fail(new Error(`answer larger than ${max} bytes`));
+          req.destroy();
           return;
         }
         chunks.push(c);
       });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
+      res.on('end', () => {
+        if (!settled) resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+        settled = true;
+      });
+      res.on('error', fail);
     });
-    req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError' })));
-    req.on('error', reject);
+    req.setTimeout(timeoutMs, () => {
+      fail(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError' }));
+      req.destroy();
+    });
+    req.on('error', fail);
     req.end(body);
   });
 }

@@ -88,8 +88,9 @@ export function buildNextSteps(report: RunReport, plan?: DeadlinePlan): NextStep
     const order = [...byDeadline.keys()].sort((a, b) => firstIndex(plan, a) - firstIndex(plan, b));
     for (const d of order) {
       const e = byDeadline.get(d)!;
-      const when = plan?.sectors.find((s) => s.deadline === d)?.nextOpenTime;
-      lotus.push({ why: `deadline ${d} (sectors ${e.sectors.join(', ')})${when ? `, opens ~${when.replace(/\.\d+Z$/, 'Z')}` : ''}: every sector must read back and prove`, command: `lotus-miner proving check --slow ${d}` });
+      const row = plan?.sectors.find((s) => s.deadline === d);
+      const when = row?.openNow && !row.deferred ? ', open now' : row?.nextOpenTime ? `, opens ~${row.nextOpenTime.replace(/\.\d+Z$/, 'Z')}` : '';
+      lotus.push({ why: `deadline ${d} (sectors ${e.sectors.join(', ')})${when}: every sector must read back and prove`, command: `lotus-miner proving check --slow ${d}` });
       for (const p of [...e.partitions].sort((a, b) => a - b)) {
         curio.push({ why: `deadline ${d} partition ${p}: compute a WindowPoSt here without sending it`, command: `curio test window-post here --deadline ${d} --partition ${p}` });
       }
