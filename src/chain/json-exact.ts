@@ -35,7 +35,7 @@ export function parseJsonExact(text: string): unknown {
 const MARK = '\u0001u64:';
 
 /** JSON.stringify that writes bigints as plain JSON numbers, digit for digit. */
-export function stringifyJsonExact(value: unknown): string {
-  const s = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${MARK}${v.toString()}` : v));
+export function stringifyJsonExact(value: unknown, space?: string | number): string {
+  const s = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${MARK}${v.toString()}` : v), space);
   return s.replace(/"\\u0001u64:(-?\d+)"/g, '$1');
 }

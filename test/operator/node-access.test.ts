@@ -138,3 +138,22 @@ describe('devnet fixes', () => {
     expect(splitDevnetArg({ devnet: 'my-net.json' })).toEqual({ devnet: 'my-net.json' });
   });
 });
+
+describe('export file keeps u64 exact', () => {
+  it('a sector number beyond 2^53 survives write and read (Go writes uint64 digit for digit)', async () => {
+    const { formatRecoveryFile, parseRecoveryFile } = await import('../../src/records/export-file.js');
+    const { parseMinerAddress } = await import('../../src/chain/address.js');
+    const { asSectorNumber, asTicket } = await import('../../src/proofs/types.js');
+    const { sealProof } = await import('../../src/proofs/registry.js');
+    const { cidToCommR } = await import('../../src/proofs/cid.js');
+    const cid = 'bagboea4b5abca52cioilg33uvtkzlranby2b6t576gdch7vprlls7zz5osinbvs4';
+    const n = asSectorNumber('18446744073709551557');
+    const text = formatRecoveryFile({
+      miner: parseMinerAddress('f01000'),
+      sectorSize: 2048n,
+      sectors: [{ sectorNumber: n, ticket: asTicket(new Uint8Array(32).fill(1)), proof: sealProof(5), sealedCid: cid, commR: cidToCommR(cid) }],
+    });
+    expect(text).toContain('"SectorNumber": 18446744073709551557,');
+    expect(parseRecoveryFile(text, 'x.json').sectors[0]!.sectorNumber).toBe(18446744073709551557n);
+  });
+});
