@@ -60,8 +60,9 @@ describe('recover --faulty against the devnet', () => {
     expect(rep.order!.byDeadline).toBe(true);
     expect(rep.order!.sectors.map((s) => [s.sector, s.deadline, s.partition, s.nextOpenEpoch])).toEqual([['1', 31, 0, 1960], ['2', 40, 0, 2500], ['4', 5, 0, 3280]]);
     expect(o.err()).toMatch(/^recovery order: by next proving deadline/);
-    // with --parallel 2 the first batch holds the two soonest sectors
+    // with --parallel 2 the first two sectors in flight are the two soonest
     expect(sealer.calls.slice(0, 2).map((c) => String(c.sector)).sort()).toEqual(['1', '2']);
+    expect(sealer.calls.map((c) => String(c.sector))).toEqual(['1', '2', '4']);
     const next = rep.nextSteps!;
     const result = d.result;
     expect(next.lotus.map((s) => s.command)).toEqual([

@@ -135,8 +135,9 @@ export async function runRecover(given: RecoverArgs, deps: RecoverDeps): Promise
     logLine = toStderr;
     await source.close();
   }
-  // Sectors that never reached planning (no record in the source) are reported too, in request order.
-  const order = new Map(numbers.map((n, i) => [String(n), i]));
+  // Sectors that never reached planning (no record in the source) are reported too. The report
+  // lists sectors in request order; the order they were worked in is report.order.
+  const order = new Map(selection.numbers.map((n, i) => [String(n), i]));
   for (const [n, reason] of preFailed) {
     report.sectors.push({ miner: formatMinerAddress(miner), sector: String(n), status: 'failed', reason });
   }
