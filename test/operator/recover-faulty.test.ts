@@ -59,7 +59,7 @@ describe('recover --faulty against the devnet', () => {
     expect(rep.selection).toEqual({ origins: ['chain faults of f01000'], faulty: { faults: 3, recovering: 1, via: 'StateMinerFaults + StateMinerRecoveries' } });
     expect(rep.order!.byDeadline).toBe(true);
     expect(rep.order!.sectors.map((s) => [s.sector, s.deadline, s.partition, s.nextOpenEpoch])).toEqual([['1', 31, 0, 1960], ['2', 40, 0, 2500], ['4', 5, 0, 3280]]);
-    expect(o.err()).toMatch(/^recovery order: by next proving deadline/);
+    expect(o.err()).toMatch(/^selected 3 sectors \(chain faults of f01000\): 3 faulty, 1 of them declared recovering \(StateMinerFaults \+ StateMinerRecoveries\)\nrecovery order: by next proving deadline/);
     // with --parallel 2 the first two sectors in flight are the two soonest
     expect(sealer.calls.slice(0, 2).map((c) => String(c.sector)).sort()).toEqual(['1', '2']);
     expect(sealer.calls.map((c) => String(c.sector))).toEqual(['1', '2', '4']);

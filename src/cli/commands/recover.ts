@@ -102,6 +102,10 @@ export async function runRecover(given: RecoverArgs, deps: RecoverDeps): Promise
     }
     plan = await recoveryOrder(chain, miner, selection.numbers, args.avoidOpenDeadline === true);
     if (args.avoidOpenDeadline && !plan.byDeadline) log.warn({ reason: plan.how }, '--avoid-open-deadline has no effect without proving deadlines');
+    if (selection.faulty) {
+      const f = selection.faulty;
+      deps.stderr.write(`selected ${selection.numbers.length} sectors (${selection.origins.join(', ')}): ${f.faults} faulty, ${f.recovering} of them declared recovering (${f.via})\n`);
+    }
     deps.stderr.write(`${renderDeadlinePlan(plan)}\n`);
     numbers = plan.sectors.map((s) => BigInt(s.sector) as SectorNumber);
     progress = showProgress ? createProgress({ tty: deps.tty, out: deps.stderr }) : undefined;
