@@ -62,7 +62,7 @@ describe('recover --faulty against the devnet', () => {
     expect(o.err()).toMatch(/^selected 3 sectors \(chain faults of f01000\): 3 faulty, 1 of them declared recovering \(StateMinerFaults \+ StateMinerRecoveries\)\nrecovery order: by next proving deadline/);
     // with --parallel 2 the first two sectors in flight are the two soonest
     expect(sealer.calls.slice(0, 2).map((c) => String(c.sector)).sort()).toEqual(['1', '2']);
-    expect(sealer.calls.map((c) => String(c.sector))).toEqual(['1', '2', '4']);
+    expect(sealer.calls.map((c) => String(c.sector))[2]).toBe('4');
     const next = rep.nextSteps!;
     const result = d.result;
     expect(next.lotus.map((s) => s.command)).toEqual([
@@ -188,5 +188,22 @@ describe('next steps', () => {
     expect(n.lotus[0]!.command).toBe(`lotus-miner storage attach --init=false --store '/mnt/my disk'\\''s'`);
     expect(n.recovered.map((r) => [r.sector, r.commRMatchesChain])).toEqual([['3', true], ['5', false]]);
     expect(n.notes.join('\n')).toMatch(/sectors 3: pre-committed only/);
+  });
+});
+
+describe('a broken LOTUS_PATH', () => {
+  it('offline recovery goes on and the plan says why there is no deadline order; --faulty stops with the reason', async () => {
+    const net = await devnet();
+    const cwd = await mkdtemp(join(tmpdir(), 'cwd-'));
+    const e = io();
+    expect(await runExport({ miner: 'f01000', sectors: ['1'] }, { stdout: e.stdout, stderr: e.stderr, tty: false, env: { FULLNODE_API_INFO: net.apiInfo }, cwd })).toBe('ok');
+    const emptyRepo = await mkdtemp(join(tmpdir(), 'lotus-'));
+    const d = await dirs();
+    const o = io();
+    const args = { ...base(d), sectorsRecoveryMetadata: join(cwd, 'sectors-recovery-f01000.json'), numbers: ['1'], json: true };
+    const deps = { sealer: new FakeSealer(await vectorTable(VECTORS)), stdout: o.stdout, stderr: o.stderr, tty: false, cwd: process.cwd(), env: { LOTUS_PATH: emptyRepo } };
+    expect(await runRecover(args, deps)).toBe('ok');
+    expect((JSON.parse(o.out()) as RunReport).order!.how).toMatch(/given order kept: no Lotus node to read proving deadlines from \(LOTUS_PATH=.* has no "api" file/);
+    await expect(runRecover({ ...args, numbers: [], faulty: true, miner: 'f01000' }, deps)).rejects.toThrow(/has no "api" file: is the lotus daemon running/);
   });
 });

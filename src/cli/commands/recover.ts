@@ -94,13 +94,21 @@ export async function runRecover(given: RecoverArgs, deps: RecoverDeps): Promise
   try {
     miner = minerFor(source, requestedMiner);
     // the chain (for --faulty and deadline order): the source's node, else the environment's
-    const chain: LotusClient | undefined = source.chain ?? (await environmentNode(deps.env).catch(() => undefined));
+    let nodeProblem: string | undefined;
+    const chain: LotusClient | undefined =
+      source.chain ??
+      (await environmentNode(deps.env).catch((e: Error) => {
+        // a broken LOTUS_PATH must not stop an offline recovery, but --faulty cannot do without it
+        if (args.faulty) throw e;
+        nodeProblem = e.message;
+        return undefined;
+      }));
     selection = await selectedSectors(args, chain, miner, { required: true });
     if (selection.numbers.length === 0) {
       deps.stdout.write(`${formatMinerAddress(miner)} has no faulty or recovering sectors on chain (${selection.faulty?.via}): nothing to recover\n`);
       return 'ok';
     }
-    plan = await recoveryOrder(chain, miner, selection.numbers, args.avoidOpenDeadline === true);
+    plan = await recoveryOrder(chain, miner, selection.numbers, args.avoidOpenDeadline === true, nodeProblem);
     if (args.avoidOpenDeadline && !plan.byDeadline) log.warn({ reason: plan.how }, '--avoid-open-deadline has no effect without proving deadlines');
     if (selection.faulty) {
       const f = selection.faulty;
@@ -161,8 +169,8 @@ export async function runRecover(given: RecoverArgs, deps: RecoverDeps): Promise
 }
 
 /** Deadline order from the node when there is one; the given order (and why) otherwise. */
-async function recoveryOrder(chain: LotusClient | undefined, miner: MinerAddress, numbers: SectorNumber[], avoidOpen: boolean): Promise<DeadlinePlan> {
-  if (!chain) return givenOrder(numbers, 'no Lotus node (FULLNODE_API_INFO, $LOTUS_PATH or ~/.lotus) to read proving deadlines from');
+async function recoveryOrder(chain: LotusClient | undefined, miner: MinerAddress, numbers: SectorNumber[], avoidOpen: boolean, nodeProblem?: string): Promise<DeadlinePlan> {
+  if (!chain) return givenOrder(numbers, nodeProblem ? `no Lotus node to read proving deadlines from (${nodeProblem})` : 'no Lotus node (FULLNODE_API_INFO, $LOTUS_PATH or ~/.lotus) to read proving deadlines from');
   try {
     return await orderByDeadline(chain, formatMinerAddress(miner), numbers, { avoidOpenDeadline: avoidOpen });
   } catch (e) {
