@@ -46,7 +46,7 @@ export function sectorNumbers(args: SectorArgs, opts: { required: boolean }): Se
 export function selectionOptions<T>(y: Argv<T>): Argv<T> {
   return y
     .option('sectors-file', { type: 'string', describe: 'read sector numbers or ranges from this file, one per line (# comments)' })
-    .option('faulty', { type: 'boolean', describe: "every sector the chain marks faulty or recovering for --miner (needs a Lotus node)" });
+    .option('faulty', { type: 'boolean', describe: 'every sector the chain marks faulty or recovering for --miner (needs a Lotus node: FULLNODE_API_INFO, $LOTUS_PATH or ~/.lotus, or --devnet)' });
 }
 
 /**
@@ -107,7 +107,7 @@ export function sourceOptions<T>(y: Argv<T>, what: string, opts: { exportFile?: 
       : y.option('sectors-recovery-metadata', { alias: 'metadata', type: 'string', describe: `${what} from this export file (sectors-recovery-<miner>.json, written by \`export\`)` });
   return withFile
     .option('metadata-store', { type: 'string', describe: `${what} from lotus-miner's own store: <repo>/datastore/metadata (stop lotus-miner first)` })
-    .option('devnet', { type: 'string', describe: `${what} from the bundled loopback devnet (or the given network JSON) instead of FULLNODE_API_INFO` });
+    .option('devnet', { type: 'string', describe: `${what} from the bundled loopback devnet (--devnet alone) or from --devnet <network.json>, instead of a Lotus node` });
 }
 
 /**
