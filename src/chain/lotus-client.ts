@@ -147,10 +147,12 @@ function post(url: string, headers: Record<string, string>, body: string, timeou
       });
       res.on('error', fail);
     });
-    req.setTimeout(timeoutMs, () => {
+    // a whole-call deadline, not an idle timeout: a node trickling bytes still ends in time
+    const timer = setTimeout(() => {
       fail(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError' }));
       req.destroy();
-    });
+    }, timeoutMs);
+    req.on('close', () => clearTimeout(timer));
     req.on('error', fail);
     req.end(body);
   });
