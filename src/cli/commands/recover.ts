@@ -32,7 +32,7 @@ import {
   type SectorArgs,
   type SourceArgs,
 } from '../args.js';
-import { precheckSelection, type SelectionArgs } from '../../recover/sector-selection.js';
+import { precheckSelection, type Selection, type SelectionArgs } from '../../recover/sector-selection.js';
 import { givenOrder, orderByDeadline, renderDeadlinePlan, type DeadlinePlan } from '../../recover/deadline-order.js';
 import { buildNextSteps, renderNextSteps } from '../../recover/next-steps.js';
 import type { LotusClient } from '../../chain/lotus-client.js';
@@ -89,7 +89,7 @@ export async function runRecover(given: RecoverArgs, deps: RecoverDeps): Promise
   let miner: MinerAddress;
   let numbers: SectorNumber[];
   let plan: DeadlinePlan;
-  let selection;
+  let selection: Selection;
   let progress: ReturnType<typeof createProgress> | undefined;
   try {
     miner = minerFor(source, requestedMiner);
