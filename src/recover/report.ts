@@ -2,6 +2,8 @@
 // outcome, the commitments needed to diagnose a mismatch, timings and paths.
 import { writeFile, rename } from 'node:fs/promises';
 import { cpus } from 'node:os';
+import type { DeadlinePlan } from './deadline-order.js';
+import type { NextSteps } from './next-steps.js';
 
 export type SectorStatus = 'recovered' | 'mismatch' | 'failed' | 'skipped';
 
@@ -34,6 +36,12 @@ export interface RunReport {
   preflight?: Record<string, string | boolean>;
   sectors: SectorReport[];
   summary?: Record<SectorStatus, number>;
+  /** how the sectors were chosen (arguments, file, chain faults) */
+  selection?: { origins: string[]; faulty?: { faults: number; recovering: number; via: string } };
+  /** the order the sectors were worked in, with their proving deadlines when a node gave them */
+  order?: DeadlinePlan;
+  /** commands to bring the recovered sectors back into proving; sectors still failing */
+  nextSteps?: NextSteps;
 }
 
 export function newReport(version: string, inputs: RunReport['inputs']): RunReport {
