@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runRecover } from '../../src/cli/commands/recover.js';
 import { decodeTAux } from '../../src/sector/aux-files.js';
-import { loadFamilyVector } from '../helpers/vectors.js';
+import { loadFamilyVector, type RowsToDiscardSealVector } from '../helpers/vectors.js';
 import { withCachePath } from '../seal/helpers/oracle-files.js';
 import { dirs, recoveryJson } from './helpers/setup.js';
 
@@ -26,8 +26,8 @@ function capture() {
 
 describe('recover with FIL_PROOFS_ROWS_TO_DISCARD set (vs the oracle under the same setting)', () => {
   it.each([1, 4, 7])('FIL_PROOFS_ROWS_TO_DISCARD=%i: published cache equals the reference byte for byte', async (k) => {
-    const v = loadFamilyVector('rows-to-discard', `8MiB-V1_1-cc-f01000-s1-rtd${k}`);
-    const rtd = v.rows_to_discard as { tree_r_last_rows_to_discard: number };
+    const v = loadFamilyVector<RowsToDiscardSealVector>('rows-to-discard', `8MiB-V1_1-cc-f01000-s1-rtd${k}`);
+    const rtd = v.rows_to_discard;
     const d = await dirs();
     await mkdir(d.root, { recursive: true });
     const file = join(d.root, 'sectors-recovery-f01000.json');
