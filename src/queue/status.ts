@@ -74,7 +74,9 @@ export async function collectStatus(q: Queue<JobData, JobOutcome>, target: Queue
     }
   }
   rows.sort((a, b) => (a.job.opts.priority ?? 0) - (b.job.opts.priority ?? 0) || cmpSector(a.s, b.s));
-  const workers = ((await q.getWorkers()) as { name?: string }[]).map((w) => w.name ?? '?').sort();
+  // BullMQ names a worker's connection "<prefix>:<queue>:w:<worker name>" (CLIENT LIST)
+  const clients = (await q.getWorkers()) as { rawname?: string }[];
+  const workers = [...new Set(clients.map((c) => c.rawname?.split(':w:')[1] ?? '(unnamed)'))].sort();
   const totals = { sectors: rows.length, waiting: 0, active: 0, retrying: 0, recovered: 0, mismatch: 0, failed: 0 };
   for (const r of rows) totals[r.s.state]++;
   const done = rows.filter((r) => r.s.state === 'recovered' && r.s.durationMs !== undefined).map((r) => r.s.durationMs!);
