@@ -39,7 +39,7 @@ export function parseQueueUrl(raw: string): QueueTarget {
   const port = u.port === '' ? 6379 : Number(u.port);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw bad('port out of range');
   const path = u.pathname.replace(/^\//, '');
-  if (path !== '' && !/^\d{1,2}$/.test(path)) throw bad('the path must be a database number 0-15 or nothing');
+  if (path !== '' && !/^\d{1,5}$/.test(path)) throw bad('the path must be a database number (0 by default) or nothing');
   const db = path === '' ? 0 : Number(path);
   if (u.search || u.hash) throw bad('query strings and fragments are not supported');
   const username = u.username ? decodeURIComponent(u.username) : undefined;

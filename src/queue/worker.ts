@@ -165,10 +165,6 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
     if (e.message !== lastError) opts.logger.warn({ err: e.message, queue: opts.target.display }, 'queue connection problem (retrying)');
     lastError = e.message;
   });
-  worker.on('ready', () => {
-    if (lastError) opts.say(`connected to ${opts.target.display} again`);
-    lastError = '';
-  });
   opts.say(`worker ${name}: taking jobs from ${opts.target.display} (concurrency ${opts.concurrency}, results into ${opts.resultRoot})`);
   const running = worker.run();
   await new Promise<void>((resolve) => {

@@ -28,7 +28,8 @@ export interface WorkerProc {
 export function spawnWorker(name: string, url: string, base: string, env: NodeJS.ProcessEnv, extra: string[] = []): WorkerProc {
   const result = join(base, `result-${name}`);
   const temp = join(base, `temp-${name}`);
-  const args = [join(root, 'bin', 'sealer-recover.js'), 'worker', '--queue', url, '--name', name, '--sealing-result', result, '--sealing-temp', temp, '--lock-ms', '2000', '--stalled-ms', '500', ...extra];
+  const lease = [['--lock-ms', '2000'], ['--stalled-ms', '500']].filter(([flag]) => !extra.includes(flag!)).flat();
+  const args = [join(root, 'bin', 'sealer-recover.js'), 'worker', '--queue', url, '--name', name, '--sealing-result', result, '--sealing-temp', temp, ...lease, ...extra];
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   child.stdout!.on('data', (c: Buffer) => (text += c.toString()));
