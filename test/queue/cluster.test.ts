@@ -136,6 +136,25 @@ describe.skipIf(skip)('queue: enqueue → workers → status with a real Redis',
     await stopWorkers([w]);
   });
 
+  it('a failure that is not a mismatch (piece file missing) is retried with backoff up to --attempts, then failed with its reason', async () => {
+    const q = await fresh(4);
+    // deal sector 4 without a --piece-dir anywhere: every attempt fails while planning
+    await enqueue(q, { devnet: true, numbers: ['4'], attempts: 3, backoffMs: 100 });
+    const w = spawnWorker('wf', q, base, env);
+    workers.push(w);
+    const { status: st, report } = await waitFor(q, settled, 30_000);
+    expect(st.sectors).toMatchObject([{ sector: '4', state: 'failed', attempts: 3, retried: 2 }]);
+    expect(report.sectors[0]!.status).toBe('failed');
+    expect(report.sectors[0]!.reason).toMatch(/piece/i);
+    expect(w.log().match(/s-t01000-4: failed/g)).toHaveLength(3);
+    // exponential backoff: ≥ 100 ms before the second attempt, ≥ 200 ms before the third
+    const starts = [...w.log().matchAll(/^(\S+) s-t01000-4: started/gm)].map((m) => Date.parse(m[1]!));
+    const ends = [...w.log().matchAll(/^(\S+) s-t01000-4: failed/gm)].map((m) => Date.parse(m[1]!));
+    expect(starts[1]! - ends[0]!).toBeGreaterThanOrEqual(100);
+    expect(starts[2]! - ends[1]!).toBeGreaterThanOrEqual(200);
+    await stopWorkers([w]);
+  });
+
   it('a worker killed -9 mid-PC1 loses its lease; another worker recovers the sector, exactly once', async () => {
     const q = await fresh(3);
     await enqueue(q, { devnet: join(root, 'fixtures', 'devnet', 'network-8mib.json'), numbers: ['1'] });
