@@ -52,6 +52,8 @@ export interface WorkerOptions {
   readonly say: (line: string) => void;
   /** aborted at SIGTERM: stop taking jobs, checkpoint the current ones and release them */
   readonly signal?: AbortSignal;
+  /** how long to wait at a stop for Redis to take the jobs back before leaving without it */
+  readonly stopGraceMs?: number;
 }
 
 export interface WorkerSummary {
@@ -172,10 +174,30 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
     opts.signal?.addEventListener('abort', () => resolve(), { once: true });
   });
   // stop fetching; the jobs in hand see the same signal, checkpoint and move back to the queue
-  await worker.close();
-  await running.catch(() => undefined);
+  const grace = opts.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
+  if (!(await within(worker.close(), grace))) {
+    // Redis is unreachable: the jobs cannot be handed back. Their leases expire and other workers
+    // (or this one, back with the same --sealing-temp) take them from their checkpoints.
+    opts.say(`could not hand the jobs in hand back to ${opts.target.display} within ${grace} ms (unreachable?); stopping without it: their leases expire and they are retried`);
+    await within(worker.close(true), 2000);
+    await within(worker.disconnect(), 2000);
+  }
+  await within(running, 2000);
   return counts;
 }
+
+/** How long a stopping worker waits for Redis to take its jobs back. */
+export const DEFAULT_STOP_GRACE_MS = 30_000;
+
+/** true when `p` settled within `ms` */
+const within = (p: Promise<unknown>, ms: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const t = setTimeout(() => resolve(false), ms);
+    p.then(
+      () => (clearTimeout(t), resolve(true)),
+      () => (clearTimeout(t), resolve(true)),
+    );
+  });
 
 /** SectorEvents that write stage + percent into the job, at most about once a second per job. */
 function progressReporter(job: Job<JobData, JobOutcome>, worker: string, log: Logger) {

@@ -57,6 +57,25 @@ describe.skipIf(skip)('queue resilience (own redis-server)', () => {
     for (const w of ws) expect(w.log()).toMatch(/queue connection problem \(retrying\)[^]*recovered →/);
   });
 
+  it('SIGTERM while Redis is down: the worker still stops (after --stop-grace-ms), leaving the job to its lease', async () => {
+    const own = await startRedis();
+    try {
+      const q = own.url(0);
+      await enqueue(q, ['5']);
+      const w = spawnWorker('d1', q, base, env, ['--stop-grace-ms', '1000']);
+      workers.push(w);
+      await waitFor(q, (s) => s.sectors[0]?.state === 'active' && s.sectors[0].stage === 'pc1', 60_000, 20);
+      await own.stop();
+      const t0 = performance.now();
+      w.child.kill('SIGTERM');
+      expect(await w.exited()).toBe(130);
+      expect(performance.now() - t0).toBeLessThan(15_000);
+      expect(w.log()).toContain('could not hand the jobs in hand back');
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('SIGTERM mid-PC1: the worker checkpoints and releases the job; back again it resumes from its work dir', async () => {
     const q = server.url(2);
     await enqueue(q, ['1']);

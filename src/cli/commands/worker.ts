@@ -23,6 +23,7 @@ export interface WorkerArgs {
   readonly lockMs?: number;
   readonly stalledMs?: number;
   readonly maxStalled?: number;
+  readonly stopGraceMs?: number;
   readonly logLevel?: LogLevel;
   readonly logFile?: string;
 }
@@ -38,6 +39,12 @@ const ms = (v: unknown, flag: string, min: number): number => {
   return n;
 };
 
+const count = (v: unknown, flag: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number ≥ 1, got ${String(v)}`);
+  return n;
+};
+
 export async function runWorkerCommand(args: WorkerArgs, deps: WorkerDeps): Promise<Outcome> {
   const target = queueArg(args.queue, deps.env);
   if (args.parallel !== undefined && args.concurrency !== undefined && Number(args.parallel) !== Number(args.concurrency)) {
@@ -49,7 +56,7 @@ export async function runWorkerCommand(args: WorkerArgs, deps: WorkerDeps): Prom
   const lease = {
     lockMs: args.lockMs === undefined ? DEFAULT_LEASE.lockMs : ms(args.lockMs, '--lock-ms', 1000),
     stalledMs: args.stalledMs === undefined ? DEFAULT_LEASE.stalledMs : ms(args.stalledMs, '--stalled-ms', 500),
-    maxStalled: args.maxStalled === undefined ? DEFAULT_LEASE.maxStalled : ms(args.maxStalled, '--max-stalled', 1),
+    maxStalled: args.maxStalled === undefined ? DEFAULT_LEASE.maxStalled : count(args.maxStalled, '--max-stalled'),
   };
   const log = createLogger({
     level: args.logLevel ?? (args.logFile ? 'info' : 'warn'),
@@ -72,6 +79,7 @@ export async function runWorkerCommand(args: WorkerArgs, deps: WorkerDeps): Prom
     version: packageVersion(),
     say: (line) => void deps.stderr.write(`${new Date().toISOString()} ${line}\n`),
     ...(deps.signal ? { signal: deps.signal } : {}),
+    ...(args.stopGraceMs !== undefined ? { stopGraceMs: ms(args.stopGraceMs, '--stop-grace-ms', 100) } : {}),
   });
   deps.stdout.write(`worker stopped: ${summary.recovered} recovered, ${summary.mismatch} mismatch, ${summary.failed} failed attempt(s), ${summary.released} released to the queue\n`);
   return 'interrupted';
@@ -94,6 +102,7 @@ export const workerCommand = defineCommand<WorkerArgs>({
       .option('lock-ms', { type: 'number', describe: 'job lease: lock lifetime without renewal (default 60000)' })
       .option('stalled-ms', { type: 'number', describe: 'how often to look for jobs of dead workers (default 30000)' })
       .option('max-stalled', { type: 'number', describe: 'a job that loses its worker more often than this fails (default 3)' })
+      .option('stop-grace-ms', { type: 'number', describe: 'at SIGTERM, how long to wait for Redis to take the jobs back (default 30000)' })
       .option('log-level', { type: 'string', choices: LOG_LEVELS as unknown as string[], describe: 'log level (default warn; info with --log-file)' })
       .option('log-file', { type: 'string', describe: 'write JSON logs to this file' }) as Argv,
   run: runWorkerCommand,
