@@ -136,6 +136,25 @@ describe.skipIf(skip)('queue: enqueue → workers → status with a real Redis',
     await stopWorkers([w]);
   });
 
+  it('a payload altered in Redis is refused by the worker and failed for good, naming the job', async () => {
+    const q = await fresh(5);
+    await enqueue(q, { devnet: true, numbers: ['2'], attempts: 3, backoffMs: 100 });
+    // someone with access to Redis swaps the CommR: no longer the SealedCID's commitment
+    const r = new Redis(q);
+    const key = 'sealer-recover:sealer-recover:s-t01000-2';
+    const data = JSON.parse((await r.hget(key, 'data'))!);
+    data.record.commR = '11'.repeat(32);
+    await r.hset(key, 'data', JSON.stringify(data));
+    r.disconnect();
+    const w = spawnWorker('wp', q, base, env);
+    workers.push(w);
+    const { status: st } = await waitFor(q, settled, 30_000);
+    expect(st.sectors).toMatchObject([{ sector: '2', state: 'failed', attempts: 1 }]);
+    expect(st.sectors[0]!.reason).toMatch(/^job s-t01000-2: payload commR 1111.* is not the commitment of sealedCid/);
+    expect(await exists(join(w.result, 'sealed', 's-t01000-2'))).toBe(false);
+    await stopWorkers([w]);
+  });
+
   it('a failure that is not a mismatch (piece file missing) is retried with backoff up to --attempts, then failed with its reason', async () => {
     const q = await fresh(4);
     // deal sector 4 without a --piece-dir anywhere: every attempt fails while planning
