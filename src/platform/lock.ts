@@ -14,11 +14,12 @@
 // Nothing here knows about sectors: callers pass the path and a `purpose` phrase.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { link, mkdir, open, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { dirname } from 'node:path';
 import { IoError } from '../errors.js';
 import { processAlive } from './process-alive.js';
+import { fsyncDir } from './durable-write.js';
 
 /** What a lock file records about its owner. */
 export interface LockOwner {
@@ -166,6 +167,13 @@ export function staleReason(o: Partial<LockOwner>, mtimeMs: number, staleAfterMs
   return undefined;
 }
 
+/** The owner of a lock that is held by a live process (as acquireLock would judge it), else undefined. */
+export async function lockOwnerIfLive(path: string, staleAfterMs = DEFAULT_STALE_AFTER_MS): Promise<Partial<LockOwner> | undefined> {
+  const cur = await readOwner(path).catch(() => undefined);
+  if (!cur) return undefined;
+  return staleReason(cur.owner, cur.mtimeMs, staleAfterMs) === undefined ? cur.owner : undefined;
+}
+
 function heldMessage(path: string, o: Partial<LockOwner>, purpose: string, mtimeMs: number): string {
   const who = `process ${o.pid}${o.hostname ? ` on ${o.hostname}` : ''}${o.cmdline ? ` (${o.cmdline})` : ''}`;
   const since = o.since ? `, since ${o.since}` : '';
@@ -175,17 +183,6 @@ function heldMessage(path: string, o: Partial<LockOwner>, purpose: string, mtime
     ? `wait for it to finish or stop it there; if ${o.hostname} is down, the lock is taken over once its heartbeat is older than the stale limit (or remove ${path})`
     : `wait for it to finish or stop it (kill ${o.pid}); once it has exited the lock is taken over automatically`;
   return `${purpose} is locked by ${who}${since}${beat} (lock ${path}): ${way}`;
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } catch {
-    /* some filesystems refuse fsync on a directory; the link itself is atomic */
-  } finally {
-    await fh.close();
-  }
 }
 
 /** Writes our record beside the lock and links it into place; false when the lock exists. */

@@ -18,7 +18,7 @@ describe('sector working dir', () => {
     const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 5000)']);
     try {
       await writeFile(join(plan.workDir, 'lock'), String(other.pid));
-      await expect(SectorWorkDir.open(plan, { restart: true })).rejects.toThrow(new RegExp(`s-t01000-1 is being worked on by process ${other.pid}`));
+      await expect(SectorWorkDir.open(plan, { restart: true })).rejects.toThrow(new RegExp(`the working dir of s-t01000-1 is locked by process ${other.pid}`));
       expect(await readFile(join(wd.dir.cacheDir, 'sc-02-data-layer-1.dat'), 'utf8')).toBe('x');
     } finally {
       other.kill();
