@@ -136,6 +136,7 @@ export async function recoverSectors(
       memoryAvailable: fmtBytes(pf.memoryAvailable),
       sameFilesystem: pf.sameFilesystem,
       parentsCacheToGenerate: fmtBytes(pf.parentsCacheNeeded),
+      ...(pf.alreadyPaid > 0n ? { checkpointsOnDisk: fmtBytes(pf.alreadyPaid) } : {}),
     };
     log.info(report.preflight, 'pre-flight ok');
   }
