@@ -15,6 +15,7 @@ import { tAuxWithCacheDir } from '../sector/aux-files.js';
 import { T_AUX, isFinalizedFile, isPrecommitOnlyFile } from '../sector/cache-files.js';
 import { SECTORSTORE_JSON, STORAGE_DIRS } from '../sector/storage-layout.js';
 import type { VerifiedSector } from './verify-commr.js';
+import { writeFileDurably } from '../platform/durable-write.js';
 import { acquireLock, LockHeldError, type HeldLock } from '../platform/lock.js';
 import { STAGING_DIR, isLockEntry, publishLockPath, resultPaths, type PublishedPaths } from './result-paths.js';
 import { halfSectorError, moveToBackup, publishedState } from './result-dir.js';
@@ -142,9 +143,9 @@ async function publishLocked(v: VerifiedSector, opts: PublishOptions, lock: Held
   await fsyncPath(staging);
   await fault('staged-sealed');
 
-  await writeFile(join(staging, 'publish.json'), JSON.stringify({ name: plan.name, at: new Date().toISOString(), lock: lock.owner.nonce }));
-  await fsyncPath(join(staging, 'publish.json'));
-  await fsyncPath(staging);
+  // The intent appears whole or not at all: a full disk while writing it must not leave an empty
+  // publish.json that the next run would take for a finished intent.
+  await writeFileDurably(join(staging, 'publish.json'), JSON.stringify({ name: plan.name, at: new Date().toISOString(), lock: lock.owner.nonce }));
   await fault('intent-written');
   await finishPublish(root, plan.name, fault);
   return { kind: 'published', paths: target, ...(backup?.length ? { backup } : {}) };
