@@ -188,7 +188,17 @@ function heldMessage(path: string, o: Partial<LockOwner>, purpose: string, mtime
 /** Writes our record beside the lock and links it into place; false when the lock exists. */
 async function tryCreate(path: string, rec: LockOwner): Promise<boolean> {
   const tmp = `${path}.${rec.nonce}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(rec)}\n`, { flag: 'wx' });
+  for (let tries = 0; ; tries++) {
+    try {
+      await writeFile(tmp, `${JSON.stringify(rec)}\n`, { flag: 'wx' });
+      break;
+    } catch (e) {
+      // The lock's directory may be shared and tidied (rmdir when empty) by another process between
+      // our mkdir and this write: make it again. Once our file is in it, it is not empty any more.
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || tries >= 5) throw e;
+      await mkdir(dirname(path), { recursive: true });
+    }
+  }
   try {
     await link(tmp, path);
     await fsyncDir(dirname(path));
