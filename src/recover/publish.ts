@@ -16,6 +16,7 @@ import { T_AUX, isFinalizedFile, isPrecommitOnlyFile } from '../sector/cache-fil
 import { SECTORSTORE_JSON, STORAGE_DIRS } from '../sector/storage-layout.js';
 import type { VerifiedSector } from './verify-commr.js';
 import { writeFileDurably } from '../platform/durable-write.js';
+import { IoError } from '../errors.js';
 import { acquireLock, LockHeldError, type HeldLock } from '../platform/lock.js';
 import { STAGING_DIR, isLockEntry, publishLockPath, resultPaths, type PublishedPaths } from './result-paths.js';
 import { halfSectorError, moveToBackup, publishedState } from './result-dir.js';
@@ -131,10 +132,30 @@ async function publishLocked(v: VerifiedSector, opts: PublishOptions, lock: Held
 
   const staging = join(root, STAGING_DIR, plan.name);
   await rm(staging, { recursive: true, force: true });
+  try {
+    await stage(v, staging, resolve(target.cacheDir), names, fault);
+    // The intent appears whole or not at all: a full disk while writing it must not leave an empty
+    // publish.json that the next run would take for a finished intent.
+    await writeFileDurably(join(staging, 'publish.json'), JSON.stringify({ name: plan.name, at: new Date().toISOString(), lock: lock.owner.nonce }));
+  } catch (e) {
+    // No intent yet: the staging dir is of no use (the working dir still has everything).
+    await rm(staging, { recursive: true, force: true }).catch(() => undefined);
+    throw e;
+  }
+  // Another process may have taken the lock over while we stalled (our heartbeat stopped): then
+  // it owns the sector now, and the renames must not happen twice.
+  if (!(await lock.heartbeat())) throw new IoError(`lost the publish lock of ${plan.name} (${lock.path}) to another process while staging; nothing was renamed`);
+  await fault('intent-written');
+  await finishPublish(root, plan.name, fault);
+  return { kind: 'published', paths: target, ...(backup?.length ? { backup } : {}) };
+}
+
+async function stage(v: VerifiedSector, staging: string, finalCacheDir: string, names: readonly string[], fault: NonNullable<PublishOptions['fault']>): Promise<void> {
+  const { dir } = v;
   await mkdir(join(staging, CACHE), { recursive: true });
   const same = await sameFilesystem(dir.root, staging);
   for (const n of names) {
-    if (n === T_AUX) await stageTAux(join(dir.cacheDir, n), join(staging, CACHE, n), resolve(target.cacheDir));
+    if (n === T_AUX) await stageTAux(join(dir.cacheDir, n), join(staging, CACHE, n), finalCacheDir);
     else await stageFile(join(dir.cacheDir, n), join(staging, CACHE, n), same);
   }
   await fsyncPath(join(staging, CACHE));
@@ -142,13 +163,6 @@ async function publishLocked(v: VerifiedSector, opts: PublishOptions, lock: Held
   await stageFile(dir.sealedPath, join(staging, SEALED), same);
   await fsyncPath(staging);
   await fault('staged-sealed');
-
-  // The intent appears whole or not at all: a full disk while writing it must not leave an empty
-  // publish.json that the next run would take for a finished intent.
-  await writeFileDurably(join(staging, 'publish.json'), JSON.stringify({ name: plan.name, at: new Date().toISOString(), lock: lock.owner.nonce }));
-  await fault('intent-written');
-  await finishPublish(root, plan.name, fault);
-  return { kind: 'published', paths: target, ...(backup?.length ? { backup } : {}) };
 }
 
 async function finishPublish(root: string, name: string, fault: NonNullable<PublishOptions['fault']>): Promise<void> {

@@ -73,6 +73,8 @@ describe.skipIf(!canMount)('disk full while publishing (tmpfs)', () => {
     expect(s.status).toBe('failed');
     expect(s.reason).toMatch(new RegExp(`^the disk is full \\(ENOSPC\\) while publishing s-t01000-1: nothing half-finished was published and the working dir keeps its checkpoints\\. Free space on --sealing-result ${d.result} and rerun the same command`));
     expect((await listTree(d.result)).filter((f) => /^(sealed|cache)\/s-t0/.test(f))).toEqual([]);
+    // the failed publish removed its own staging dir and released its lock
+    expect(await exists(join(d.result, '.sealer-recover'))).toBe(false);
 
     await rm(hog);
     // Freed, but less is free than a fresh sector needs: only its own checkpoints make it fit.

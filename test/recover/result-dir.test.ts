@@ -14,7 +14,9 @@ import { allRecovered } from '../../src/recover/report.js';
 import { errorKind } from '../../src/errors.js';
 import { asSectorNumber } from '../../src/proofs/types.js';
 import { FakeSealer, E2E_2K } from './helpers/fake-sealer.js';
-import { dirs, f01000, listTree, options, records } from './helpers/setup.js';
+import { dirs, f01000, listTree, options, records, recoveryJson } from './helpers/setup.js';
+import { PassThrough } from 'node:stream';
+import { runRecover } from '../../src/cli/commands/recover.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const exists = (p: string) => access(p).then(() => true, () => false);
@@ -150,5 +152,31 @@ describe('--sealing-result pre-flight and publish safety', () => {
     expect(allRecovered(r)).toBe(true);
     expect(await readdir(join(d.result, 'sealed'))).toEqual(['s-t01000-1']);
     expect(await exists(join(d.temp, 's-t01000-1'))).toBe(false);
+  });
+
+  it('through the CLI: a damaged published sector exits incomplete; --overwrite recovers it and exits ok', async () => {
+    const d = await dirs();
+    await recoverSectors(f01000, recs, one, options(d, new FakeSealer(table)));
+    await writeFile(join(d.result, 'cache', 's-t01000-1', 'sc-02-data-tree-r-last.dat'), Buffer.alloc(32, 1));
+    const file = join(d.root, 'sectors-recovery-f01000.json');
+    await writeFile(file, recoveryJson([{ n: 1, sealedCid: E2E_2K.sealedCid }]));
+    const run = async (overwrite: boolean) => {
+      const out = new PassThrough();
+      let text = '';
+      out.on('data', (c) => (text += c));
+      const code = await runRecover(
+        { sealingTemp: d.temp, sealingResult: d.result, sectorsRecoveryMetadata: file, numbers: ['1'], json: true, overwrite },
+        { stdout: out, stderr: new PassThrough(), tty: false, cwd: d.root, env: {}, sealer: new FakeSealer(table) },
+      );
+      return { code, sector: JSON.parse(text).sectors[0] };
+    };
+    const bad = await run(false);
+    expect(bad.code).toBe('incomplete');
+    expect(bad.sector).toMatchObject({ status: 'failed', kind: 'damaged-published' });
+    expect(bad.sector.damage.map((c: { check: string }) => c.check)).toEqual(['comm_r_last']);
+    const fixed = await run(true);
+    expect(fixed.code).toBe('ok');
+    expect(fixed.sector).toMatchObject({ status: 'recovered' });
+    expect(fixed.sector.backup).toHaveLength(2);
   });
 });
