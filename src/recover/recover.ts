@@ -371,7 +371,10 @@ async function finish(r: SectorRun, opts: RecoverOptions): Promise<void> {
   }
   await wd.remove();
   r.removed = true;
-  log.info({ sealed: out.paths.sealedPath, status: rep.status, ...(out.kind === 'published' && out.backup ? { backup: out.backup } : {}) }, 'published');
+  log.info(
+    { sealed: out.paths.sealedPath, ...(out.kind === 'published' && out.backup ? { backup: out.backup } : {}) },
+    out.kind === 'published' ? 'recovered' : 'already present: another run published it',
+  );
 }
 
 async function close(r: SectorRun, opts: RecoverOptions): Promise<void> {
