@@ -7,12 +7,26 @@ import type { NextSteps } from './next-steps.js';
 
 export type SectorStatus = 'recovered' | 'mismatch' | 'failed' | 'skipped';
 
+/**
+ * Why a sector was not worked on or not published by this run, as data (decisions never read
+ * `reason`): `already-present` = a complete copy that passes the quick check is in the result path
+ * (counts as done); `damaged-published` = the published copy fails the quick check (rerun with
+ * --overwrite); `not-found` = no record for it; `cancelled` = the run stopped before it started.
+ */
+export type SectorOutcomeKind = 'already-present' | 'damaged-published' | 'not-found' | 'cancelled';
+
 export interface SectorReport {
   miner: string;
   sector: string;
   proof?: string;
   status: SectorStatus;
+  /** set with status skipped/failed when the cause is one of the typed kinds above */
+  kind?: SectorOutcomeKind;
   reason?: string;
+  /** the quick checks the published copy failed (kind damaged-published) */
+  damage?: { check: string; detail: string }[];
+  /** where --overwrite moved the files it replaced */
+  backup?: string[];
   inputs?: { ticket: string; sealedCid: string; commD: string; data: 'cc' | 'pieces' | 'unsealed' };
   replicaId?: string;
   commC?: string;
@@ -65,7 +79,7 @@ export function finishReport(r: RunReport): RunReport {
 
 /** Exit code for the CLI: 0 only if every requested sector was recovered (or already present). */
 export const allRecovered = (r: RunReport): boolean =>
-  r.sectors.length > 0 && r.sectors.every((s) => s.status === 'recovered' || (s.status === 'skipped' && s.reason?.startsWith('already present')));
+  r.sectors.length > 0 && r.sectors.every((s) => s.status === 'recovered' || (s.status === 'skipped' && s.kind === 'already-present'));
 
 export async function writeReport(path: string, r: RunReport): Promise<void> {
   await writeFile(`${path}.tmp`, `${JSON.stringify(r, null, 2)}\n`);

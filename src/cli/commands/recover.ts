@@ -49,6 +49,7 @@ export interface RecoverArgs extends SectorArgs, SourceArgs, SelectionArgs {
   readonly pieceDir?: string;
   readonly unsealed?: string;
   readonly restart?: boolean;
+  readonly overwrite?: boolean;
   readonly keepPrecommitFiles?: boolean;
   readonly json?: boolean;
   readonly report?: string;
@@ -131,6 +132,7 @@ export async function runRecover(given: RecoverArgs, deps: RecoverDeps): Promise
       parallel,
       settings,
       restart: args.restart ?? false,
+      overwrite: args.overwrite ?? false,
       keepPrecommitFiles: args.keepPrecommitFiles ?? false,
       ...(args.pieceDir ? { pieceDir: expandHome(args.pieceDir) } : {}),
       ...(args.unsealed ? { unsealedDir: expandHome(args.unsealed) } : {}),
@@ -201,7 +203,12 @@ export const recoverCommand = defineCommand<RecoverArgs>({
       .option('sealing-temp', { type: 'string', default: '~/temp', describe: 'scratch directory for layers and trees (per-sector s-t0M-N dirs)' })
       .option('piece-dir', { type: 'string', describe: 'deal sectors: directory of raw piece files named by piece CID' })
       .option('unsealed', { type: 'string', describe: 'deal sectors: directory holding unsealed copies named s-t0M-N' })
-      .option('restart', { type: 'boolean', default: false, describe: 'discard checkpoints in the working dirs and start over' })
+      .option('restart', { type: 'boolean', default: false, describe: 'discard checkpoints in --sealing-temp working dirs and seal from scratch (never touches --sealing-result)' })
+      .option('overwrite', {
+        type: 'boolean',
+        default: false,
+        describe: 'recover sectors already (or half, or damaged) in --sealing-result again, moving the old files to sealer-recover-backup/<UTC time>/ (never deleted)',
+      })
       .option('keep-precommit-files', { type: 'boolean', default: false, describe: 'keep layers/tree-c/tree-d (a pre-committed sector still needs them for ProveCommit)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON on stdout' })
       .option('report', { type: 'string', describe: 'also write the JSON report to this file' })
