@@ -2,12 +2,11 @@
 // lotus-miner metadata store (datastore/metadata, a goleveldb LevelDB). See src/metastore/.
 import type { Argv } from 'yargs';
 import { stat } from 'node:fs/promises';
-import { CorruptionError, UsageError } from '../../errors.js';
+import { InputError, UsageError } from '../../errors.js';
 import { inspectStore, formatInspect } from '../../metastore/inspect.js';
 import { dumpStore } from '../../metastore/dump.js';
 import { readSectorsFromStore, type MetastoreSector } from '../../metastore/sector-info.js';
-import { repairStore, formatRepair, RepairError } from '../../metastore/repair.js';
-import { StoreError } from '../../metastore/store-files.js';
+import { repairStore, formatRepair } from '../../metastore/repair.js';
 import { toJson } from '../../metastore/json.js';
 import { defineCommand, type CliDeps, type Outcome } from '../command.js';
 
@@ -41,12 +40,14 @@ function sectorLine(s: MetastoreSector): string {
     .join('  ');
 }
 
-async function run(a: MetastoreArgs, deps: CliDeps): Promise<Outcome> {
+// Errors keep their kinds (src/errors.ts): a store that is not one = input, a damaged store in
+// strict mode = corruption, unreadable files or output trouble = io/usage.
+export async function runMetastore(a: MetastoreArgs, deps: CliDeps): Promise<Outcome> {
   try {
-    if (!(await stat(a.dir)).isDirectory()) throw new UsageError(`${a.dir} is not a directory; pass the store directory (e.g. ~/.lotusminer/datastore/metadata)`);
+    if (!(await stat(a.dir)).isDirectory()) throw new InputError(`${a.dir} is not a directory; pass the store directory (e.g. ~/.lotusminer/datastore/metadata)`);
   } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`cannot open ${a.dir}: ${(e as Error).message}`);
+    if (e instanceof InputError) throw e;
+    throw new InputError(`cannot open ${a.dir}: ${(e as Error).message}`, { cause: e });
   }
   const print = (s: string) => void deps.stdout.write(s);
   switch (a.action) {
@@ -85,16 +86,6 @@ async function run(a: MetastoreArgs, deps: CliDeps): Promise<Outcome> {
       print(a.json ? toJson(r) + '\n' : formatRepair(r));
       return 'ok';
     }
-  }
-}
-
-export async function runMetastore(a: MetastoreArgs, deps: CliDeps): Promise<Outcome> {
-  try {
-    return await run(a, deps);
-  } catch (e) {
-    if (e instanceof RepairError && /already exists|inside it/.test(e.message)) throw new UsageError(e.message);
-    if (e instanceof StoreError || e instanceof RepairError) throw new CorruptionError(`metastore ${a.action}: ${e.message}`);
-    throw e;
   }
 }
 
