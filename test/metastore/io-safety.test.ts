@@ -104,8 +104,8 @@ describe('non-regular files where store files belong', () => {
 });
 
 describe('a file the user cannot read (EACCES)', () => {
-  // Tests run as root in CI, where chmod 000 does not stop reads: then the CLI runs as user
-  // nobody (uid 65534) against a world-readable copy whose one table is mode 000.
+  // Tests run as root in CI, where chmod 000 does not stop reads: then the command runs in a child
+  // that drops to user nobody (as-nobody.ts) against a world-readable copy whose one table is mode 000.
   const asRoot = process.getuid?.() === 0;
   function prepare(): { d: string; t: string; outRoot: string } {
     const root = tempDir('eacces');
@@ -121,28 +121,22 @@ describe('a file the user cannot read (EACCES)', () => {
     chmodSync(outRoot, 0o777);
     return { d, t, outRoot };
   }
-  function cliAsNobody(args: string[]) {
-    return spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'src', 'cli', 'run.ts'), 'metastore', ...args], {
-      encoding: 'utf8',
-      cwd: repo,
-      uid: 65534,
-      gid: 65534,
-      env: { ...process.env, HOME: '/tmp', TSX_TSCONFIG_PATH: join(repo, 'tsconfig.json') },
-      timeout: T,
-    });
+  function asNobody(args: Record<string, unknown>) {
+    const a = { json: false, decode: false, includeUnverified: false, ...args };
+    return spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'test', 'metastore', 'as-nobody.ts'), JSON.stringify(a)], { encoding: 'utf8', cwd: repo, timeout: T });
   }
 
   it('lenient: reported with its path and skipped; strict: refused with a clear message (io, exit 1)', { timeout: 2 * T }, async () => {
     const { d, t, outRoot } = prepare();
     if (asRoot) {
-      const len = cliAsNobody(['dump', d, '--json']);
+      const len = asNobody({ action: 'dump', dir: d, json: true });
       expect(len.status, len.stderr).toBe(0);
       const j = JSON.parse(len.stdout);
       const dmg = j.damage.find((x: { file: string; kind: string }) => x.file === t && x.kind === 'unreadable');
       expect(dmg.cause).toBe('permission');
       expect(dmg.message).toMatch(/permission denied \(EACCES\)/);
       expect(j.entries.length).toBeGreaterThan(0);
-      const strict = cliAsNobody(['repair', d, '--out', join(outRoot, 'o'), '--mode', 'strict']);
+      const strict = asNobody({ action: 'repair', dir: d, out: join(outRoot, 'o'), mode: 'strict' });
       expect(strict.status).toBe(1);
       expect(strict.stderr).toContain(`${t} permission denied (EACCES)`);
       expect(strict.stderr).toMatch(/Strict mode reads every store file/);

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { readSectorsFromStore } from '../../src/metastore/sector-info.js';
 import { dumpStore } from '../../src/metastore/dump.js';
 import { toJson } from '../../src/metastore/json.js';
+import { formatSector } from '../../src/metastore/sector-format.js';
 import { leveldbGen, removeTempDirs, tempDir } from './helpers.js';
 
 const fixture = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'sectorinfo');
@@ -34,6 +35,20 @@ describe('SectorInfo written by lotus’s cbor-gen encoders', () => {
     expect(snapped.updateCommR).not.toBeNull();
     expect(snapped.commR).not.toBeNull();
     expect(Buffer.from(snapped.updateCommR!).equals(Buffer.from(snapped.commR!))).toBe(false);
+  });
+
+  it('the text view prints every field that holds something', async () => {
+    const { sectors } = await readSectorsFromStore(join(fixture, 'store'));
+    const text = (n: bigint) => formatSector(sectors.find((s) => s.number === n)!);
+    const w = (n: string) => expected.sectors.find((s) => s.number === n)! as Record<string, any>;
+    expect(text(3n)).toContain(`UpdateSealed (CommR)   ${w('3').updateSealedCid}`);
+    expect(text(3n)).toContain(`DDO manifest ${w('3').pieces[0].deal.activationManifest.cid} size 2048 allocation 99 of client f01234 notify f05(dead)`);
+    expect(text(2n)).toContain(`proposal: client ${w('2').pieces[0].deal.proposal.client} provider f01000 verified`);
+    expect(text(1n)).toContain(`seed                   ${w('1').seedValue} @1350`);
+    expect(text(1n)).toContain('pre-commit deposit     0.000001234567890123 FIL');
+    expect(text(6n)).toContain('remote cache           local file:///cache/6');
+    expect(text(6n)).toContain('terminated at          9000');
+    expect(text(7n)).toContain(`PreCommitInfo (legacy) proof 0 sealed ${w('7').legacyPreCommitInfo.sealedCid} epoch 90 deals [12] expires 600000`);
   });
 
   it('dump --decode shows the same decoded records', async () => {

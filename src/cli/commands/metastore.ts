@@ -5,7 +5,8 @@ import { stat } from 'node:fs/promises';
 import { InputError, UsageError } from '../../errors.js';
 import { inspectStore, formatInspect } from '../../metastore/inspect.js';
 import { dumpStore } from '../../metastore/dump.js';
-import { readSectorsFromStore, type MetastoreSector } from '../../metastore/sector-info.js';
+import { readSectorsFromStore } from '../../metastore/sector-info.js';
+import { formatSector } from '../../metastore/sector-format.js';
 import { repairStore, formatRepair } from '../../metastore/repair.js';
 import { toJson } from '../../metastore/json.js';
 import { defineCommand, type CliDeps, type Outcome } from '../command.js';
@@ -19,25 +20,6 @@ export interface MetastoreArgs {
   out?: string;
   mode?: 'strict' | 'lenient';
   includeUnverified: boolean;
-}
-
-const hex = (b: Uint8Array | null): string => (b ? Buffer.from(b).toString('hex') : '-');
-
-function sectorLine(s: MetastoreSector): string {
-  const pieces = s.pieces.map((p) => `${p.size}${p.dealId !== null ? `@deal${p.dealId}` : ''}`).join(',');
-  return [
-    String(s.number).padStart(8),
-    s.state.padEnd(22),
-    (s.proof?.name ?? `type ${s.sectorType}`).padEnd(28),
-    `ticket ${hex(s.ticket)} @${s.ticketEpoch ?? '-'}`,
-    `CommD ${s.commDCid ?? '-'}`,
-    `CommR ${s.commRCid ?? '-'}`,
-    `pieces [${pieces}]`,
-    s.fieldErrors.length ? `FIELD ERRORS: ${s.fieldErrors.join('; ')}` : '',
-    s.possiblyStale ? `POSSIBLY STALE: ${s.possiblyStale}` : '',
-  ]
-    .filter(Boolean)
-    .join('  ');
 }
 
 // Errors keep their kinds (src/errors.ts): a store that is not one = input, a damaged store in
@@ -72,7 +54,7 @@ export async function runMetastore(a: MetastoreArgs, deps: CliDeps): Promise<Out
       const { sectors, problems, view } = await readSectorsFromStore(a.dir);
       if (a.json) print(toJson({ sectors, problems, damage: view.damage }) + '\n');
       else {
-        for (const s of sectors) print(sectorLine(s) + '\n');
+        for (const s of sectors) print(formatSector(s) + '\n');
         for (const p of problems) print(`UNDECODABLE ${p.key}: ${p.error}\n`);
         print(`${sectors.length} sectors, ${problems.length} undecodable record(s)\n`);
       }
@@ -97,7 +79,7 @@ export const metastoreCommand = defineCommand<MetastoreArgs>({
       .positional('action', {
         choices: ['inspect', 'dump', 'sectors', 'repair'] as const,
         demandOption: true,
-        describe: 'inspect: forensic report; dump: newest value of every key; sectors: decoded SectorInfo records (exit 1 if any does not decode); repair: write a fresh store at --out',
+        describe: 'inspect: forensic report; dump: newest value of every key; sectors: every field of each decoded SectorInfo record (exit 1 if any does not decode); repair: write a fresh store at --out',
       })
       .positional('dir', { type: 'string', demandOption: true, describe: 'the store directory (datastore/metadata)' })
       .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
