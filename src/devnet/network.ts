@@ -21,6 +21,11 @@ export interface DevnetSector {
   readonly expiration: number;
   /** 32 bytes; when absent the ticket is drawn from the epoch's digest like a real chain */
   readonly ticket?: Uint8Array;
+  /**
+   * SnapDeals-upgraded: the CC sector key's CommR. Then sealedCid/unsealedCid/dealIds describe the
+   * update, and the precommit record (ticket, proof) the key, with SealedCID = this.
+   */
+  readonly sectorKeyCid?: string;
 }
 
 export interface DevnetMiner {
@@ -66,6 +71,9 @@ export function parseNetwork(json: unknown, source: string): DevnetNetwork {
         const t = s.optional('ticket');
         const ticket = t ? fromHex(t.string(), `${source}: ${s.path}.ticket`) : undefined;
         if (ticket && ticket.length !== 32) throw new InputError(`${source}: ${s.path}.ticket must be 32 bytes of hex`);
+        const k = s.optional('sectorKeyCID');
+        const sectorKeyCid = k ? k.string() : undefined;
+        if (sectorKeyCid) withWhere(`${source}: ${s.path}.sectorKeyCID`, () => cidToCommR(sectorKeyCid));
         const act = s.optional('activation');
         const deals = s.optional('dealIDs');
         return {
@@ -79,6 +87,7 @@ export function parseNetwork(json: unknown, source: string): DevnetNetwork {
           activation: act ? act.int() : null,
           expiration: s.field('expiration').int(),
           ...(ticket ? { ticket } : {}),
+          ...(sectorKeyCid ? { sectorKeyCid } : {}),
         };
       });
       return { address, sectorSize, sectors };

@@ -38,6 +38,22 @@ export function sectorNeeds(p: SealProof, opts: { staged: boolean; keepPrecommit
   };
 }
 
+/**
+ * A snapped sector (docs/snap.md#recovery) needs, besides its key, the new replica, its tree-d and
+ * tree-r-last and the staged new data while encoding; the key's finalized files stay in the result
+ * only with --keep-sector-key.
+ */
+export function withUpdateNeeds(key: SectorNeeds, p: SealProof, opts: { staged: boolean; keepSectorKey: boolean; settings: ProofsSettings }): SectorNeeds {
+  const S = p.sectorBytes;
+  const sizes = treeSizes(p, opts.settings.rowsToDiscard);
+  const finalized = S + BigInt(sizes.files) * sizes.treeRLastBytes + 64n * 1024n;
+  return {
+    temp: key.temp + finalized + sizes.treeDBytes + (opts.staged ? S : 0n),
+    result: finalized + (opts.keepSectorKey ? key.result : 0n),
+    memory: key.memory,
+  };
+}
+
 /** How the host is probed; injectable so tests can simulate a full disk or little memory. */
 export interface HostProbe {
   freeBytes(path: string): Promise<bigint>;
@@ -92,6 +108,8 @@ export interface PreflightInput {
   readonly tempRoot: string;
   readonly resultRoot: string;
   readonly keepPrecommitFiles: boolean;
+  /** snapped sectors publish their sector key too */
+  readonly keepSectorKey?: boolean;
   /** where the parents cache lives, and tree-r-last's rows_to_discard */
   readonly settings: ProofsSettings;
   readonly probe?: HostProbe;
@@ -122,9 +140,12 @@ export const fmtBytes = (n: bigint): string => {
 
 export async function preflight(inp: PreflightInput): Promise<PreflightReport> {
   const probe = inp.probe ?? realHostProbe;
-  const needs = inp.plans.map((p) =>
-    sectorNeeds(p.proof, { staged: p.data.kind === 'pieces', keepPrecommitFiles: inp.keepPrecommitFiles || p.keepPrecommitFiles, settings: inp.settings }),
-  );
+  const needs = inp.plans.map((p) => {
+    const key = sectorNeeds(p.proof, { staged: p.data.kind === 'pieces', keepPrecommitFiles: inp.keepPrecommitFiles || p.keepPrecommitFiles, settings: inp.settings });
+    return p.update
+      ? withUpdateNeeds(key, p.proof, { staged: p.update.data.kind === 'pieces', keepSectorKey: inp.keepSectorKey ?? false, settings: inp.settings })
+      : key;
+  });
   const inFlight = Math.max(1, Math.min(inp.parallel, needs.length));
   // The largest sectors may run together: sum the `inFlight` largest temp needs.
   const byTemp = [...needs].sort((a, b) => (a.temp < b.temp ? 1 : a.temp > b.temp ? -1 : 0)).slice(0, inFlight);

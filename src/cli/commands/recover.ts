@@ -31,6 +31,7 @@ export interface RecoverArgs extends SectorArgs, SourceArgs {
   readonly unsealed?: string;
   readonly restart?: boolean;
   readonly keepPrecommitFiles?: boolean;
+  readonly keepSectorKey?: boolean;
   readonly json?: boolean;
   readonly report?: string;
   readonly logLevel?: LogLevel;
@@ -84,6 +85,7 @@ export async function runRecover(args: RecoverArgs, deps: RecoverDeps): Promise<
       settings,
       restart: args.restart ?? false,
       keepPrecommitFiles: args.keepPrecommitFiles ?? false,
+      keepSectorKey: args.keepSectorKey ?? false,
       ...(args.pieceDir ? { pieceDir: expandHome(args.pieceDir) } : {}),
       ...(args.unsealed ? { unsealedDir: expandHome(args.unsealed) } : {}),
       sealer: deps.sealer ?? nativeSealer(),
@@ -134,11 +136,16 @@ export const recoverCommand = defineCommand<RecoverArgs>({
       .option('sectors', { alias: 'sector', type: 'string', array: true, describe: 'sector number (repeatable; Go tool G1 form)' })
       .option('miner', { type: 'string', describe: 'miner ID address, e.g. f01000 (with FULLNODE_API_INFO: export + recover in one run)' })
       .option('parallel', { type: 'number', default: 1, describe: 'sectors sealed at once' })
-      .option('sealing-result', { type: 'string', default: '~/sector', describe: 'storage path that receives sealed/ and cache/' })
+      .option('sealing-result', { type: 'string', default: '~/sector', describe: 'storage path that receives sealed/ and cache/ (update/ and update-cache/ for snap-upgraded sectors)' })
       .option('sealing-temp', { type: 'string', default: '~/temp', describe: 'scratch directory for layers and trees (per-sector s-t0M-N dirs)' })
       .option('piece-dir', { type: 'string', describe: 'deal sectors: directory of raw piece files named by piece CID' })
       .option('unsealed', { type: 'string', describe: 'deal sectors: directory holding unsealed copies named s-t0M-N' })
       .option('restart', { type: 'boolean', default: false, describe: 'discard checkpoints in the working dirs and start over' })
+      .option('keep-sector-key', {
+        type: 'boolean',
+        default: false,
+        describe: 'snap-upgraded sectors: also publish the rebuilt CC sector key as sealed/ + cache/ (by default only update/ + update-cache/)',
+      })
       .option('keep-precommit-files', { type: 'boolean', default: false, describe: 'keep layers/tree-c/tree-d (a pre-committed sector still needs them for ProveCommit)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON on stdout' })
       .option('report', { type: 'string', describe: 'also write the JSON report to this file' })
