@@ -38,6 +38,22 @@ export function sectorNeeds(p: SealProof, opts: { staged: boolean; keepPrecommit
   };
 }
 
+/**
+ * A snapped sector (docs/snap.md#recovery) needs, besides its key, the new replica, its tree-d and
+ * tree-r-last and the staged new data while encoding; the key's finalized files stay in the result
+ * only with --keep-sector-key.
+ */
+export function withUpdateNeeds(key: SectorNeeds, p: SealProof, opts: { staged: boolean; keepSectorKey: boolean; settings: ProofsSettings }): SectorNeeds {
+  const S = p.sectorBytes;
+  const sizes = treeSizes(p, opts.settings.rowsToDiscard);
+  const finalized = S + BigInt(sizes.files) * sizes.treeRLastBytes + 64n * 1024n;
+  return {
+    temp: key.temp + finalized + sizes.treeDBytes + (opts.staged ? S : 0n),
+    result: finalized + (opts.keepSectorKey ? key.result : 0n),
+    memory: key.memory,
+  };
+}
+
 /** How the host is probed; injectable so tests can simulate a full disk or little memory. */
 export interface HostProbe {
   freeBytes(path: string): Promise<bigint>;
@@ -92,6 +108,8 @@ export interface PreflightInput {
   readonly tempRoot: string;
   readonly resultRoot: string;
   readonly keepPrecommitFiles: boolean;
+  /** snapped sectors publish their sector key too */
+  readonly keepSectorKey?: boolean;
   /** where the parents cache lives, and tree-r-last's rows_to_discard */
   readonly settings: ProofsSettings;
   readonly probe?: HostProbe;
@@ -151,7 +169,10 @@ export async function preflight(inp: PreflightInput): Promise<PreflightReport> {
   const paid = await Promise.all(inp.plans.map((p) => checkpointBytes(p.workDir)));
   const alreadyPaid = paid.reduce((s, b) => s + b, 0n);
   const needs = inp.plans.map((p, i) => {
-    const n = sectorNeeds(p.proof, { staged: p.data.kind === 'pieces', keepPrecommitFiles: inp.keepPrecommitFiles || p.keepPrecommitFiles, settings: inp.settings });
+    const key = sectorNeeds(p.proof, { staged: p.data.kind === 'pieces', keepPrecommitFiles: inp.keepPrecommitFiles || p.keepPrecommitFiles, settings: inp.settings });
+    const n = p.update
+      ? withUpdateNeeds(key, p.proof, { staged: p.update.data.kind === 'pieces', keepSectorKey: inp.keepSectorKey ?? false, settings: inp.settings })
+      : key;
     return { ...n, temp: n.temp > paid[i]! ? n.temp - paid[i]! : 0n };
   });
   const inFlight = Math.max(1, Math.min(inp.parallel, needs.length));

@@ -37,8 +37,10 @@ export interface SectorReport {
   pc1BatchSize?: number;
   /** layers, tree-c and tree-d were published too (pre-committed only, or --keep-precommit-files) */
   keptPrecommitFiles?: boolean;
-  timings?: { sealMs?: number; pc1Ms?: number; pc2Ms?: number; verifyMs?: number; publishMs?: number; totalMs: number };
-  paths?: { workDir?: string; sealed?: string; cache?: string };
+  timings?: { sealMs?: number; updateMs?: number; pc1Ms?: number; pc2Ms?: number; verifyMs?: number; publishMs?: number; totalMs: number };
+  /** a snapped sector: inputs/commR above are its sector key's (SectorKeyCID), this is the update (SealedCID) */
+  update?: { sealedCid: string; commD: string; data: 'pieces' | 'unsealed'; commR: { expected: string; got?: string }; commRLast?: string };
+  paths?: { workDir?: string; sealed?: string; cache?: string; update?: string; updateCache?: string };
 }
 
 export interface RunReport {
@@ -93,9 +95,11 @@ export function renderReport(r: RunReport): string {
     const t = s.timings ? `${(s.timings.totalMs / 1000).toFixed(1)}s` : '';
     const detail =
       s.status === 'recovered'
-        ? (s.paths?.sealed ?? '')
+        ? (s.paths?.update ?? s.paths?.sealed ?? '')
         : s.status === 'mismatch'
-          ? `CommR expected ${s.commR?.expected.slice(0, 16)}… got ${s.commR?.got?.slice(0, 16)}…`
+          ? s.update?.commR.got !== undefined
+            ? `update CommR expected ${s.update.commR.expected.slice(0, 16)}… got ${s.update.commR.got.slice(0, 16)}…`
+            : `CommR expected ${s.commR?.expected.slice(0, 16)}… got ${s.commR?.got?.slice(0, 16)}…`
           : (s.reason ?? '');
     rows.push([`${s.miner}/${s.sector}`, s.proof ?? '', s.status, t, detail.replace(/\s*\n\s*/g, ' ')]);
   }
