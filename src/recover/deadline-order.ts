@@ -5,7 +5,8 @@
 // A deadline open right now comes first (its next chance is now), unless --avoid-open-deadline:
 // then its sectors wait for its next opening, one proving period later, and go last.
 import type { SectorNumber } from '../proofs/types.js';
-import { RpcError, type LotusClient, type ProvingDeadline } from '../chain/lotus-client.js';
+import { RpcError, type LotusClient, type ProvingDeadline, type SectorLocation } from '../chain/lotus-client.js';
+import type { BitRanges } from '../chain/bitfield.js';
 
 export interface SectorSchedule {
   readonly sector: string;
@@ -36,6 +37,8 @@ export interface OrderOptions {
   readonly avoidOpenDeadline?: boolean;
   /** when the head's tipset has no timestamp (tests pin it) */
   readonly now?: () => Date;
+  /** up to this many sectors are located one call each; more through all partitions (default 48) */
+  readonly perSectorLimit?: number;
 }
 
 /** When deadline `d` next opens, given the miner's current deadline info. */
@@ -44,6 +47,58 @@ export function nextOpening(di: ProvingDeadline, d: number): { epoch: number; op
   if (d === di.index && di.open <= di.currentEpoch && di.currentEpoch < di.close) return { epoch: di.open, openNow: true };
   // deadlines before the current one have already had their turn this proving period
   return { epoch: d < di.index || open + di.challengeWindow <= di.currentEpoch ? open + di.provingPeriod : open, openNow: false };
+}
+
+/** Past this many sectors, reading all 48 deadlines' partitions is fewer calls than one per sector. */
+export const PER_SECTOR_LOOKUPS = 48;
+
+/** Is `n` in the set? (ranges ascending, binary search) */
+function has(ranges: BitRanges, n: bigint): boolean {
+  let lo = 0;
+  let hi = ranges.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const [a, b] = ranges[mid]!;
+    if (n < a) hi = mid - 1;
+    else if (n > b) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
+/**
+ * Each sector's deadline and partition: StateSectorPartition per sector for a few, the partitions
+ * of all deadlines (StateMinerPartitions, 48 calls) for many. A sector in no partition maps to
+ * an error message.
+ */
+export async function locateSectors(
+  client: LotusClient,
+  miner: string,
+  numbers: readonly SectorNumber[],
+  periodDeadlines: number,
+  perSectorLimit = PER_SECTOR_LOOKUPS,
+): Promise<Map<bigint, SectorLocation | string>> {
+  const out = new Map<bigint, SectorLocation | string>();
+  if (numbers.length <= perSectorLimit) {
+    for (const n of numbers) {
+      try {
+        out.set(n, (await client.stateSectorPartition(miner, n)) ?? 'not an active sector');
+      } catch (e) {
+        // lotus answers an error for a sector in no deadline (pre-committed, terminated, unknown)
+        if (!(e instanceof RpcError)) throw e;
+        out.set(n, e.rpcMessage);
+      }
+    }
+    return out;
+  }
+  for (let d = 0; d < periodDeadlines; d++) {
+    const parts = await client.stateMinerPartitions(miner, d);
+    parts.forEach((p, partition) => {
+      for (const n of numbers) if (!out.has(n) && has(p.all, n)) out.set(n, { deadline: d, partition });
+    });
+  }
+  for (const n of numbers) if (!out.has(n)) out.set(n, 'in no partition of any deadline (not an active sector)');
+  return out;
 }
 
 /** The given order, kept (no node to ask); the plan says so. */
@@ -62,20 +117,13 @@ export async function orderByDeadline(client: LotusClient, miner: string, number
   const headMs = head.timestamp !== undefined ? head.timestamp * 1000 : (opts.now?.() ?? new Date()).getTime();
   const timeOf = (epoch: number) => new Date(headMs + (epoch - head.height) * secs * 1000).toISOString();
   const rows: { s: SectorSchedule; key: number; i: number }[] = [];
+  const located = await locateSectors(client, miner, numbers, di.periodDeadlines, opts.perSectorLimit);
   let i = 0;
   for (const n of numbers) {
     const idx = i++;
-    let loc;
-    try {
-      loc = await client.stateSectorPartition(miner, n);
-    } catch (e) {
-      // lotus answers an error for a sector in no deadline (pre-committed, terminated, unknown)
-      const why = e instanceof RpcError ? e.rpcMessage : (e as Error).message;
-      rows.push({ s: { sector: String(n), note: `no proving deadline: ${why}` }, key: Infinity, i: idx });
-      continue;
-    }
-    if (!loc) {
-      rows.push({ s: { sector: String(n), note: 'no proving deadline (not an active sector)' }, key: Infinity, i: idx });
+    const loc = located.get(n)!;
+    if (typeof loc === 'string') {
+      rows.push({ s: { sector: String(n), note: `no proving deadline: ${loc}` }, key: Infinity, i: idx });
       continue;
     }
     const next = nextOpening(di, loc.deadline);

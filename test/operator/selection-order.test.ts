@@ -121,6 +121,17 @@ describe('deadline order', () => {
     expect(renderDeadlinePlan(plan)).toMatch(/open now: deferred/);
   });
 
+  it('many sectors are located through the partitions of all 48 deadlines: the same plan, 48 calls instead of one per sector', async () => {
+    const before = net.requests.length;
+    const plan = await orderByDeadline(client, 'f01000', ns(3, 4, 2, 1), { perSectorLimit: 2 });
+    const calls = net.requests.slice(before).map((r) => r.method);
+    expect(calls.filter((m) => m === 'StateMinerPartitions')).toHaveLength(48);
+    expect(calls).not.toContain('StateSectorPartition');
+    const one = await orderByDeadline(client, 'f01000', ns(3, 4, 2, 1));
+    expect(plan.sectors.slice(0, 3)).toEqual(one.sectors.slice(0, 3));
+    expect(plan.sectors[3]).toEqual({ sector: '3', note: 'no proving deadline: in no partition of any deadline (not an active sector)' });
+  });
+
   it('without a node the given order is kept and says why', () => {
     const plan = givenOrder(ns(4, 1), 'no Lotus node');
     expect(plan).toEqual({ byDeadline: false, how: 'given order kept: no Lotus node', sectors: [{ sector: '4' }, { sector: '1' }] });
