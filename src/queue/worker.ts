@@ -7,6 +7,7 @@
 // exponential backoff up to the job's attempts.
 import { hostname } from 'node:os';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import { formatMinerAddress } from '../chain/address.js';
 import { recoverSectors } from '../recover/recover.js';
 import type { Sealer } from '../recover/sealer.js';
 import type { Logger } from '../recover/logger.js';
@@ -111,6 +112,10 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
         source: `queue ${opts.target.display} (${decoded.source})`,
       });
       rep = report.sectors[0]!;
+    } catch (e) {
+      // what the pipeline throws rather than reports (a refused pre-flight, an unreadable result
+      // path) is this attempt's failure, retried like any other; a stop request still releases
+      rep = { miner: formatMinerAddress(miner), sector: String(record.sectorNumber), status: 'failed', reason: (e as Error).message };
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);
       lost?.removeEventListener('abort', onAbort);
