@@ -73,7 +73,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
   const counts = { recovered: 0, mismatch: 0, failed: 0, released: 0 };
   const stopping = () => opts.signal?.aborted === true;
 
-  const process = async (job: Job<JobData, JobOutcome>, token?: string, lost?: AbortSignal): Promise<JobOutcome> => {
+  const processJob = async (job: Job<JobData, JobOutcome>, token?: string, lost?: AbortSignal): Promise<JobOutcome> => {
     const id = job.id ?? '?';
     let decoded;
     try {
@@ -151,7 +151,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
     throw new Error(rep.reason ?? 'failed');
   };
 
-  const worker = new Worker<JobData, JobOutcome>(QUEUE_NAME, process, {
+  const worker = new Worker<JobData, JobOutcome>(QUEUE_NAME, processJob, {
     connection: connectionOptions(opts.target, 'worker'),
     prefix: KEY_PREFIX,
     name,
