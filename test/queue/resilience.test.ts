@@ -76,6 +76,28 @@ describe.skipIf(skip)('queue resilience (own redis-server)', () => {
     }
   });
 
+  it('a worker frozen past its lease (SIGSTOP) finds its lock gone when it wakes and stops before publishing; the new holder publishes once', async () => {
+    const q = server.url(3);
+    await enqueue(q, ['1']);
+    const a = spawnWorker('f1', q, base, env);
+    workers.push(a);
+    await waitFor(q, (s) => s.sectors[0]?.state === 'active' && s.sectors[0].stage === 'pc1', 60_000, 20);
+    a.child.kill('SIGSTOP');
+    const b = spawnWorker('f2', q, base, env);
+    workers.push(b);
+    try {
+      await waitFor(q, (s) => s.sectors[0]?.state === 'active' && s.sectors[0].worker === 'f2', 60_000, 50);
+    } finally {
+      a.child.kill('SIGCONT');
+    }
+    const { status: st } = await waitFor(q, settled, 60_000);
+    expect(st.sectors).toMatchObject([{ state: 'recovered', worker: 'f2', stalled: 1 }]);
+    expect(await stopWorkers([a, b])).toEqual([130, 130]);
+    expect(a.log()).toContain('lock lost to another worker');
+    expect(await exists(join(a.result, 'sealed', 's-t01000-1'))).toBe(false);
+    expect(await sha(join(b.result, 'sealed', 's-t01000-1'))).toBe(loadVector(vec['1']).files.sealed!.sha256);
+  });
+
   it('SIGTERM mid-PC1: the worker checkpoints and releases the job; back again it resumes from its work dir', async () => {
     const q = server.url(2);
     await enqueue(q, ['1']);
