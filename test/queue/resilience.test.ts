@@ -1,6 +1,8 @@
 // The queue under trouble, with a redis-server of its own (it is restarted): Redis restarted while
-// two workers seal → they reconnect and every sector is recovered once; SIGTERM mid-PC1 → the
-// worker checkpoints, gives the job back, and resumes it from its work dir when it comes back.
+// two workers seal → they reconnect and every sector is recovered once; SIGTERM with Redis down →
+// the worker still stops; a worker frozen past its lease → it stops before publishing when it
+// wakes; SIGTERM mid-PC1 → the worker checkpoints, gives the job back, and resumes it from its
+// work dir when it comes back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
