@@ -3,7 +3,7 @@
 // A rerun with the same inputs resumes; different inputs or --restart discard the old files.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { toHex, type Commitment } from '../proofs/types.js';
 import type { SectorPlan } from './plan.js';
 import { acquireLock, LockHeldError, type HeldLock } from '../platform/lock.js';
@@ -62,6 +62,7 @@ export class SectorWorkDir {
     // Lock first: --restart must not wipe a directory another run is still writing.
     const lock = await acquireLock(join(dir.root, WORKDIR_LOCK), { purpose: `the working dir of ${plan.name}` });
     try {
+      await removeLeftAside(dir.root);
       return await SectorWorkDir.openLocked(dir, inputs, lock, opts.restart ?? false);
     } catch (e) {
       await lock.release();
@@ -160,4 +161,12 @@ async function removeLocked(root: string): Promise<void> {
     throw e;
   }
   await rm(aside, { recursive: true, force: true });
+}
+
+/** Copies renamed aside by a removal that was killed before it finished deleting them. */
+async function removeLeftAside(root: string): Promise<void> {
+  const prefix = `${basename(root)}.removing-`;
+  for (const n of await readdir(dirname(root)).catch(() => [] as string[])) {
+    if (n.startsWith(prefix)) await rm(join(dirname(root), n), { recursive: true, force: true });
+  }
 }
