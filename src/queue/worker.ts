@@ -115,7 +115,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
       progress.flush();
     }
     const outcome: JobOutcome = { worker: name, sector: rep };
-    const already = rep.status === 'skipped' && rep.reason?.startsWith('already present');
+    const already = rep.status === 'skipped' && rep.kind === 'already-present';
     if (rep.status === 'recovered' || already) {
       counts.recovered++;
       opts.say(`${label}: recovered → ${rep.paths?.sealed ?? opts.resultRoot}${already ? ' (already there)' : ''}`);
