@@ -14,12 +14,13 @@
 // Nothing here knows about sectors: callers pass the path and a `purpose` phrase.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { link, mkdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { link, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { dirname } from 'node:path';
 import { IoError } from '../errors.js';
 import { processAlive } from './process-alive.js';
 import { fsyncDir } from './durable-write.js';
+import { ensureDir } from './ensure-dir.js';
 
 /** What a lock file records about its owner. */
 export interface LockOwner {
@@ -196,7 +197,7 @@ async function tryCreate(path: string, rec: LockOwner): Promise<boolean> {
       // The lock's directory may be shared and tidied (rmdir when empty) by another process between
       // our mkdir and this write: make it again. Once our file is in it, it is not empty any more.
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || tries >= 5) throw e;
-      await mkdir(dirname(path), { recursive: true });
+      await ensureDir(dirname(path));
     }
   }
   try {
@@ -249,7 +250,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 export async function acquireLock(path: string, opts: AcquireOptions): Promise<HeldLock> {
   const staleAfter = opts.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
   const deadline = Date.now() + (opts.waitMs ?? 0);
-  await mkdir(dirname(path), { recursive: true });
+  await ensureDir(dirname(path));
   const rec = ownRecord(opts.purpose);
   for (let attempt = 0; ; attempt++) {
     opts.signal?.throwIfAborted();

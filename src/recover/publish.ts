@@ -92,7 +92,6 @@ async function stageTAux(src: string, dst: string, finalCacheDir: string): Promi
 export async function publish(v: VerifiedSector, opts: PublishOptions): Promise<PublishResult> {
   const root = opts.resultRoot;
   const name = v.plan.name;
-  await mkdir(join(root, STAGING_DIR), { recursive: true });
   const lock = await acquireLock(publishLockPath(root, name), {
     purpose: `the publish of ${name} into ${root}`,
     waitMs: opts.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,

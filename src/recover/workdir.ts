@@ -1,9 +1,9 @@
 // Per-sector working directory <temp>/s-t0M-N: the cache dir the sealer fills (and resumes from),
 // the replica being built, staged deal data, and state.json tying the files to the exact inputs.
 // A rerun with the same inputs resumes; different inputs or --restart discard the old files.
-import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { toHex, type Commitment } from '../proofs/types.js';
 import type { SectorPlan } from './plan.js';
 import { acquireLock, LockHeldError, type HeldLock } from '../platform/lock.js';
@@ -62,6 +62,7 @@ export class SectorWorkDir {
     // Lock first: --restart must not wipe a directory another run is still writing.
     const lock = await acquireLock(join(dir.root, WORKDIR_LOCK), { purpose: `the working dir of ${plan.name}` });
     try {
+      await removeLeftAside(dir.root);
       return await SectorWorkDir.openLocked(dir, inputs, lock, opts.restart ?? false);
     } catch (e) {
       await lock.release();
@@ -108,7 +109,7 @@ export class SectorWorkDir {
       if (e instanceof LockHeldError || (e as NodeJS.ErrnoException).code === 'ENOENT') return false;
       throw e;
     }
-    await rm(plan.workDir, { recursive: true, force: true });
+    await removeLocked(plan.workDir);
     await lock.release();
     return true;
   }
@@ -136,7 +137,7 @@ export class SectorWorkDir {
 
   /** After a publish or a mismatch: the big files are not needed any more. */
   async remove(): Promise<void> {
-    await rm(this.dir.root, { recursive: true, force: true });
+    await removeLocked(this.dir.root);
     await this.lock.release();
   }
 
@@ -146,3 +147,26 @@ export class SectorWorkDir {
   }
 }
 
+/**
+ * Removes a working dir whose lock we hold. It is first renamed aside in one step, lock file
+ * included: a recursive delete in place could also delete the lock and files of another run that
+ * opens the same sector meanwhile (it recreates the dir as soon as our lock is gone).
+ */
+async function removeLocked(root: string): Promise<void> {
+  const aside = `${root}.removing-${randomBytes(4).toString('hex')}`;
+  try {
+    await rename(root, aside);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  await rm(aside, { recursive: true, force: true });
+}
+
+/** Copies renamed aside by a removal that was killed before it finished deleting them. */
+async function removeLeftAside(root: string): Promise<void> {
+  const prefix = `${basename(root)}.removing-`;
+  for (const n of await readdir(dirname(root)).catch(() => [] as string[])) {
+    if (n.startsWith(prefix)) await rm(join(dirname(root), n), { recursive: true, force: true });
+  }
+}

@@ -85,4 +85,27 @@ describe.skipIf(!hasSealer)('two concurrent recoveries into one --sealing-result
     expect((await listTree(join(d.root, 'temp-a'))).filter((f) => f.startsWith('s-t0'))).toEqual([]);
     expect((await listTree(join(d.root, 'temp-b'))).filter((f) => f.startsWith('s-t0'))).toEqual([]);
   }, 120_000);
+
+  it('sharing one --sealing-temp too: a sector the other run is working on fails naming that process; every sector ends published once', async () => {
+    const d = await dirs();
+    const env = { FULLNODE_API_INFO: net.apiInfo };
+    const args = ['--miner', 'f01000', '1', '2', '3', '--sealing-result', d.result, '--sealing-temp', d.temp];
+    const [a, b] = await Promise.all([recover(args, env), recover(args, env)]);
+    for (const n of ['1', '2', '3']) {
+      const mine = [a, b].map((r) => r.report.sectors.find((s) => s.sector === n)!);
+      expect(mine.map((s) => s.status)).toContain('recovered');
+      for (const s of mine) {
+        if (s.status === 'failed') {
+          // the message names the other run: its pid, host, command line and since when
+          expect(s.reason).toMatch(new RegExp(`^the working dir of s-t01000-${n} is locked by process \\d+ on .+ \\(.*sealer-recover\\.js recover .*\\), since \\d{4}-`));
+          expect(s.reason).toMatch(/kill \d+/);
+        } else expect(s.status === 'recovered' || s.kind === 'already-present').toBe(true);
+      }
+    }
+    expect((await readdir(join(d.result, 'sealed'))).sort()).toEqual(['s-t01000-1', 's-t01000-2', 's-t01000-3']);
+    for (const [i, name] of ['2KiB-V1_1-cc-f01000-s1', '2KiB-V1_1-cc-f01000-s2', '2KiB-V1_1-cc-f01000-s3'].entries()) {
+      const s = `s-t01000-${i + 1}`;
+      expect([s, sha(await readFile(join(d.result, 'sealed', s)))]).toEqual([s, loadVector(name).files.sealed!.sha256]);
+    }
+  }, 120_000);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { writeFile, readFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { SectorWorkDir } from '../../src/recover/workdir.js';
@@ -61,5 +61,17 @@ describe('sector working dir', () => {
     } finally {
       sleeper.kill();
     }
+  });
+
+  it('a working dir renamed aside by a removal killed mid-delete is cleaned when the sector is opened again', async () => {
+    const d = await dirs();
+    const plan = await planSector(records([{ n: 1, sealedCid: E2E_2K.sealedCid }])[0]!, f01000, { tempRoot: d.temp });
+    const aside = `${plan.workDir}.removing-0badf00d`;
+    await mkdir(join(aside, 'cache'), { recursive: true });
+    await writeFile(join(aside, 'cache', 'sc-02-data-layer-1.dat'), 'x');
+    const wd = await SectorWorkDir.open(plan);
+    expect((await readdir(d.temp)).sort()).toEqual(['s-t01000-1']);
+    await wd.remove();
+    expect(await readdir(d.temp)).toEqual([]);
   });
 });
