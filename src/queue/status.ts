@@ -96,6 +96,9 @@ export async function collectStatus(q: Queue<JobData, JobOutcome>, target: Queue
   return { status, report: reportOf(rows, status, version) };
 }
 
+/** the replica a worker published: sealed/ for a sealed sector, update/ for a snap-upgraded one */
+const publishedPath = (o: JobOutcome | undefined): string | undefined => o?.sector.paths?.sealed ?? o?.sector.paths?.update;
+
 const cmpSector = (a: SectorQueueState, b: SectorQueueState) => (a.miner === b.miner ? Number(BigInt(a.sector) - BigInt(b.sector)) : a.miner < b.miner ? -1 : 1);
 
 function stateOf(job: AnyJob, group: QueueState): SectorQueueState {
@@ -121,7 +124,7 @@ function stateOf(job: AnyJob, group: QueueState): SectorQueueState {
     };
   }
   if (group === 'recovered') {
-    return { ...base, state: 'recovered', ...(outcome?.worker ? { worker: outcome.worker } : {}), ...(outcome?.sector.paths?.sealed ? { path: outcome.sector.paths.sealed } : {}), ...duration };
+    return { ...base, state: 'recovered', ...(outcome?.worker ? { worker: outcome.worker } : {}), ...(publishedPath(outcome) ? { path: publishedPath(outcome)! } : {}), ...duration };
   }
   if (group === 'failed') {
     const mismatch = outcome?.sector.status === 'mismatch';

@@ -125,7 +125,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
     const already = rep.status === 'skipped' && rep.kind === 'already-present';
     if (rep.status === 'recovered' || already) {
       counts.recovered++;
-      opts.say(`${label}: recovered → ${rep.paths?.sealed ?? opts.resultRoot}${already ? ' (already there)' : ''}`);
+      opts.say(`${label}: recovered → ${rep.paths?.sealed ?? rep.paths?.update ?? opts.resultRoot}${already ? ' (already there)' : ''}`);
       return outcome;
     }
     if (ac.signal.aborted) {

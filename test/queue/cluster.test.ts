@@ -13,7 +13,7 @@ import { Redis } from 'ioredis';
 import { runEnqueue } from '../../src/cli/commands/enqueue.js';
 import { runStatus } from '../../src/cli/commands/status.js';
 import { runRecover } from '../../src/cli/commands/recover.js';
-import { loadVector } from '../helpers/vectors.js';
+import { loadFamilyVector, loadVector, type SnapVector } from '../helpers/vectors.js';
 import { skipUnless } from '../helpers/requires.js';
 import { hasRedis, startRedis, type RedisServer } from './helpers/redis.js';
 import { exists, root, settled, sha, spawnWorker, stopWorkers, streams, waitFor, type WorkerProc } from './helpers/cluster.js';
@@ -60,31 +60,35 @@ describe.skipIf(skip)('queue: enqueue → workers → status with a real Redis',
     return { outcome, report: JSON.parse(out.text()) };
   };
 
-  it('3 worker processes recover devnet sectors 1-4, each exactly once, byte-equal to the oracle; enqueue is idempotent; status --json has the recover --json shape', async () => {
+  it('3 worker processes recover devnet sectors 1-5 (CC, pre-committed, deal, snap-upgraded), each exactly once, byte-equal to the oracle; enqueue is idempotent; status --json has the recover --json shape', async () => {
     const q = await fresh(1);
     const pieceDir = join(root, 'fixtures', 'devnet', 'pieces');
-    const first = await enqueue(q, { devnet: true, numbers: ['1-4'], pieceDir, attempts: 3, backoffMs: 200 });
+    const first = await enqueue(q, { devnet: true, numbers: ['1-5'], pieceDir, attempts: 3, backoffMs: 200 });
     expect(first.outcome).toBe('ok');
-    // deadline order from the devnet's node: 1 (open now), 2, 4, then 3 (pre-committed, no deadline)
-    expect(first.json.jobs.map((j) => [j.job, j.action])).toEqual([['s-t01000-1', 'added'], ['s-t01000-2', 'added'], ['s-t01000-4', 'added'], ['s-t01000-3', 'added']]);
-    const again = await enqueue(q, { devnet: true, numbers: ['1-4'] });
-    expect(again.json.jobs.map((j) => j.action)).toEqual(['exists', 'exists', 'exists', 'exists']);
+    // deadline order from the devnet's node: 1 (open now), 2, 4, 5, then 3 (pre-committed, no deadline)
+    expect(first.json.jobs.map((j) => [j.job, j.action])).toEqual([['s-t01000-1', 'added'], ['s-t01000-2', 'added'], ['s-t01000-4', 'added'], ['s-t01000-5', 'added'], ['s-t01000-3', 'added']]);
+    const again = await enqueue(q, { devnet: true, numbers: ['1-5'] });
+    expect(again.json.jobs.map((j) => j.action)).toEqual(['exists', 'exists', 'exists', 'exists', 'exists']);
 
     const t0 = performance.now();
     const ws = ['a', 'b', 'c'].map((n) => spawnWorker(`w${n}`, q, base, env));
     workers.push(...ws);
     const { status: st } = await waitFor(q, settled, 60_000);
     const wall = performance.now() - t0;
-    expect(st.sectors.map((s) => [s.sector, s.state])).toEqual([['1', 'recovered'], ['2', 'recovered'], ['4', 'recovered'], ['3', 'recovered']]);
+    expect(st.sectors.map((s) => [s.sector, s.state])).toEqual([['1', 'recovered'], ['2', 'recovered'], ['4', 'recovered'], ['5', 'recovered'], ['3', 'recovered']]);
 
     // each sector published by exactly one worker, into that worker's own result dir
+    // (sector 5 is snap-upgraded: its replica is update/s-t01000-5, the oracle's snap vector)
     const names = { 1: '2KiB-V1_1-cc-f01000-s1', 2: '2KiB-V1_1-cc-f01000-s2', 3: '2KiB-V1_1-cc-f01000-s3', 4: '2KiB-V1_1-deal-f01000-s4' } as const;
-    for (const n of [1, 2, 3, 4] as const) {
+    const snap = loadFamilyVector<SnapVector>('snap', '2KiB-V1_1-cc-f01000-s5-snap-devnet');
+    for (const n of [1, 2, 3, 4, 5] as const) {
+      const dir = n === 5 ? 'update' : 'sealed';
       const holders = [];
-      for (const w of ws) if (await exists(join(w.result, 'sealed', `s-t01000-${n}`))) holders.push(w);
+      for (const w of ws) if (await exists(join(w.result, dir, `s-t01000-${n}`))) holders.push(w);
       expect(holders.map((w) => w.name), `sector ${n}`).toHaveLength(1);
-      expect(await sha(join(holders[0]!.result, 'sealed', `s-t01000-${n}`))).toBe(loadVector(names[n]).files.sealed!.sha256);
-      expect(st.sectors.find((s) => s.sector === String(n))!.worker).toBe(holders[0]!.name);
+      const want = n === 5 ? snap.files.update.sha256 : loadVector(names[n]).files.sealed!.sha256;
+      expect(await sha(join(holders[0]!.result, dir, `s-t01000-${n}`)), `sector ${n}`).toBe(want);
+      expect(st.sectors.find((s) => s.sector === String(n))!).toMatchObject({ worker: holders[0]!.name, path: join(holders[0]!.result, dir, `s-t01000-${n}`) });
     }
 
     const { outcome, report } = await status(q);
@@ -101,8 +105,8 @@ describe.skipIf(skip)('queue: enqueue → workers → status with a real Redis',
     const s1 = report.sectors.find((s: { sector: string }) => s.sector === '1');
     expect(Object.keys(s1).sort()).toEqual(Object.keys(solo.sectors[0]).sort());
     expect(s1.commR).toEqual(solo.sectors[0].commR);
-    expect(report.summary).toEqual({ recovered: 4, mismatch: 0, failed: 0, skipped: 0 });
-    expect(report.queue.totals).toMatchObject({ sectors: 4, recovered: 4, waiting: 0, active: 0, failed: 0, mismatch: 0 });
+    expect(report.summary).toEqual({ recovered: 5, mismatch: 0, failed: 0, skipped: 0 });
+    expect(report.queue.totals).toMatchObject({ sectors: 5, recovered: 5, waiting: 0, active: 0, failed: 0, mismatch: 0 });
     expect(report.queue.workers).toEqual(['wa', 'wb', 'wc']);
 
     // a done sector stays done; --restart queues it again
@@ -111,7 +115,7 @@ describe.skipIf(skip)('queue: enqueue → workers → status with a real Redis',
     expect(codes).toEqual([130, 130, 130]);
     expect((await enqueue(q, { devnet: true, numbers: ['1'], restart: true })).json.jobs).toMatchObject([{ action: 'restarted', was: 'completed' }]);
     expect((await status(q)).outcome).toBe('incomplete');
-    console.log(`3 workers, 4 × 2KiB sectors: ${Math.round(wall)} ms from start of the worker processes to all recovered`);
+    console.log(`3 workers, 5 × 2KiB sectors: ${Math.round(wall)} ms from start of the worker processes to all recovered`);
   });
 
   it('a record whose SealedCID is not the sector\'s is a mismatch: reported, published nowhere, not retried', async () => {
