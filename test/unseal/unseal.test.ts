@@ -1,0 +1,172 @@
+// `unseal` end to end on real files: the devnet's deal sector 4 and CC sector 1, sealed by the
+// reference (fixtures/vectors: the sealed file bytes are in the vector), unsealed through the CLI
+// command with the records from the bundled devnet. Expected bytes: the original piece file and the
+// reference's comm_d; the unsealed file is compared with the lotus format (trailer from go-bitfield).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PassThrough } from 'node:stream';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runUnseal, type UnsealArgs } from '../../src/cli/commands/unseal.js';
+import { CorruptionError, InputError, MismatchError, UsageError } from '../../src/errors.js';
+import { UnsealCheckError } from '../../src/unseal/unseal.js';
+import { loadVector } from '../helpers/vectors.js';
+import { readUnsealedAllocations } from '../../src/sector/unsealed-file.js';
+import { fr32Pad } from '../../src/proofs/fr32.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const DEAL = loadVector('2KiB-V1_1-deal-f01000-s4');
+const CC = loadVector('2KiB-V1_1-cc-f01000-s1');
+const PIECE_CID = DEAL.pieces.find((p) => !p.filler)!.cid;
+const PIECE = readFileSync(join(ROOT, 'fixtures/devnet/pieces', PIECE_CID));
+const sealedOf = (v: ReturnType<typeof loadVector>) => Buffer.from((v.files as unknown as Record<string, { base64: string }>).sealed!.base64, 'base64');
+
+let parents: string;
+beforeAll(() => {
+  parents = mkdtempSync(join(tmpdir(), 'unseal-parents-'));
+});
+
+function io() {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c) => (out += c));
+  stderr.on('data', (c) => (err += c));
+  return { stdout, stderr, out: () => out, err: () => err };
+}
+
+function storage(mutate?: (name: string, sealed: Buffer) => void) {
+  const root = mkdtempSync(join(tmpdir(), 'unseal-'));
+  const result = join(root, 'storage');
+  mkdirSync(join(result, 'sealed'), { recursive: true });
+  for (const [v, n] of [[DEAL, 4], [CC, 1]] as const) {
+    const bytes = sealedOf(v);
+    mutate?.(`s-t01000-${n}`, bytes);
+    writeFileSync(join(result, 'sealed', `s-t01000-${n}`), bytes);
+  }
+  return { root, result, temp: join(root, 'temp') };
+}
+
+async function unseal(args: Partial<UnsealArgs>, d: { result: string; temp: string }) {
+  const o = io();
+  const code = await runUnseal(
+    { devnet: '', miner: 'f01000', sealingResult: d.result, sealingTemp: d.temp, ...args } as UnsealArgs,
+    { stdout: o.stdout, stderr: o.stderr, tty: false, cwd: process.cwd(), env: { FIL_PROOFS_PARENT_CACHE: parents } },
+  );
+  return { code, out: o.out(), err: o.err() };
+}
+
+describe('unseal', () => {
+  it('deal sector 4, --piece --out: the raw piece bytes equal the original piece file', async () => {
+    const d = storage();
+    const out = join(d.root, 'piece.bin');
+    const r = await unseal({ numbers: ['4'], piece: PIECE_CID, out }, d);
+    expect(r.code).toBe('ok');
+    expect(readFileSync(out).equals(PIECE)).toBe(true);
+    expect(r.err).toMatch(/full SDR/);
+    expect(existsSync(`${out}.partial`)).toBe(false);
+    expect(existsSync(join(d.temp, 'unseal-s-t01000-4'))).toBe(false);
+  });
+
+  it('deal sector 4, --unsealed-dir: the lotus unsealed file holds the padded sector and a whole-sector allocation', async () => {
+    const d = storage();
+    const dir = join(d.root, 'store');
+    const r = await unseal({ numbers: ['4'], unsealedDir: dir }, d);
+    expect(r.code).toBe('ok');
+    const file = readFileSync(join(dir, 'unsealed', 's-t01000-4'));
+    // the staged sector the reference sealed: fr32(piece) then zeros (its sha256 is in the vector)
+    const staged = Buffer.alloc(2048);
+    Buffer.from(fr32Pad(PIECE)).copy(staged);
+    expect(file.subarray(0, 2048).equals(staged)).toBe(true);
+    // whole-sector allocation: go-bitfield writes 041002 for [0, 2048) (fixtures/unsealed full-2KiB)
+    const cases = JSON.parse(readFileSync(join(ROOT, 'fixtures/unsealed/cases.json'), 'utf8')) as { cases: { name: string; trailerHex: string }[] };
+    const full = cases.cases.find((c) => c.name === 'full-2KiB')!;
+    expect(file.subarray(2048).toString('hex')).toBe(`${full.trailerHex}03000000`);
+    expect(await readUnsealedAllocations(join(dir, 'unsealed', 's-t01000-4'), 2048n)).toEqual([{ offset: 0n, size: 2048n }]);
+  });
+
+  it('--piece --unsealed-dir: only the piece range is allocated (lotus first-half-2KiB trailer)', async () => {
+    const d = storage();
+    const dir = join(d.root, 'store');
+    expect((await unseal({ numbers: ['4'], piece: PIECE_CID, unsealedDir: dir }, d)).code).toBe('ok');
+    const file = readFileSync(join(dir, 'unsealed', 's-t01000-4'));
+    expect(file.subarray(2048).toString('hex')).toBe('04100103000000');
+    expect(file.subarray(0, 1024).equals(Buffer.from(fr32Pad(PIECE)).subarray(0, 1024))).toBe(true);
+  });
+
+  it('a flipped byte in the sealed file is named (node and offset), nothing is written', async () => {
+    // node 9, byte 5 of the deal piece's range
+    const d = storage((name, b) => {
+      if (name === 's-t01000-4') b[9 * 32 + 5]! ^= 0x10;
+    });
+    const out = join(d.root, 'piece.bin');
+    const err = await unseal({ numbers: ['4'], piece: PIECE_CID, out }, d).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnsealCheckError);
+    expect(err).toBeInstanceOf(CorruptionError);
+    expect((err as UnsealCheckError).badNodes.map((n) => n.node)).toEqual([9n]);
+    expect((err as Error).message).toMatch(/node 9 \(byte offset 288\)/);
+    expect((err as Error).message).toMatch(/byte 5 of the node/);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(`${out}.partial`)).toBe(false);
+  });
+
+  it('a flipped byte in the zero filler of a deal sector is named exactly (whole-sector unseal)', async () => {
+    const d = storage((name, b) => {
+      if (name === 's-t01000-4') b[50 * 32 + 3]! ^= 0x01;
+    });
+    const dir = join(d.root, 'store');
+    const err = await unseal({ numbers: ['4'], unsealedDir: dir }, d).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnsealCheckError);
+    expect((err as UnsealCheckError).badNodes.map((n) => n.node)).toEqual([50n]);
+    expect((err as Error).message).toMatch(/zero filler piece 1/);
+    expect(existsSync(join(dir, 'unsealed'))).toBe(false);
+  });
+
+  it('CC sector 1 unseals to zeros and says so', async () => {
+    const d = storage();
+    const dir = join(d.root, 'store');
+    const r = await unseal({ numbers: ['1'], unsealedDir: dir }, d);
+    expect(r.code).toBe('ok');
+    expect(r.out).toMatch(/CC sector.*zeros/);
+    const file = readFileSync(join(dir, 'unsealed', 's-t01000-1'));
+    expect(file.subarray(0, 2048).every((b) => b === 0)).toBe(true);
+  });
+
+  it('--piece on a CC sector: a clear error naming the sector has no pieces', async () => {
+    const d = storage();
+    await expect(unseal({ numbers: ['1'], piece: PIECE_CID, out: join(d.root, 'x') }, d)).rejects.toThrow(/does not hold piece .*none: a CC sector/);
+  });
+
+  it("wrong sector: sector 1's file under sector 4's name does not decode → mismatch, nothing written", async () => {
+    const d = storage((name, b) => {
+      if (name === 's-t01000-4') sealedOf(CC).copy(b);
+    });
+    const out = join(d.root, 'piece.bin');
+    const err = await unseal({ numbers: ['4'], piece: PIECE_CID, out }, d).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MismatchError);
+    expect((err as Error).message).toMatch(/does not decode with this sector's key/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a sector the records do not have, and a missing sealed file, are input errors', async () => {
+    const d = storage();
+    await expect(unseal({ numbers: ['77'], unsealedDir: join(d.root, 's') }, d)).rejects.toBeInstanceOf(InputError);
+    await expect(unseal({ numbers: ['2'], unsealedDir: join(d.root, 's') }, d)).rejects.toThrow(/no sealed file at .*sealed\/s-t01000-2/);
+  });
+
+  it('flags: --out needs --piece; --out and --unsealed-dir exclude each other', async () => {
+    const d = storage();
+    await expect(unseal({ numbers: ['4'], out: 'x' }, d)).rejects.toBeInstanceOf(UsageError);
+    await expect(unseal({ numbers: ['4'], piece: PIECE_CID, out: 'x', unsealedDir: 'y' }, d)).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it('an existing output is never overwritten', async () => {
+    const d = storage();
+    const out = join(d.root, 'piece.bin');
+    writeFileSync(out, 'keep me');
+    await expect(unseal({ numbers: ['4'], piece: PIECE_CID, out }, d)).rejects.toThrow(/already exists/);
+    expect(readFileSync(out, 'utf8')).toBe('keep me');
+    void readdirSync;
+  });
+});
