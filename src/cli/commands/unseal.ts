@@ -37,10 +37,11 @@ export interface UnsealDeps extends CliDeps {
 }
 
 /**
- * Labeling rate used for the time estimate: nanoseconds per node per layer on one core with SHA-NI
- * (measured on this project's 2-core CI machine: 8MiB, 2 layers of 262,144 nodes, ≈ 1.1 s).
+ * Labeling rate used for the time estimate, nanoseconds per node per layer on one core. Measured with
+ * runPc1 on this project's shared 2-core machine (SHA-NI): 8MiB, 2 layers × 262,144 nodes in 1.8–2.5 s,
+ * i.e. 3.4–4.7 µs; a 32GiB key (11 layers × 2^30 nodes) is then ~13 h. A rough figure, said as such.
  */
-const LABEL_NS_PER_NODE = 2_000n;
+const LABEL_NS_PER_NODE = 4_000n;
 
 function estimate(plan: UnsealPlan): string {
   const n = unsealNeeds(plan);
@@ -90,7 +91,7 @@ export async function runUnseal(given: UnsealArgs, deps: UnsealDeps): Promise<Ou
 
     for (const plan of plans) {
       if (deps.signal?.aborted) break;
-      progress?.phase?.(plan.name, 'sealing', 'regenerating the key (full SDR)');
+      progress?.phase?.(plan.name, 'sealing', 'regenerating the key (full SDR), then decoding');
       try {
         const r = await unsealSector({
           plan,
