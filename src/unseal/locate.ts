@@ -38,6 +38,12 @@ export class DecodedTree {
     await this.fh.read(buf, 0, 32, Number((before + index) * 32n));
     return buf;
   }
+  /** `count` consecutive leaves from leaf `index` */
+  async leafRange(index: bigint, count: bigint): Promise<Buffer> {
+    const buf = Buffer.alloc(Number(count) * 32);
+    await this.fh.read(buf, 0, buf.length, Number(index * 32n));
+    return buf;
+  }
   /** the root of the aligned region of `nodes` sector nodes starting at sector node `start` */
   regionRoot(start: bigint, nodes: bigint): Promise<Uint8Array> {
     const level = log2(nodes);
@@ -72,8 +78,11 @@ export interface LocateInputs {
   readonly replicaNode: (node: bigint) => Promise<Uint8Array>;
   /** the original tree-d (an unfinalized cache), if there is one */
   readonly originalTreeD?: DecodedTree;
+  /** the damaged blocks of a range, from the stored tree-r-last; undefined when there is none */
+  readonly narrow?: (start: bigint, nodes: bigint) => Promise<readonly { start: bigint; nodes: bigint }[] | undefined>;
   /** most sha254 evaluations the one-byte search may spend */
   readonly searchBudget?: number;
+  readonly signal?: AbortSignal;
 }
 
 export interface Located {
@@ -84,29 +93,45 @@ export interface Located {
 
 const bad = (node: bigint, why: string): BadNode => ({ node, offset: node * 32n, why });
 
+/** Calls `fn` for each leaf of [start, start + nodes), reading the tree's leaf row in 1 MiB chunks. */
+async function scanLeaves(tree: DecodedTree, start: bigint, nodes: bigint, fn: (v: bigint, leaf: Uint8Array) => Promise<void> | void): Promise<void> {
+  const CHUNK = 32768n;
+  for (let at = start; at < start + nodes; at += CHUNK) {
+    const n = start + nodes - at < CHUNK ? start + nodes - at : CHUNK;
+    const buf = await tree.leafRange(at - tree.firstNode, n);
+    for (let k = 0; k < Number(n); k++) await fn(at + BigInt(k), buf.subarray(k * 32, k * 32 + 32));
+  }
+}
+
+/** Reporting stops after this many nodes of one region: the rest of a wrecked region adds nothing. */
+const MAX_LISTED = 16;
+
 export async function locateBadNodes(i: LocateInputs): Promise<Located> {
   const { tree, region } = i;
-  const end = region.start + region.nodes;
-  const leaves: Uint8Array[] = [];
-  for (let v = region.start; v < end; v++) leaves.push(await tree.node(0, v - tree.firstNode));
-
+  const found: BadNode[] = [];
+  const note = (n: BadNode) => void (found.length < MAX_LISTED && found.push(n));
   if (region.zero) {
-    const out = leaves.flatMap((l, k) => (l.some((b) => b !== 0) ? [bad(region.start + BigInt(k), `decodes to ${toHex(l)} where ${region.what} must be zeros`)] : []));
-    return { nodes: out, method: 'zero region: non-zero nodes' };
+    await scanLeaves(tree, region.start, region.nodes, (v, l) => {
+      if (l.some((b) => b !== 0)) note(bad(v, `decodes to ${toHex(l)} where ${region.what} must be zeros`));
+    });
+    return { nodes: found, method: 'zero region: non-zero nodes' };
   }
-  const fr32 = leaves.flatMap((l, k) => ((l[31]! & 0xc0) !== 0 ? [bad(region.start + BigInt(k), `decodes to ${toHex(l)}, whose two top bits are set: no fr32-padded data looks like that`)] : []));
-  if (fr32.length) return { nodes: fr32, method: 'fr32 check' };
+  await scanLeaves(tree, region.start, region.nodes, (v, l) => {
+    if ((l[31]! & 0xc0) !== 0) note(bad(v, `decodes to ${toHex(l)}, whose two top bits are set: no fr32-padded data looks like that`));
+  });
+  if (found.length) return { nodes: found, method: 'fr32 check' };
 
   if (i.originalTreeD) {
-    const out: BadNode[] = [];
-    for (let k = 0; k < leaves.length; k++) {
-      const v = region.start + BigInt(k);
-      const orig = await i.originalTreeD.node(0, v);
-      if (Buffer.compare(orig, leaves[k]!) !== 0) out.push(bad(v, `decodes to ${toHex(leaves[k]!)}, the sector's tree-d leaf is ${toHex(orig)}`));
-    }
-    if (out.length) return { nodes: out, method: 'original tree-d' };
+    const orig = i.originalTreeD;
+    await scanLeaves(tree, region.start, region.nodes, async (v, l) => {
+      const o = await orig.node(0, v);
+      if (Buffer.compare(o, l) !== 0) note(bad(v, `decodes to ${toHex(l)}, the sector's tree-d leaf is ${toHex(o)}`));
+    });
+    if (found.length) return { nodes: found, method: "the sector's own tree-d" };
   }
-  return oneByteSearch(i, leaves);
+  const blocks = (await i.narrow?.(region.start, region.nodes)) ?? undefined;
+  if (blocks && blocks.length === 0) return { nodes: [], method: 'the stored tree-r-last matches the replica here: the sealed bytes are as sealed, the record or key is wrong' };
+  return oneByteSearch(i, blocks ?? [{ start: region.start, nodes: region.nodes }], blocks ? `tree-r-last narrowed the search to ${blocks.map((b) => `nodes ${b.start}..${b.start + b.nodes - 1n}`).join(', ')}; ` : '');
 }
 
 /**
@@ -148,52 +173,59 @@ function hashLevel(cur: Uint8Array, lanes: number, sib: Uint8Array, sibLeft: boo
   return out;
 }
 
-async function oneByteSearch(i: LocateInputs, leaves: Uint8Array[]): Promise<Located> {
+async function oneByteSearch(i: LocateInputs, blocks: readonly { start: bigint; nodes: bigint }[], how: string): Promise<Located> {
   const { tree, region } = i;
   const depth = log2(region.nodes);
-  const candidates = Number(region.nodes) * 32 * 255;
-  const budget = i.searchBudget ?? 64_000_000;
-  if (candidates * Math.max(depth, 1) > budget)
-    return { nodes: [], method: `region of ${region.nodes} nodes is too large for the one-byte search (${candidates * depth} hashes > ${budget})` };
+  const suspects = blocks.reduce((n, b) => n + Number(b.nodes), 0);
+  const cost = suspects * 32 * 255 * Math.max(depth, 1);
+  const budget = i.searchBudget ?? 256_000_000;
+  if (cost > budget)
+    return { nodes: [], method: `${how}${suspects} suspect nodes are too many for the one-byte search (${cost} hashes > ${budget}); no tree-r-last in the cache to narrow them` };
   const hits: BadNode[] = [];
-  for (let k = 0; k < leaves.length; k++) {
-    const v = region.start + BigInt(k);
-    // siblings of leaf v up to the region root, from the decoded tree (right except on v's path)
-    const sibs: { left: boolean; hash: Uint8Array }[] = [];
-    let idx = v - tree.firstNode;
-    for (let level = 0; level < depth; level++) {
-      sibs.push({ left: (idx & 1n) === 1n, hash: await tree.node(level, idx ^ 1n) });
-      idx >>= 1n;
-    }
-    const replica = await i.replicaNode(v);
-    const repValue = leToBig(replica);
-    const data = leToBig(leaves[k]!);
-    // every candidate original replica byte for this node: (byte, value, original data node)
-    const cands: { byte: number; was: number; c: number }[] = [];
-    const values: Uint8Array[] = [];
-    for (let byte = 0; byte < 32; byte++) {
-      const was = replica[byte]!;
-      for (let c = 0; c < 256; c++) {
-        if (c === was) continue;
-        const delta = BigInt(c - was) << BigInt(8 * byte);
-        if (repValue + delta >= FR_MODULUS) continue;
-        const orig = (((data + delta) % FR_MODULUS) + FR_MODULUS) % FR_MODULUS;
-        if (orig >> 254n !== 0n) continue;
-        cands.push({ byte, was, c });
-        values.push(bigToLe(orig));
+  // Pass 1 tries single-bit flips (bit rot, the usual damage: 256 candidates a node), pass 2 every
+  // other byte value (7,904 more); each pass covers all suspect nodes before the next starts.
+  for (const pass of ['bit', 'byte'] as const) {
+    for (const blk of blocks) for (let v = blk.start; v < blk.start + blk.nodes; v++) {
+      i.signal?.throwIfAborted();
+      // siblings of leaf v up to the region root, from the decoded tree (right except on v's path)
+      const sibs: { left: boolean; hash: Uint8Array }[] = [];
+      let idx = v - tree.firstNode;
+      for (let level = 0; level < depth; level++) {
+        sibs.push({ left: (idx & 1n) === 1n, hash: await tree.node(level, idx ^ 1n) });
+        idx >>= 1n;
+      }
+      const replica = await i.replicaNode(v);
+      const repValue = leToBig(replica);
+      const data = leToBig(await tree.node(0, v - tree.firstNode));
+      // candidate original replica bytes for this node: (byte, value) and the data node they imply
+      const cands: { byte: number; was: number; c: number }[] = [];
+      const values: Uint8Array[] = [];
+      for (let byte = 0; byte < 32; byte++) {
+        const was = replica[byte]!;
+        for (let c = 0; c < 256; c++) {
+          const x = c ^ was;
+          const oneBit = x !== 0 && (x & (x - 1)) === 0;
+          if (c === was || (pass === 'bit') !== oneBit) continue;
+          const delta = BigInt(c - was) << BigInt(8 * byte);
+          if (repValue + delta >= FR_MODULUS) continue;
+          const orig = (((data + delta) % FR_MODULUS) + FR_MODULUS) % FR_MODULUS;
+          if (orig >> 254n !== 0n) continue;
+          cands.push({ byte, was, c });
+          values.push(bigToLe(orig));
+        }
+      }
+      const lanes = cands.length;
+      let cur: Uint8Array = new Uint8Array(lanes * 32);
+      values.forEach((b, j) => cur.set(b, j * 32));
+      for (const sib of sibs) cur = hashLevel(cur, lanes, sib.hash, sib.left);
+      for (let j = 0; j < lanes; j++) {
+        if (Buffer.compare(cur.subarray(j * 32, j * 32 + 32), region.expected) !== 0) continue;
+        const { byte, was, c } = cands[j]!;
+        hits.push(bad(v, `byte ${byte} of the node (file offset ${v * 32n + BigInt(byte)}) reads 0x${was.toString(16).padStart(2, '0')}; with 0x${c.toString(16).padStart(2, '0')} the ${region.what} decodes to its commitment`));
+        // A root match is a SHA-256 second preimage for any other explanation: this one is the answer.
+        return { nodes: hits, method: `${how}one-byte search: the only change that restores the commitment` };
       }
     }
-    const lanes = cands.length;
-    let cur: Uint8Array = new Uint8Array(lanes * 32);
-    values.forEach((b, j) => cur.set(b, j * 32));
-    for (const sib of sibs) cur = hashLevel(cur, lanes, sib.hash, sib.left);
-    for (let j = 0; j < lanes; j++) {
-      if (Buffer.compare(cur.subarray(j * 32, j * 32 + 32), region.expected) !== 0) continue;
-      const { byte, was, c } = cands[j]!;
-      hits.push(bad(v, `byte ${byte} of the node (file offset ${v * 32n + BigInt(byte)}) reads 0x${was.toString(16).padStart(2, '0')}; with 0x${c.toString(16).padStart(2, '0')} the ${region.what} decodes to its commitment`));
-      // A root match is a SHA-256 second preimage for any other explanation: this one is the answer.
-      return { nodes: hits, method: 'one-byte search: the only change that restores the commitment' };
-    }
   }
-  return { nodes: hits, method: 'one-byte search found no single damaged byte: more than one byte (or node) is damaged' };
+  return { nodes: hits, method: `${how}one-byte search found no single damaged byte: more than one byte (or node) is damaged` };
 }

@@ -22,6 +22,7 @@ import type { ProofsSettings } from '../sector/settings.js';
 import { storagePaths, STORAGE_DIRS } from '../sector/storage-layout.js';
 import { writeUnsealedFile, type Allocation } from '../sector/unsealed-file.js';
 import { DecodedTree, locateBadNodes, type BadNode, type Region } from './locate.js';
+import { damagedBlocks, findTreeRLast } from './tree-r-last-narrow.js';
 import type { UnsealPlan } from './plan.js';
 import type { SnapDecoder } from './snap-decoder.js';
 
@@ -143,14 +144,24 @@ async function checkDecoded(o: UnsealOptions, decodedPath: string, treePath: str
         `${plan.name}: ${plan.replicaPath} does not decode with this sector's key (comm_d ${toHex(root)} ≠ ${toHex(plan.commD)}, no piece matches): ` +
           `the file is not sector ${plan.sector}'s replica, or its record (ticket, proof) is wrong. Nothing was written.`,
       );
-    const origTreeD = cacheFiles(plan.proof, storagePaths(o.sealingResult, plan.name).cache).treeD;
+    const paths = storagePaths(o.sealingResult, plan.name);
+    const origTreeD = cacheFiles(plan.proof, paths.cache).treeD;
+    // the replica's own tree-r-last: cache/ for a sealed file, update-cache/ for a snapped replica
+    const rLast = await findTreeRLast(plan.proof, plan.snap ? paths.updateCache : paths.cache);
     const haveOrig = await stat(origTreeD).then((s) => BigInt(s.size) === (2n * plan.proof.nodes - 1n) * 32n, () => false);
     const original = haveOrig ? await DecodedTree.open(origTreeD, plan.proof.nodes, 0n) : undefined;
     try {
       const found: BadNode[] = [];
       const lines: string[] = [];
       for (const r of badRegions) {
-        const loc = await locateBadNodes({ tree, region: r, replicaNode: await readNodeOf(plan.replicaPath), ...(original ? { originalTreeD: original } : {}) });
+        const loc = await locateBadNodes({
+          tree,
+          region: r,
+          replicaNode: await readNodeOf(plan.replicaPath),
+          ...(original ? { originalTreeD: original } : {}),
+          ...(rLast ? { narrow: (start: bigint, n: bigint) => damagedBlocks(rLast, plan.replicaPath, start, n, o.signal) } : {}),
+          ...(o.signal ? { signal: o.signal } : {}),
+        });
         found.push(...loc.nodes);
         lines.push(
           loc.nodes.length

@@ -111,6 +111,21 @@ describe('unseal', () => {
     expect(existsSync(`${out}.partial`)).toBe(false);
   });
 
+  it("with lotus's finalized cache (reference tree-r-last) the search is narrowed by it and names the node", async () => {
+    const d = storage((name, b) => {
+      if (name === 's-t01000-4') b[17 * 32 + 30]! ^= 0x02;
+    });
+    const cache = join(d.result, 'cache', 's-t01000-4');
+    mkdirSync(cache, { recursive: true });
+    const files = DEAL.files as unknown as Record<string, { base64: string }>;
+    for (const f of ['p_aux', 't_aux', 'sc-02-data-tree-r-last.dat']) writeFileSync(join(cache, f), Buffer.from(files[f]!.base64, 'base64'));
+    const err = await unseal({ numbers: ['4'], unsealedDir: join(d.root, 'store') }, d).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnsealCheckError);
+    expect((err as UnsealCheckError).badNodes.map((n) => n.node)).toEqual([17n]);
+    expect((err as Error).message).toMatch(/tree-r-last narrowed the search to nodes 0\.\.31; one-byte search/);
+    expect((err as Error).message).toMatch(/byte 30 of the node \(file offset 574\)/);
+  });
+
   it('a flipped byte in the zero filler of a deal sector is named exactly (whole-sector unseal)', async () => {
     const d = storage((name, b) => {
       if (name === 's-t01000-4') b[50 * 32 + 3]! ^= 0x01;
