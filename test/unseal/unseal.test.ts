@@ -138,6 +138,29 @@ describe('unseal', () => {
     expect(existsSync(join(dir, 'unsealed'))).toBe(false);
   });
 
+  it('a replica node that is not a field element (≥ r) is named by the decoder, nothing written', async () => {
+    const d = storage((name, b) => {
+      if (name === 's-t01000-4') b[5 * 32 + 31] = 0xff;
+    });
+    const dir = join(d.root, 'store');
+    const err = await unseal({ numbers: ['4'], unsealedDir: dir }, d).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CorruptionError);
+    expect((err as Error).message).toMatch(/node 5 is not a canonical field element/);
+    expect(existsSync(join(dir, 'unsealed'))).toBe(false);
+  });
+
+  it('several sectors: each one unsealed or reported, --json, exit incomplete when one fails', async () => {
+    const d = storage();
+    const dir = join(d.root, 'store');
+    const r = await unseal({ numbers: ['1', '2', '4'], unsealedDir: dir, json: true }, d);
+    expect(r.code).toBe('incomplete');
+    const res = (JSON.parse(r.out) as { results: { sector: string; error?: string; output?: string }[] }).results;
+    expect(res.map((x) => x.sector)).toEqual(['1', '2', '4']);
+    expect(res[1]!.error).toMatch(/no sealed file/);
+    expect(res[0]!.output).toBe(join(dir, 'unsealed', 's-t01000-1'));
+    expect(res[2]!.output).toBe(join(dir, 'unsealed', 's-t01000-4'));
+  });
+
   it('CC sector 1 unseals to zeros and says so', async () => {
     const d = storage();
     const dir = join(d.root, 'store');

@@ -116,6 +116,9 @@ export async function runUnseal(given: UnsealArgs, deps: UnsealDeps): Promise<Ou
     progress?.stop();
     await source.close();
   }
+  // in the order asked for
+  const order = new Map(numbers.map((n, i) => [String(n), i]));
+  results.sort((a, b) => (order.get(a.sector) ?? 0) - (order.get(b.sector) ?? 0));
   if (args.json) deps.stdout.write(`${JSON.stringify({ results }, (_k, v) => (typeof v === 'bigint' ? String(v) : v), 2)}\n`);
   else
     for (const r of results)
