@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planUnseal } from '../../src/unseal/plan.js';
 import { unsealSector } from '../../src/unseal/unseal.js';
-import type { SnapDecodeRequest, SnapDecoder } from '../../src/unseal/snap-decoder.js';
+import { builtInSnapDecoder, type SnapDecodeRequest, type SnapDecoder } from '../../src/unseal/snap-decoder.js';
 import { InputError } from '../../src/errors.js';
 import { parseMinerAddress } from '../../src/chain/address.js';
 import { sealProof } from '../../src/proofs/registry.js';
@@ -97,6 +97,19 @@ describe('unseal a snapped sector', () => {
     expect(toHex(dec.seen!.commDNew)).toBe(raw.comm_d_new);
     expect(toHex(dec.seen!.commROld)).toBe(raw.sector_key.comm_r);
     expect(r.bytes).toBe(BigInt(piece.unpadded_size));
+    expect(createHash('sha256').update(readFileSync(out)).digest('hex')).toBe(raw.data[0]!.sha256);
+  });
+
+  it("the build's own decoder: absent without src/snap/decode.ts; present, it decodes the reference update file to the reference data", async () => {
+    const decoder = await builtInSnapDecoder();
+    const snapModule = existsSync(join(import.meta.dirname, '../../src/snap/decode.ts'));
+    expect(decoder !== undefined).toBe(snapModule);
+    if (!decoder) return;
+    const s = setup();
+    const piece = raw.pieces[0]!;
+    const plan = await planUnseal(s.rec, s.miner, { sealingResult: s.result, piece: piece.cid });
+    const out = join(s.root, 'piece.bin');
+    await unsealSector({ plan, workDir: join(s.root, 'w'), sealingResult: s.result, output: { kind: 'raw', path: out }, settings: testSettings(join(s.root, 'p')), snapDecoder: decoder });
     expect(createHash('sha256').update(readFileSync(out)).digest('hex')).toBe(raw.data[0]!.sha256);
   });
 });

@@ -89,6 +89,7 @@ export async function runUnseal(given: UnsealArgs, deps: UnsealDeps): Promise<Ou
     for (const p of plans) log(estimate(p));
     if (largest > free) throw new IoError(`--sealing-temp ${tempRoot} has ${fmtBytes(free)} free, unsealing needs ${fmtBytes(largest)} of scratch space (all SDR layers are kept so an interrupted run resumes)`);
 
+    const snapDecoder = plans.some((p) => p.snap) ? (deps.snapDecoder ?? (await builtInSnapDecoder())) : undefined;
     for (const plan of plans) {
       if (deps.signal?.aborted) break;
       progress?.phase?.(plan.name, 'sealing', 'regenerating the key (full SDR), then decoding');
@@ -99,7 +100,7 @@ export async function runUnseal(given: UnsealArgs, deps: UnsealDeps): Promise<Ou
           sealingResult,
           output: args.out !== undefined ? { kind: 'raw', path: expandHome(args.out) } : { kind: 'unsealed-dir', dir: expandHome(args.unsealedDir!) },
           settings,
-          ...((deps.snapDecoder ?? builtInSnapDecoder) ? { snapDecoder: (deps.snapDecoder ?? builtInSnapDecoder)! } : {}),
+          ...(snapDecoder ? { snapDecoder } : {}),
           keepWork: args.keepKey ?? false,
           onNotice: log,
           ...(progress?.progress ? { onProgress: (p) => progress.progress!(plan.name, p) } : {}),
