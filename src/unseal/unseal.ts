@@ -68,10 +68,10 @@ export class UnsealKeyMismatchError extends MismatchError {
 }
 
 /** Disk and time the key costs: the full SDR whatever range is asked for (docs/unseal.md#cost). */
-export function unsealNeeds(plan: UnsealPlan): { workBytes: bigint; labelNodes: bigint } {
+export function unsealNeeds(plan: UnsealPlan): { workBytes: bigint; memoryBytes: bigint; labelNodes: bigint } {
   const S = plan.proof.sectorBytes;
-  // every layer file + decoded data + its tree (2S)
-  return { workBytes: BigInt(plan.proof.layers) * S + S + 2n * S, labelNodes: BigInt(plan.proof.layers) * plan.proof.nodes };
+  // every layer file + decoded data + its tree (2S); labeling holds the current and previous layer
+  return { workBytes: BigInt(plan.proof.layers) * S + S + 2n * S, memoryBytes: 2n * S, labelNodes: BigInt(plan.proof.layers) * plan.proof.nodes };
 }
 
 async function regenerateKey(o: UnsealOptions, cacheDir: string): Promise<string> {

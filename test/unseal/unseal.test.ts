@@ -199,6 +199,19 @@ describe('unseal', () => {
     await expect(unseal({ numbers: ['4'], piece: PIECE_CID, out: 'x', unsealedDir: 'y' }, d)).rejects.toBeInstanceOf(UsageError);
   });
 
+  it('pre-flight: too little scratch space or memory is refused before any SDR, with the numbers', async () => {
+    const d = storage();
+    const run = (deps: object) => {
+      const o = io();
+      return runUnseal({ devnet: '', miner: 'f01000', sealingResult: d.result, sealingTemp: d.temp, numbers: ['4'], unsealedDir: join(d.root, 's') } as UnsealArgs, {
+        stdout: o.stdout, stderr: o.stderr, tty: false, cwd: process.cwd(), env: { FIL_PROOFS_PARENT_CACHE: parents }, ...deps,
+      });
+    };
+    await expect(run({ freeBytes: async () => 1000n })).rejects.toThrow(/has 1000 B free, unsealing needs 10\.0 KiB/);
+    await expect(run({ availableMemory: () => 100n })).rejects.toThrow(/needs 4\.0 KiB of memory/);
+    expect(existsSync(join(d.temp, 'unseal-s-t01000-4'))).toBe(false);
+  });
+
   it('an existing output is never overwritten', async () => {
     const d = storage();
     const out = join(d.root, 'piece.bin');

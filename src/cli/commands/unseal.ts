@@ -11,7 +11,8 @@ import { minerFor, SOURCE_FLAGS } from '../../records/open-source.js';
 import { planUnseal, checkOutputArgs, type UnsealPlan } from '../../unseal/plan.js';
 import { unsealNeeds, unsealSector, type UnsealResult } from '../../unseal/unseal.js';
 import { builtInSnapDecoder, type SnapDecoder } from '../../unseal/snap-decoder.js';
-import { fmtBytes } from '../../recover/preflight.js';
+import { fmtBytes, realHostProbe } from '../../recover/preflight.js';
+import { parentsCacheBytes } from '../../seal/parents-cache.js';
 import { sectorName } from '../../sector/storage-layout.js';
 import { expandHome, minerArg, openSource, sectorNumbers, settingsArg, sourceOptions, splitDevnetArg, type SectorArgs, type SourceArgs } from '../args.js';
 import { defineCommand, type CliDeps, type Outcome } from '../command.js';
@@ -34,6 +35,8 @@ export interface UnsealDeps extends CliDeps {
   readonly snapDecoder?: SnapDecoder;
   /** free bytes under a path (tests simulate a full disk) */
   readonly freeBytes?: (path: string) => Promise<bigint>;
+  /** available memory (tests simulate a small machine) */
+  readonly availableMemory?: () => bigint;
 }
 
 /**
@@ -47,7 +50,10 @@ function estimate(plan: UnsealPlan): string {
   const n = unsealNeeds(plan);
   const secs = Number((n.labelNodes * LABEL_NS_PER_NODE) / 1_000_000_000n);
   const t = secs < 120 ? `${Math.max(1, secs)} s` : secs < 7200 ? `${Math.round(secs / 60)} min` : `${(secs / 3600).toFixed(1)} h`;
-  return `${plan.name}: the key needs the full SDR (${plan.proof.layers} layers of ${plan.proof.nodes} nodes, ~${t} on one core), scratch space ${fmtBytes(n.workBytes)}`;
+  return (
+    `${plan.name}: the key needs the full SDR${plan.pieceOnly ? ' even for one piece' : ''} (${plan.proof.layers} layers of ${plan.proof.nodes} nodes, ~${t} on one core); ` +
+    `scratch ${fmtBytes(n.workBytes)}, memory ${fmtBytes(n.memoryBytes)}, parents cache ${fmtBytes(parentsCacheBytes(plan.proof))} (reused when present)`
+  );
 }
 
 async function defaultFree(path: string): Promise<bigint> {
@@ -87,6 +93,9 @@ export async function runUnseal(given: UnsealArgs, deps: UnsealDeps): Promise<Ou
     const free = await (deps.freeBytes ?? defaultFree)(tempRoot);
     const largest = plans.reduce((m, p) => (unsealNeeds(p).workBytes > m ? unsealNeeds(p).workBytes : m), 0n);
     for (const p of plans) log(estimate(p));
+    const memory = plans.reduce((m, p) => (unsealNeeds(p).memoryBytes > m ? unsealNeeds(p).memoryBytes : m), 0n);
+    const available = (deps.availableMemory ?? realHostProbe.availableMemory)();
+    if (memory > available) throw new IoError(`labeling needs ${fmtBytes(memory)} of memory (two layers), ${fmtBytes(available)} is available: free memory or use a larger machine`);
     if (largest > free) throw new IoError(`--sealing-temp ${tempRoot} has ${fmtBytes(free)} free, unsealing needs ${fmtBytes(largest)} of scratch space (all SDR layers are kept so an interrupted run resumes)`);
 
     const snapDecoder = plans.some((p) => p.snap) ? (deps.snapDecoder ?? (await builtInSnapDecoder())) : undefined;
