@@ -99,7 +99,10 @@ async function scanLeaves(tree: DecodedTree, start: bigint, nodes: bigint, fn: (
   for (let at = start; at < start + nodes; at += CHUNK) {
     const n = start + nodes - at < CHUNK ? start + nodes - at : CHUNK;
     const buf = await tree.leafRange(at - tree.firstNode, n);
-    for (let k = 0; k < Number(n); k++) await fn(at + BigInt(k), buf.subarray(k * 32, k * 32 + 32));
+    for (let k = 0; k < Number(n); k++) {
+      const r = fn(at + BigInt(k), buf.subarray(k * 32, k * 32 + 32));
+      if (r) await r; // only the tree-d comparison reads; the other scans stay synchronous
+    }
   }
 }
 

@@ -135,7 +135,7 @@ async function checkDecoded(o: UnsealOptions, decodedPath: string, treePath: str
     for (const r of regions) if (Buffer.compare(await tree.regionRoot(r.start, r.nodes), r.expected) !== 0) badRegions.push(r);
     if (!badRegions.length) {
       if (!whole) return;
-      throw new InternalCheckError(`comm_d of the decoded sector is ${toHex(root)} but every piece matches its CID: the piece list and UnsealedCID ${toHex(plan.commD)} disagree`);
+      throw new UnsealCommDMismatchError(`comm_d of the decoded sector is ${toHex(root)} but every piece matches its CID: the piece list and UnsealedCID ${toHex(plan.commD)} disagree`);
     }
     // A wrong key (other ticket, other sector's file) decodes every node to a random field element,
     // of which ~44% have a top bit set; one damaged node cannot do that to a quarter of a sample.
@@ -184,7 +184,8 @@ async function checkDecoded(o: UnsealOptions, decodedPath: string, treePath: str
   }
 }
 
-class InternalCheckError extends MismatchError {
+/** Every piece decodes to its CID but comm_d differs: the record's piece list and UnsealedCID disagree. */
+class UnsealCommDMismatchError extends MismatchError {
   override name = 'UnsealCommDMismatchError';
 }
 
@@ -235,7 +236,7 @@ export async function unsealSector(o: UnsealOptions): Promise<UnsealResult> {
     await pipeline(createReadStream(decodedPath), new Fr32UnpadStream(), createWriteStream(partial));
     bytes = toUnpaddedBytes(p.paddedSize);
     const got = BigInt((await stat(partial)).size);
-    if (got !== bytes) throw new InternalCheckError(`unpadding ${p.paddedSize} padded bytes gave ${got} bytes, expected ${bytes}`);
+    if (got !== bytes) throw new Error(`internal: unpadding ${p.paddedSize} padded bytes gave ${got} bytes, expected ${bytes}`);
   } else {
     await mkdir(join(o.output.dir, STORAGE_DIRS.unsealed), { recursive: true });
     const allocations: Allocation[] =
