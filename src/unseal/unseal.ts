@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { CorruptionError, InputError, MismatchError } from '../errors.js';
 import { Fr32UnpadStream, toUnpaddedBytes } from '../proofs/fr32.js';
 import { zeroCommitment } from '../proofs/zero-commitments.js';
-import { toHex, type Commitment } from '../proofs/types.js';
+import { commDToCid } from '../proofs/cid.js';
+import { toHex } from '../proofs/types.js';
 import type { StageOptions } from '../seal/contracts.js';
 import { ensureParentsCache } from '../seal/parents-cache.js';
 import { runPc1 } from '../seal/pc1.js';
@@ -43,6 +44,9 @@ export interface UnsealOptions extends StageOptions {
 
 export interface UnsealResult {
   readonly sector: string;
+  readonly kind: 'deal' | 'cc' | 'snapped';
+  /** the commitment the decoded data was checked against before anything was written */
+  readonly checked: { readonly what: 'comm_d' | 'piece'; readonly cid: string };
   readonly output: string;
   /** bytes written (raw piece bytes, or the unsealed file with its trailer) */
   readonly bytes: bigint;
@@ -263,6 +267,8 @@ export async function unsealSector(o: UnsealOptions): Promise<UnsealResult> {
   if (!o.keepWork) await rm(o.workDir, { recursive: true, force: true });
   return {
     sector: String(plan.sector),
+    kind: plan.snap ? 'snapped' : plan.cc ? 'cc' : 'deal',
+    checked: onlyPiece ? { what: 'piece', cid: onlyPiece.pieceCid } : { what: 'comm_d', cid: commDToCid(plan.commD).toString() },
     output: target,
     bytes,
     cc: plan.cc,
@@ -271,4 +277,3 @@ export async function unsealSector(o: UnsealOptions): Promise<UnsealResult> {
   };
 }
 
-export type { Commitment };

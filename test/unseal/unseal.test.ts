@@ -7,9 +7,8 @@ import { PassThrough } from 'node:stream';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { runUnseal, type UnsealArgs } from '../../src/cli/commands/unseal.js';
-import { CorruptionError, InputError, MismatchError, UsageError } from '../../src/errors.js';
-import { UnsealCheckError } from '../../src/unseal/unseal.js';
+import { runUnseal, type SectorOutcome, type UnsealArgs } from '../../src/cli/commands/unseal.js';
+import { IoError, UsageError } from '../../src/errors.js';
 import { loadVector } from '../helpers/vectors.js';
 import { readUnsealedAllocations } from '../../src/sector/unsealed-file.js';
 import { fr32Pad } from '../../src/proofs/fr32.js';
@@ -51,10 +50,11 @@ function storage(mutate?: (name: string, sealed: Buffer) => void) {
 async function unseal(args: Partial<UnsealArgs>, d: { result: string; temp: string }) {
   const o = io();
   const code = await runUnseal(
-    { devnet: '', miner: 'f01000', sealingResult: d.result, sealingTemp: d.temp, ...args } as UnsealArgs,
+    { devnet: '', miner: 'f01000', sealingResult: d.result, sealingTemp: d.temp, json: true, ...args } as UnsealArgs,
     { stdout: o.stdout, stderr: o.stderr, tty: false, cwd: process.cwd(), env: { FIL_PROOFS_PARENT_CACHE: parents } },
   );
-  return { code, out: o.out(), err: o.err() };
+  const sectors = args.json === false ? [] : (JSON.parse(o.out()) as { sectors: SectorOutcome[] }).sectors;
+  return { code, out: o.out(), err: o.err(), sectors, first: sectors[0]! };
 }
 
 describe('unseal', () => {
@@ -63,6 +63,7 @@ describe('unseal', () => {
     const out = join(d.root, 'piece.bin');
     const r = await unseal({ numbers: ['4'], piece: PIECE_CID, out }, d);
     expect(r.code).toBe('ok');
+    expect(r.first).toMatchObject({ status: 'unsealed', kind: 'deal', checked: { what: 'piece', cid: PIECE_CID }, bytes: '1016' });
     expect(readFileSync(out).equals(PIECE)).toBe(true);
     expect(r.err).toMatch(/full SDR/);
     expect(existsSync(`${out}.partial`)).toBe(false);
@@ -74,6 +75,7 @@ describe('unseal', () => {
     const dir = join(d.root, 'store');
     const r = await unseal({ numbers: ['4'], unsealedDir: dir }, d);
     expect(r.code).toBe('ok');
+    expect(r.first).toMatchObject({ status: 'unsealed', checked: { what: 'comm_d', cid: DEAL.comm_d_cid } });
     const file = readFileSync(join(dir, 'unsealed', 's-t01000-4'));
     // the staged sector the reference sealed: fr32(piece) then zeros (its sha256 is in the vector)
     const staged = Buffer.alloc(2048);
@@ -101,12 +103,12 @@ describe('unseal', () => {
       if (name === 's-t01000-4') b[9 * 32 + 5]! ^= 0x10;
     });
     const out = join(d.root, 'piece.bin');
-    const err = await unseal({ numbers: ['4'], piece: PIECE_CID, out }, d).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(UnsealCheckError);
-    expect(err).toBeInstanceOf(CorruptionError);
-    expect((err as UnsealCheckError).badNodes.map((n) => n.node)).toEqual([9n]);
-    expect((err as Error).message).toMatch(/node 9 \(byte offset 288\)/);
-    expect((err as Error).message).toMatch(/byte 5 of the node/);
+    const r = await unseal({ numbers: ['4'], piece: PIECE_CID, out }, d);
+    expect(r.code).toBe('incomplete');
+    expect(r.first).toMatchObject({ status: 'damaged', errorKind: 'corruption' });
+    expect(r.first.badNodes!.map((n) => n.node)).toEqual(['9']);
+    expect(r.first.reason).toMatch(/node 9 \(byte offset 288\)/);
+    expect(r.first.reason).toMatch(/byte 5 of the node/);
     expect(existsSync(out)).toBe(false);
     expect(existsSync(`${out}.partial`)).toBe(false);
   });
@@ -119,11 +121,11 @@ describe('unseal', () => {
     mkdirSync(cache, { recursive: true });
     const files = DEAL.files as unknown as Record<string, { base64: string }>;
     for (const f of ['p_aux', 't_aux', 'sc-02-data-tree-r-last.dat']) writeFileSync(join(cache, f), Buffer.from(files[f]!.base64, 'base64'));
-    const err = await unseal({ numbers: ['4'], unsealedDir: join(d.root, 'store') }, d).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(UnsealCheckError);
-    expect((err as UnsealCheckError).badNodes.map((n) => n.node)).toEqual([17n]);
-    expect((err as Error).message).toMatch(/tree-r-last narrowed the search to nodes 0\.\.31; one-byte search/);
-    expect((err as Error).message).toMatch(/byte 30 of the node \(file offset 574\)/);
+    const r = await unseal({ numbers: ['4'], unsealedDir: join(d.root, 'store') }, d);
+    expect(r.first.status).toBe('damaged');
+    expect(r.first.badNodes!.map((n) => n.node)).toEqual(['17']);
+    expect(r.first.reason).toMatch(/tree-r-last narrowed the search to nodes 0\.\.31; one-byte search/);
+    expect(r.first.reason).toMatch(/byte 30 of the node \(file offset 574\)/);
   });
 
   it('a flipped byte in the zero filler of a deal sector is named exactly (whole-sector unseal)', async () => {
@@ -131,10 +133,10 @@ describe('unseal', () => {
       if (name === 's-t01000-4') b[50 * 32 + 3]! ^= 0x01;
     });
     const dir = join(d.root, 'store');
-    const err = await unseal({ numbers: ['4'], unsealedDir: dir }, d).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(UnsealCheckError);
-    expect((err as UnsealCheckError).badNodes.map((n) => n.node)).toEqual([50n]);
-    expect((err as Error).message).toMatch(/zero filler piece 1/);
+    const r = await unseal({ numbers: ['4'], unsealedDir: dir }, d);
+    expect(r.first.status).toBe('damaged');
+    expect(r.first.badNodes!.map((n) => n.node)).toEqual(['50']);
+    expect(r.first.reason).toMatch(/zero filler piece 1/);
     expect(existsSync(join(dir, 'unsealed'))).toBe(false);
   });
 
@@ -143,37 +145,42 @@ describe('unseal', () => {
       if (name === 's-t01000-4') b[5 * 32 + 31] = 0xff;
     });
     const dir = join(d.root, 'store');
-    const err = await unseal({ numbers: ['4'], unsealedDir: dir }, d).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(CorruptionError);
-    expect((err as Error).message).toMatch(/node 5 is not a canonical field element/);
+    const r = await unseal({ numbers: ['4'], unsealedDir: dir }, d);
+    expect(r.first).toMatchObject({ status: 'damaged', errorKind: 'corruption' });
+    expect(r.first.reason).toMatch(/node 5 is not a canonical field element/);
     expect(existsSync(join(dir, 'unsealed'))).toBe(false);
   });
 
   it('several sectors: each one unsealed or reported, --json, exit incomplete when one fails', async () => {
     const d = storage();
     const dir = join(d.root, 'store');
-    const r = await unseal({ numbers: ['1', '2', '4'], unsealedDir: dir, json: true }, d);
+    const r = await unseal({ numbers: ['1', '2', '4'], unsealedDir: dir }, d);
     expect(r.code).toBe('incomplete');
-    const res = (JSON.parse(r.out) as { results: { sector: string; error?: string; output?: string }[] }).results;
+    const res = r.sectors;
     expect(res.map((x) => x.sector)).toEqual(['1', '2', '4']);
-    expect(res[1]!.error).toMatch(/no sealed file/);
-    expect(res[0]!.output).toBe(join(dir, 'unsealed', 's-t01000-1'));
-    expect(res[2]!.output).toBe(join(dir, 'unsealed', 's-t01000-4'));
+    expect(res.map((x) => x.status)).toEqual(['unsealed', 'failed', 'unsealed']);
+    expect(res[1]!.reason).toMatch(/no sealed file/);
+    expect(res[0]!.written).toEqual([join(dir, 'unsealed', 's-t01000-1')]);
+    expect(res[2]!.written).toEqual([join(dir, 'unsealed', 's-t01000-4')]);
   });
 
   it('CC sector 1 unseals to zeros and says so', async () => {
     const d = storage();
     const dir = join(d.root, 'store');
-    const r = await unseal({ numbers: ['1'], unsealedDir: dir }, d);
+    const r = await unseal({ numbers: ['1'], unsealedDir: dir, json: false }, d);
     expect(r.code).toBe('ok');
-    expect(r.out).toMatch(/CC sector.*zeros/);
+    expect(r.out).toMatch(/unsealed \(cc; checked against comm_d/);
+    expect(r.out).toMatch(/CC sector: it holds no deal data; it unseals to zeros/);
     const file = readFileSync(join(dir, 'unsealed', 's-t01000-1'));
     expect(file.subarray(0, 2048).every((b) => b === 0)).toBe(true);
   });
 
   it('--piece on a CC sector: a clear error naming the sector has no pieces', async () => {
     const d = storage();
-    await expect(unseal({ numbers: ['1'], piece: PIECE_CID, out: join(d.root, 'x') }, d)).rejects.toThrow(/does not hold piece .*none: a CC sector/);
+    const r = await unseal({ numbers: ['1'], piece: PIECE_CID, out: join(d.root, 'x') }, d);
+    expect(r.code).toBe('incomplete');
+    expect(r.first).toMatchObject({ status: 'failed', errorKind: 'input' });
+    expect(r.first.reason).toMatch(/does not hold piece .*none: a CC sector/);
   });
 
   it("wrong sector: sector 1's file under sector 4's name does not decode → mismatch, nothing written", async () => {
@@ -181,16 +188,19 @@ describe('unseal', () => {
       if (name === 's-t01000-4') sealedOf(CC).copy(b);
     });
     const out = join(d.root, 'piece.bin');
-    const err = await unseal({ numbers: ['4'], piece: PIECE_CID, out }, d).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(MismatchError);
-    expect((err as Error).message).toMatch(/does not decode with this sector's key/);
+    const r = await unseal({ numbers: ['4'], piece: PIECE_CID, out }, d);
+    expect(r.first).toMatchObject({ status: 'mismatch', errorKind: 'mismatch' });
+    expect(r.first.reason).toMatch(/does not decode with this sector's key/);
     expect(existsSync(out)).toBe(false);
   });
 
   it('a sector the records do not have, and a missing sealed file, are input errors', async () => {
     const d = storage();
-    await expect(unseal({ numbers: ['77'], unsealedDir: join(d.root, 's') }, d)).rejects.toBeInstanceOf(InputError);
-    await expect(unseal({ numbers: ['2'], unsealedDir: join(d.root, 's') }, d)).rejects.toThrow(/no sealed file at .*sealed\/s-t01000-2/);
+    const a = await unseal({ numbers: ['77'], unsealedDir: join(d.root, 's') }, d);
+    expect(a.code).toBe('incomplete');
+    expect(a.first).toMatchObject({ sector: '77', status: 'failed', errorKind: 'input' });
+    const b = await unseal({ numbers: ['2'], unsealedDir: join(d.root, 's') }, d);
+    expect(b.first.reason).toMatch(/no sealed file at .*sealed\/s-t01000-2/);
   });
 
   it('flags: --out needs --piece; --out and --unsealed-dir exclude each other', async () => {
@@ -207,6 +217,7 @@ describe('unseal', () => {
         stdout: o.stdout, stderr: o.stderr, tty: false, cwd: process.cwd(), env: { FIL_PROOFS_PARENT_CACHE: parents }, ...deps,
       });
     };
+    await expect(run({ freeBytes: async () => 1000n })).rejects.toBeInstanceOf(IoError);
     await expect(run({ freeBytes: async () => 1000n })).rejects.toThrow(/has 1000 B free, unsealing needs 10\.0 KiB/);
     await expect(run({ availableMemory: () => 100n })).rejects.toThrow(/needs 4\.0 KiB of memory/);
     expect(existsSync(join(d.temp, 'unseal-s-t01000-4'))).toBe(false);
@@ -216,7 +227,8 @@ describe('unseal', () => {
     const d = storage();
     const out = join(d.root, 'piece.bin');
     writeFileSync(out, 'keep me');
-    await expect(unseal({ numbers: ['4'], piece: PIECE_CID, out }, d)).rejects.toThrow(/already exists/);
+    const r = await unseal({ numbers: ['4'], piece: PIECE_CID, out }, d);
+    expect(r.first.reason).toMatch(/already exists/);
     expect(readFileSync(out, 'utf8')).toBe('keep me');
     void readdirSync;
   });

@@ -5,11 +5,11 @@
 import type { Argv } from 'yargs';
 import { join } from 'node:path';
 import { statfs, mkdir } from 'node:fs/promises';
-import { UsageError, asError, errorKind } from '../../errors.js';
+import { UsageError, asError, errorKind, isCancelled } from '../../errors.js';
 import { formatMinerAddress } from '../../chain/address.js';
 import { minerFor, SOURCE_FLAGS } from '../../records/open-source.js';
 import { planUnseal, checkOutputArgs, type UnsealPlan } from '../../unseal/plan.js';
-import { unsealNeeds, unsealSector, type UnsealResult } from '../../unseal/unseal.js';
+import { UnsealCheckError, unsealNeeds, unsealSector } from '../../unseal/unseal.js';
 import { builtInSnapDecoder, type SnapDecoder } from '../../unseal/snap-decoder.js';
 import { fmtBytes, realHostProbe } from '../../recover/preflight.js';
 import { parentsCacheBytes } from '../../seal/parents-cache.js';
@@ -17,7 +17,7 @@ import { sectorName } from '../../sector/storage-layout.js';
 import { expandHome, minerArg, openSource, sectorNumbers, settingsArg, sourceOptions, splitDevnetArg, type SectorArgs, type SourceArgs } from '../args.js';
 import { defineCommand, type CliDeps, type Outcome } from '../command.js';
 import { createProgress } from '../progress.js';
-import { InputError, IoError } from '../../errors.js';
+import { IoError } from '../../errors.js';
 
 export interface UnsealArgs extends SectorArgs, SourceArgs {
   readonly miner?: string;
@@ -72,31 +72,32 @@ export async function runUnseal(given: UnsealArgs, deps: UnsealDeps): Promise<Ou
   const tempRoot = expandHome(args.sealingTemp);
   const source = await openSource(args, deps.env, requestedMiner);
   if (!source) throw new UsageError(`no source of sector records: pass ${SOURCE_FLAGS}, or set FULLNODE_API_INFO`);
-  const results: Array<UnsealResult | { sector: string; error: string; kind: string }> = [];
-  const log = (s: string) => deps.stderr.write(`${s}\n`);
+  const results: SectorOutcome[] = [];
+  const log = (line: string) => deps.stderr.write(`${line}\n`);
   const progress = !args.json || deps.tty ? createProgress({ tty: deps.tty, out: deps.stderr }) : undefined;
   try {
     const miner = minerFor(source, requestedMiner);
+    const who = (n: bigint) => ({ miner: formatMinerAddress(miner), sector: String(n) });
     const { records, failed } = await source.recoveryRecords(miner, numbers);
-    if (numbers.length === 1 && failed.size === 1) throw new InputError(`sector ${numbers[0]} of ${formatMinerAddress(miner)}: ${[...failed.values()][0]}`);
-    for (const [n, why] of failed) results.push({ sector: String(n), error: why, kind: 'input' });
-    // Plan everything first: a bad sector or flag is refused before hours of SDR.
+    for (const [n, why] of failed) results.push({ ...who(n), status: 'failed', reason: why, errorKind: 'input' });
+    // Plan everything first: a bad sector is refused before hours of SDR.
     const plans: UnsealPlan[] = [];
     for (const rec of records) {
       try {
         plans.push(await planUnseal(rec, miner, { sealingResult, ...(args.piece !== undefined ? { piece: args.piece } : {}) }));
       } catch (e) {
-        if (numbers.length === 1) throw e;
-        results.push({ sector: String(rec.sectorNumber), error: asError(e).message, kind: errorKind(e) });
+        results.push(failure(who(rec.sectorNumber), e));
       }
     }
-    const free = await (deps.freeBytes ?? defaultFree)(tempRoot);
-    const largest = plans.reduce((m, p) => (unsealNeeds(p).workBytes > m ? unsealNeeds(p).workBytes : m), 0n);
-    for (const p of plans) log(estimate(p));
-    const memory = plans.reduce((m, p) => (unsealNeeds(p).memoryBytes > m ? unsealNeeds(p).memoryBytes : m), 0n);
-    const available = (deps.availableMemory ?? realHostProbe.availableMemory)();
-    if (memory > available) throw new IoError(`labeling needs ${fmtBytes(memory)} of memory (two layers), ${fmtBytes(available)} is available: free memory or use a larger machine`);
-    if (largest > free) throw new IoError(`--sealing-temp ${tempRoot} has ${fmtBytes(free)} free, unsealing needs ${fmtBytes(largest)} of scratch space (all SDR layers are kept so an interrupted run resumes)`);
+    if (plans.length) {
+      const free = await (deps.freeBytes ?? defaultFree)(tempRoot);
+      const largest = plans.reduce((m, p) => (unsealNeeds(p).workBytes > m ? unsealNeeds(p).workBytes : m), 0n);
+      for (const p of plans) log(estimate(p));
+      if (largest > free) throw new IoError(`--sealing-temp ${tempRoot} has ${fmtBytes(free)} free, unsealing needs ${fmtBytes(largest)} of scratch space (all SDR layers are kept so an interrupted run resumes)`);
+      const memory = plans.reduce((m, p) => (unsealNeeds(p).memoryBytes > m ? unsealNeeds(p).memoryBytes : m), 0n);
+      const available = (deps.availableMemory ?? realHostProbe.availableMemory)();
+      if (memory > available) throw new IoError(`labeling needs ${fmtBytes(memory)} of memory (two layers), ${fmtBytes(available)} is available: free memory or use a larger machine`);
+    }
 
     const snapDecoder = plans.some((p) => p.snap) ? (deps.snapDecoder ?? (await builtInSnapDecoder())) : undefined;
     for (const plan of plans) {
@@ -116,10 +117,19 @@ export async function runUnseal(given: UnsealArgs, deps: UnsealDeps): Promise<Ou
           ...(deps.signal ? { signal: deps.signal } : {}),
         });
         progress?.phase?.(plan.name, 'done', r.output);
-        results.push(r);
+        results.push({
+          ...who(plan.sector),
+          status: 'unsealed',
+          kind: r.kind,
+          checked: r.checked,
+          written: [r.output],
+          bytes: String(r.bytes),
+          pieces: r.pieces.map((p) => p.pieceCid),
+          ...(r.note ? { note: r.note } : {}),
+        });
       } catch (e) {
-        if (numbers.length === 1) throw e;
-        results.push({ sector: String(plan.sector), error: asError(e).message, kind: errorKind(e) });
+        if (isCancelled(e)) break;
+        results.push(failure(who(plan.sector), e));
       }
     }
   } finally {
@@ -129,16 +139,48 @@ export async function runUnseal(given: UnsealArgs, deps: UnsealDeps): Promise<Ou
   // in the order asked for
   const order = new Map(numbers.map((n, i) => [String(n), i]));
   results.sort((a, b) => (order.get(a.sector) ?? 0) - (order.get(b.sector) ?? 0));
-  if (args.json) deps.stdout.write(`${JSON.stringify({ results }, (_k, v) => (typeof v === 'bigint' ? String(v) : v), 2)}\n`);
-  else
-    for (const r of results)
-      deps.stdout.write(
-        'error' in r
-          ? `sector ${r.sector}: FAILED (${r.kind}): ${r.error}\n`
-          : `sector ${r.sector}: unsealed → ${r.output} (${r.bytes} bytes${r.pieces.length ? `; ${r.pieces.map((p) => p.pieceCid).join(', ')}` : ''})${r.note ? `\n  ${r.note}` : ''}\n`,
-      );
+  if (args.json) deps.stdout.write(`${JSON.stringify({ sectors: results }, null, 2)}\n`);
+  else for (const r of results) deps.stdout.write(renderOutcome(r));
   if (deps.signal?.aborted) return 'interrupted';
-  return results.every((r) => !('error' in r)) ? 'ok' : 'incomplete';
+  return results.length > 0 && results.every((r) => r.status === 'unsealed') ? 'ok' : 'incomplete';
+}
+
+/** One sector's line in the report (`--json`: `{ sectors: [...] }`). */
+export interface SectorOutcome {
+  readonly miner: string;
+  readonly sector: string;
+  /** damaged = the replica does not decode (a node is named when it can be); mismatch = the key is not this replica's */
+  readonly status: 'unsealed' | 'damaged' | 'mismatch' | 'failed';
+  readonly kind?: 'deal' | 'cc' | 'snapped';
+  readonly checked?: { readonly what: 'comm_d' | 'piece'; readonly cid: string };
+  readonly written?: readonly string[];
+  /** bytes written: raw piece bytes, or the unsealed file with its trailer */
+  readonly bytes?: string;
+  readonly pieces?: readonly string[];
+  readonly note?: string;
+  readonly reason?: string;
+  readonly errorKind?: string;
+  readonly badNodes?: readonly { readonly node: string; readonly offset: string; readonly why: string }[];
+}
+
+function failure(base: { miner: string; sector: string }, e: unknown): SectorOutcome {
+  const kind = errorKind(e);
+  if (kind === 'usage' || kind === 'io' || kind === 'internal') throw e;
+  return {
+    ...base,
+    status: kind === 'corruption' ? 'damaged' : kind === 'mismatch' ? 'mismatch' : 'failed',
+    reason: asError(e).message,
+    errorKind: kind,
+    ...(e instanceof UnsealCheckError && e.badNodes.length
+      ? { badNodes: e.badNodes.map((n) => ({ node: String(n.node), offset: String(n.offset), why: n.why })) }
+      : {}),
+  };
+}
+
+function renderOutcome(r: SectorOutcome): string {
+  if (r.status === 'unsealed')
+    return `${r.miner} sector ${r.sector}: unsealed (${r.kind}; checked against ${r.checked!.what} ${r.checked!.cid}) → ${r.written!.join(', ')} (${r.bytes} bytes)${r.note ? `\n  ${r.note}` : ''}\n`;
+  return `${r.miner} sector ${r.sector}: ${r.status.toUpperCase()}: ${r.reason}\n`;
 }
 
 export const unsealCommand = defineCommand<UnsealArgs>({
