@@ -16,6 +16,7 @@ import { parseApiInfo } from '../chain/api-info.js';
 import { LotusClient } from '../chain/lotus-client.js';
 import { parseSectorSpec, selectSectors, type Selection, type SelectionArgs } from '../recover/sector-selection.js';
 import { DEFAULT_DEVNET_NETWORK } from './package-info.js';
+import { QUEUE_ENV, queueTarget, type QueueTarget } from '../queue/url.js';
 
 /** `~` expanded consistently (the Go tool expanded it for temp but not for the result dirs). */
 export const expandHome = (p: string): string => resolve(p === '~' ? homedir() : p.startsWith('~/') ? join(homedir(), p.slice(2)) : p);
@@ -126,3 +127,11 @@ export async function openSource(args: SourceArgs, env: NodeJS.ProcessEnv, miner
     ...(miner ? { miner } : {}),
   });
 }
+
+/** --queue redis://[user:pass@]host:port[/db] (or SEALER_RECOVER_QUEUE) for enqueue, worker and status. */
+export function queueOption<T>(y: Argv<T>): Argv<T> {
+  return y.option('queue', { type: 'string', describe: `Redis holding the job queue: redis://[user:password@]host:port[/db] (default $${QUEUE_ENV})` });
+}
+
+/** The queue the flag or the environment names, checked here; credentials stay out of every message. */
+export const queueArg = (flag: string | undefined, env: NodeJS.ProcessEnv): QueueTarget => queueTarget(flag, env);

@@ -24,6 +24,11 @@ export interface DevnetSector {
   /** the proving deadline (0–47) and partition of an active sector; default number % 48, partition 0 */
   readonly deadline: number;
   readonly partition: number;
+  /**
+   * SnapDeals-upgraded: the CC sector key's CommR. Then sealedCid/unsealedCid/dealIds describe the
+   * update, and the precommit record (ticket, proof) the key, with SealedCID = this.
+   */
+  readonly sectorKeyCid?: string;
 }
 
 export interface DevnetMiner {
@@ -80,6 +85,9 @@ export function parseNetwork(json: unknown, source: string): DevnetNetwork {
         const t = s.optional('ticket');
         const ticket = t ? fromHex(t.string(), `${source}: ${s.path}.ticket`) : undefined;
         if (ticket && ticket.length !== 32) throw new InputError(`${source}: ${s.path}.ticket must be 32 bytes of hex`);
+        const k = s.optional('sectorKeyCID');
+        const sectorKeyCid = k ? k.string() : undefined;
+        if (sectorKeyCid) withWhere(`${source}: ${s.path}.sectorKeyCID`, () => cidToCommR(sectorKeyCid));
         const act = s.optional('activation');
         const deals = s.optional('dealIDs');
         const number = s.field('number').int();
@@ -98,6 +106,7 @@ export function parseNetwork(json: unknown, source: string): DevnetNetwork {
           activation: act ? act.int() : null,
           expiration: s.field('expiration').int(),
           ...(ticket ? { ticket } : {}),
+          ...(sectorKeyCid ? { sectorKeyCid } : {}),
         };
       });
       const numbers = (field: string) => m.optional(field)?.array().map((x) => x.int()) ?? [];

@@ -181,7 +181,7 @@ export function startDevnet(net: DevnetNetwork, opts: DevnetOptions = {}): Promi
         ExpectedStoragePledge: '0',
         PowerBaseEpoch: s.activation,
         ReplacedDayReward: '0',
-        SectorKeyCID: null,
+        SectorKeyCID: s.sectorKeyCid ? cidJson(s.sectorKeyCid) : null,
         Flags: 0,
       };
     },
@@ -194,11 +194,12 @@ export function startDevnet(net: DevnetNetwork, opts: DevnetOptions = {}): Promi
         Info: {
           SealProof: s.sealProof,
           SectorNumber: s.number,
-          SealedCID: cidJson(s.sealedCid),
+          // a snapped sector was pre-committed as its CC sector key
+          SealedCID: cidJson(s.sectorKeyCid ?? s.sealedCid),
           SealRandEpoch: s.sealRandEpoch,
-          DealIDs: s.dealIds,
+          DealIDs: s.sectorKeyCid ? [] : s.dealIds,
           Expiration: s.expiration,
-          UnsealedCid: s.unsealedCid ? cidJson(s.unsealedCid) : null,
+          UnsealedCid: s.unsealedCid && !s.sectorKeyCid ? cidJson(s.unsealedCid) : null,
         },
         PreCommitDeposit: '0',
         PreCommitEpoch: s.preCommitEpoch,

@@ -86,7 +86,7 @@ export async function inspectStore(dir: string): Promise<InspectReport> {
   let bytesRead = 0;
   const lenient = await buildView(dir, 'lenient', { scans, onFile: (_f, n) => (bytesRead += n) });
   // with nothing damaged and sequences in order, strict reads exactly what lenient reads
-  const strict = lenient.damage.length === 0 && lenient.seqRegressions === 0 ? lenient : await buildView(dir, 'strict', { scans });
+  const strict = lenient.damage.length === 0 && lenient.seqRegressions === 0 ? lenient : await buildView(dir, 'strict', { scans, tolerateUnreadable: true });
   const layout = lenient.layout;
   const version = layout.version;
   const byFile = new Map<string, Damage[]>();

@@ -1,7 +1,7 @@
 // sectors-recovery-<miner>.json, the froghub Go tool's export format (export/export.go):
 // json.MarshalIndent(…, "", "\t") of {Miner, SectorSize, SectorInfos:[{SectorNumber, Ticket(base64),
-// SealProof, SealedCID{"/"}}]}. We add optional fields (SealRandEpoch, UnsealedCID, DealIDs, Pieces)
-// after the Go ones; Go's encoding/json ignores unknown fields, and files without them mean CC
+// SealProof, SealedCID{"/"}}]}. We add optional fields (SealRandEpoch, UnsealedCID, DealIDs, Pieces,
+// PreCommitOnly, and SectorKeyCID — lotus's name — for SnapDeals-upgraded sectors) after the Go ones; Go's encoding/json ignores unknown fields, and files without them mean CC
 // sectors, exactly as the Go tool assumes, so both tools read each other's files.
 import { readFile, writeFile, rename } from 'node:fs/promises';
 import { InputError } from '../errors.js';
@@ -77,6 +77,9 @@ function parseEntry(e: Reader, sectorSize: bigint, source: string): SectorRecord
   if (unsealedCid) wrap(() => cidToCommD(unsealedCid));
   const deals = e.optional('DealIDs');
   const pieces = e.optional('Pieces');
+  const key = e.optional('SectorKeyCID');
+  const sectorKeyCid = key ? wrap(() => key.cid()) : undefined;
+  const sectorKey = sectorKeyCid ? { cid: sectorKeyCid, commR: wrap(() => cidToCommR(sectorKeyCid)) } : undefined;
   const pco = e.optional('PreCommitOnly')?.raw();
   if (pco !== undefined && typeof pco !== 'boolean') throw new InputError(`${at}: field PreCommitOnly must be true or false`);
   return {
@@ -89,6 +92,7 @@ function parseEntry(e: Reader, sectorSize: bigint, source: string): SectorRecord
     ...(unsealedCid ? { unsealedCid } : {}),
     ...(deals ? { dealIds: wrap(() => deals.array().map((d) => d.uint64())) } : {}),
     ...(pco ? { preCommitOnly: true } : {}),
+    ...(sectorKey ? { sectorKey } : {}),
     ...(pieces
       ? {
           pieces: wrap(() =>
@@ -123,6 +127,7 @@ export function formatRecoveryFile(f: RecoveryFile): string {
       ...(s.dealIds && s.dealIds.length ? { DealIDs: s.dealIds.map(num) } : {}),
       ...(s.pieces ? { Pieces: s.pieces.map((p) => ({ Size: num(p.size), PieceCID: { '/': p.pieceCid } })) } : {}),
       ...(s.preCommitOnly ? { PreCommitOnly: true } : {}),
+      ...(s.sectorKey ? { SectorKeyCID: { '/': s.sectorKey.cid } } : {}),
     })),
   };
   // Go escapes <, > and & in strings; none can occur in these values (addresses, base64, CIDs).

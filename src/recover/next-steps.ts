@@ -15,7 +15,13 @@ export interface RecoveredSector {
   readonly sector: string;
   readonly sealed?: string;
   readonly cache?: string;
+  /** snap-upgraded sectors: the updated replica and its cache (what lotus-miner / curio prove with) */
+  readonly update?: string;
+  readonly updateCache?: string;
+  /** the chain's SealedCID the published replica matches (for a snapped sector, the update's) */
   readonly sealedCid?: string;
+  /** snapped sectors: the SectorKeyCID the rebuilt key matched */
+  readonly sectorKeyCid?: string;
   readonly deadline?: number;
   readonly partition?: number;
   /** the chain's CommR was compared and equal (always true for a recovered sector) */
@@ -42,20 +48,26 @@ export function buildNextSteps(report: RunReport, plan?: DeadlinePlan): NextStep
   const recovered: RecoveredSector[] = [];
   const stillFailing: { sector: string; status: string; reason: string }[] = [];
   for (const s of report.sectors) {
-    const alreadyThere = s.status === 'skipped' && s.reason?.startsWith('already present');
+    const alreadyThere = s.status === 'skipped' && s.kind === 'already-present';
     if (s.status === 'recovered' || alreadyThere) {
       const at = where.get(s.sector);
       recovered.push({
         sector: s.sector,
         ...(s.paths?.sealed ? { sealed: s.paths.sealed } : {}),
         ...(s.paths?.cache ? { cache: s.paths.cache } : {}),
-        ...(s.inputs?.sealedCid ? { sealedCid: s.inputs.sealedCid } : {}),
+        ...(s.paths?.update ? { update: s.paths.update } : {}),
+        ...(s.paths?.updateCache ? { updateCache: s.paths.updateCache } : {}),
+        ...(s.update
+          ? { sealedCid: s.update.sealedCid, ...(s.inputs?.sealedCid ? { sectorKeyCid: s.inputs.sealedCid } : {}) }
+          : s.inputs?.sealedCid
+            ? { sealedCid: s.inputs.sealedCid }
+            : {}),
         ...(at?.deadline !== undefined ? { deadline: at.deadline } : {}),
         ...(at?.partition !== undefined ? { partition: at.partition } : {}),
         // a sector is published only after its CommR equalled the chain's (recover.ts finish());
         // one already present was checked by the run that published it
         commRMatchesChain: s.status === 'recovered',
-        ...(alreadyThere ? { note: 'already in the result path from an earlier run (not re-checked now; `sealer-recover verify` checks it)' } : {}),
+        ...(alreadyThere ? { note: 'already in the result path from an earlier run (its CommR is not re-computed now; `sealer-recover verify --deep` does that)' } : {}),
       });
     } else {
       stillFailing.push({ sector: s.sector, status: s.status, reason: s.reason ?? (s.status === 'mismatch' ? 'computed CommR differs from the chain' : 'unknown') });
@@ -124,6 +136,9 @@ export function renderNextSteps(n: NextSteps): string {
     for (const r of n.recovered) {
       const dl = r.deadline !== undefined ? ` (deadline ${r.deadline}, partition ${r.partition ?? '?'})` : '';
       out.push(`  sector ${r.sector}${dl}: ${r.commRMatchesChain ? 'CommR matches the chain' : 'already present'}${r.sealedCid ? ` (${r.sealedCid})` : ''}`);
+      if (r.sectorKeyCid && r.commRMatchesChain) out.push(`    snap-upgraded: the rebuilt sector key matches SectorKeyCID ${r.sectorKeyCid}`);
+      if (r.update) out.push(`    update        ${r.update}`);
+      if (r.updateCache) out.push(`    update-cache  ${r.updateCache}`);
       if (r.sealed) out.push(`    sealed  ${r.sealed}`);
       if (r.cache) out.push(`    cache   ${r.cache}`);
       if (r.note) out.push(`    note    ${r.note}`);

@@ -80,6 +80,11 @@ export interface LocateInputs {
   readonly originalTreeD?: DecodedTree;
   /** the damaged blocks of a range, from the stored tree-r-last; undefined when there is none */
   readonly narrow?: (start: bigint, nodes: bigint) => Promise<readonly { start: bigint; nodes: bigint }[] | undefined>;
+  /**
+   * How a change of a replica node changes its data node: data = (replica − key)·f(v), f = 1 for a
+   * sealed sector, rho(v)⁻¹ for a snapped one (docs/unseal.md#finding-the-bad-node). Default 1.
+   */
+  readonly dataFactor?: (node: bigint) => bigint;
   /** most sha254 evaluations the one-byte search may spend */
   readonly searchBudget?: number;
   readonly signal?: AbortSignal;
@@ -200,6 +205,7 @@ async function oneByteSearch(i: LocateInputs, blocks: readonly { start: bigint; 
       const replica = await i.replicaNode(v);
       const repValue = leToBig(replica);
       const data = leToBig(await tree.node(0, v - tree.firstNode));
+      const factor = i.dataFactor?.(v) ?? 1n;
       // candidate original replica bytes for this node: (byte, value) and the data node they imply
       const cands: { byte: number; was: number; c: number }[] = [];
       const values: Uint8Array[] = [];
@@ -211,7 +217,7 @@ async function oneByteSearch(i: LocateInputs, blocks: readonly { start: bigint; 
           if (c === was || (pass === 'bit') !== oneBit) continue;
           const delta = BigInt(c - was) << BigInt(8 * byte);
           if (repValue + delta >= FR_MODULUS) continue;
-          const orig = (((data + delta) % FR_MODULUS) + FR_MODULUS) % FR_MODULUS;
+          const orig = (((data + delta * factor) % FR_MODULUS) + FR_MODULUS) % FR_MODULUS;
           if (orig >> 254n !== 0n) continue;
           cands.push({ byte, was, c });
           values.push(bigToLe(orig));

@@ -1,12 +1,11 @@
 // The seam between unsealing and SnapDeals decoding (docs/unseal.md#snapped-sectors). A snapped
 // sector's data is (new replica − sector key)·rho⁻¹ per node, rho derived from comm_d_new and the
-// key's CommR; the snap module implements it (src/snap/decode.ts, snapDecode). A build without that
-// module refuses snapped sectors with a clear error instead of guessing.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// key's CommR; the snap module implements it (src/snap/decode.ts). Unsealing depends only on this
+// interface, so tests can hand in a stand-in and an API caller without a decoder gets a clear error.
 import type { SealProof } from '../proofs/registry.js';
 import type { Commitment } from '../proofs/types.js';
 import type { StageOptions } from '../seal/contracts.js';
+import { snapDecode } from '../snap/decode.js';
 
 export interface SnapDecodeRequest extends StageOptions {
   readonly proof: SealProof;
@@ -29,17 +28,5 @@ export interface SnapDecoder {
   decode(r: SnapDecodeRequest): Promise<void>;
 }
 
-/**
- * The decoder this build ships: src/snap/decode (the SnapDeals kernels) when it is part of the build,
- * else undefined. Looked up by file so `unseal` compiles and runs in builds without the snap module;
- * when the module is there, any error loading it is real and propagates.
- */
-export async function builtInSnapDecoder(): Promise<SnapDecoder | undefined> {
-  const present = ['../snap/decode.ts', '../snap/decode.js'].some((f) => existsSync(fileURLToPath(new URL(f, import.meta.url))));
-  if (!present) return undefined;
-  const spec: string = '../snap/decode.js';
-  const m = (await import(spec)) as { snapDecode?: (r: SnapDecodeRequest) => Promise<void> };
-  const decode = m.snapDecode;
-  if (typeof decode !== 'function') throw new Error('src/snap/decode has no snapDecode export: the SnapDecoder seam and the snap module disagree');
-  return { decode: (r) => decode(r) };
-}
+/** The decoder this build ships: the SnapDeals kernels (docs/unseal.md#snapped-sectors). */
+export const builtInSnapDecoder: SnapDecoder = { decode: (r) => snapDecode(r) };

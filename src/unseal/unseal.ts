@@ -12,7 +12,7 @@ import { CorruptionError, InputError, MismatchError } from '../errors.js';
 import { Fr32UnpadStream, toUnpaddedBytes } from '../proofs/fr32.js';
 import { zeroCommitment } from '../proofs/zero-commitments.js';
 import { commDToCid } from '../proofs/cid.js';
-import { toHex } from '../proofs/types.js';
+import { toHex, type Commitment } from '../proofs/types.js';
 import type { StageOptions } from '../seal/contracts.js';
 import { ensureParentsCache } from '../seal/parents-cache.js';
 import { runPc1 } from '../seal/pc1.js';
@@ -22,7 +22,10 @@ import { cacheFiles } from '../sector/cache-files.js';
 import type { ProofsSettings } from '../sector/settings.js';
 import { storagePaths, STORAGE_DIRS } from '../sector/storage-layout.js';
 import { writeUnsealedFile, type Allocation } from '../sector/unsealed-file.js';
-import { DecodedTree, locateBadNodes, type BadNode, type Region } from './locate.js';
+import { DecodedTree, leToBig, locateBadNodes, type BadNode, type Region } from './locate.js';
+import { phi, rho } from '../snap/rho.js';
+import { updateProofFor } from '../snap/update-proof.js';
+import { frOp } from '../native/poseidon.js';
 import { damagedBlocks, findTreeRLast } from './tree-r-last-narrow.js';
 import type { UnsealPlan } from './plan.js';
 import type { SnapDecoder } from './snap-decoder.js';
@@ -152,6 +155,8 @@ async function checkDecoded(o: UnsealOptions, decodedPath: string, treePath: str
     const origTreeD = cacheFiles(plan.proof, paths.cache).treeD;
     // the replica's own tree-r-last: cache/ for a sealed file, update-cache/ for a snapped replica
     const rLast = await findTreeRLast(plan.proof, plan.snap ? paths.updateCache : paths.cache);
+    // snapped: data = (new − key)·rho⁻¹(v), so a replica change δ moves the data node by δ·rho⁻¹(v)
+    const dataFactor = plan.snap ? snapDataFactor(plan, plan.snap.commROld) : undefined;
     const haveOrig = await stat(origTreeD).then((s) => BigInt(s.size) === (2n * plan.proof.nodes - 1n) * 32n, () => false);
     const original = haveOrig ? await DecodedTree.open(origTreeD, plan.proof.nodes, 0n) : undefined;
     try {
@@ -164,6 +169,7 @@ async function checkDecoded(o: UnsealOptions, decodedPath: string, treePath: str
           replicaNode: await readNodeOf(plan.replicaPath),
           ...(original ? { originalTreeD: original } : {}),
           ...(rLast ? { narrow: (start: bigint, n: bigint) => damagedBlocks(rLast, plan.replicaPath, start, n, o.signal) } : {}),
+          ...(dataFactor ? { dataFactor } : {}),
           ...(o.signal ? { signal: o.signal } : {}),
         });
         found.push(...loc.nodes);
@@ -188,6 +194,21 @@ async function checkDecoded(o: UnsealOptions, decodedPath: string, treePath: str
   }
 }
 
+function snapDataFactor(plan: UnsealPlan, commROld: Commitment): (node: bigint) => bigint {
+  const u = updateProofFor(plan.proof);
+  const p = phi(plan.commD, commROld);
+  const cache = new Map<number, bigint>();
+  return (node) => {
+    const high = Number(node >> BigInt(u.bitsShr));
+    let f = cache.get(high);
+    if (f === undefined) {
+      f = leToBig(frOp('inv', rho(p, high)));
+      cache.set(high, f);
+    }
+    return f;
+  };
+}
+
 /** Every piece decodes to its CID but comm_d differs: the record's piece list and UnsealedCID disagree. */
 class UnsealCommDMismatchError extends MismatchError {
   override name = 'UnsealCommDMismatchError';
@@ -206,7 +227,7 @@ export async function unsealSector(o: UnsealOptions): Promise<UnsealResult> {
   const { plan } = o;
   if (plan.snap && !o.snapDecoder)
     throw new InputError(
-      `${plan.name} is a snap-upgraded sector (SectorKeyCID ${plan.snap.sectorKeyCid}); unsealing snapped sectors is not supported yet in this build (it needs the SnapDeals decoder). Nothing was written.`,
+      `${plan.name} is a snap-upgraded sector (SectorKeyCID ${plan.snap.sectorKeyCid}); unsealing it needs a SnapDeals decoder and none was given. Nothing was written.`,
     );
   if (o.output.kind === 'raw' && !plan.pieceOnly) throw new InputError(`--out writes one piece: name it with --piece`);
   const target = o.output.kind === 'raw' ? o.output.path : join(o.output.dir, STORAGE_DIRS.unsealed, plan.name);

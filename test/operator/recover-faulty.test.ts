@@ -182,7 +182,7 @@ describe('next steps', () => {
     const n = buildNextSteps(
       report([
         { miner: 'f01000', sector: '3', status: 'recovered', keptPrecommitFiles: true, paths: { sealed: '/s', cache: '/c' } },
-        { miner: 'f01000', sector: '5', status: 'skipped', reason: 'already present in /x (…)' },
+        { miner: 'f01000', sector: '5', status: 'skipped', kind: 'already-present', reason: 'already present in /x (…)' },
       ]),
     );
     expect(n.lotus[0]!.command).toBe(`lotus-miner storage attach --init=false --store '/mnt/my disk'\\''s'`);

@@ -49,7 +49,9 @@ export interface RecoverArgs extends SectorArgs, SourceArgs, SelectionArgs {
   readonly pieceDir?: string;
   readonly unsealed?: string;
   readonly restart?: boolean;
+  readonly overwrite?: boolean;
   readonly keepPrecommitFiles?: boolean;
+  readonly keepSectorKey?: boolean;
   readonly json?: boolean;
   readonly report?: string;
   readonly logLevel?: LogLevel;
@@ -131,7 +133,9 @@ export async function runRecover(given: RecoverArgs, deps: RecoverDeps): Promise
       parallel,
       settings,
       restart: args.restart ?? false,
+      overwrite: args.overwrite ?? false,
       keepPrecommitFiles: args.keepPrecommitFiles ?? false,
+      keepSectorKey: args.keepSectorKey ?? false,
       ...(args.pieceDir ? { pieceDir: expandHome(args.pieceDir) } : {}),
       ...(args.unsealed ? { unsealedDir: expandHome(args.unsealed) } : {}),
       sealer: deps.sealer ?? nativeSealer(),
@@ -169,7 +173,7 @@ export async function runRecover(given: RecoverArgs, deps: RecoverDeps): Promise
 }
 
 /** Deadline order from the node when there is one; the given order (and why) otherwise. */
-async function recoveryOrder(chain: LotusClient | undefined, miner: MinerAddress, numbers: SectorNumber[], avoidOpen: boolean, nodeProblem?: string): Promise<DeadlinePlan> {
+export async function recoveryOrder(chain: LotusClient | undefined, miner: MinerAddress, numbers: SectorNumber[], avoidOpen: boolean, nodeProblem?: string): Promise<DeadlinePlan> {
   if (!chain) return givenOrder(numbers, nodeProblem ? `no Lotus node to read proving deadlines from (${nodeProblem})` : 'no Lotus node (FULLNODE_API_INFO, $LOTUS_PATH or ~/.lotus) to read proving deadlines from');
   try {
     return await orderByDeadline(chain, formatMinerAddress(miner), numbers, { avoidOpenDeadline: avoidOpen });
@@ -197,11 +201,21 @@ export const recoverCommand = defineCommand<RecoverArgs>({
       .option('avoid-open-deadline', { type: 'boolean', default: false, describe: 'sectors whose proving deadline is open right now go last (ordered by its next opening)' })
       .option('miner', { type: 'string', describe: 'miner ID address, e.g. f01000 (with FULLNODE_API_INFO: export + recover in one run)' })
       .option('parallel', { type: 'number', default: 1, describe: 'sectors sealed at once' })
-      .option('sealing-result', { type: 'string', default: '~/sector', describe: 'storage path that receives sealed/ and cache/' })
+      .option('sealing-result', { type: 'string', default: '~/sector', describe: 'storage path that receives sealed/ and cache/ (update/ and update-cache/ for snap-upgraded sectors)' })
       .option('sealing-temp', { type: 'string', default: '~/temp', describe: 'scratch directory for layers and trees (per-sector s-t0M-N dirs)' })
       .option('piece-dir', { type: 'string', describe: 'deal sectors: directory of raw piece files named by piece CID' })
       .option('unsealed', { type: 'string', describe: 'deal sectors: directory holding unsealed copies named s-t0M-N' })
-      .option('restart', { type: 'boolean', default: false, describe: 'discard checkpoints in the working dirs and start over' })
+      .option('restart', { type: 'boolean', default: false, describe: 'discard checkpoints in --sealing-temp working dirs and seal from scratch (never touches --sealing-result)' })
+      .option('overwrite', {
+        type: 'boolean',
+        default: false,
+        describe: 'recover sectors already (or half, or damaged) in --sealing-result again, moving the old files to sealer-recover-backup/<UTC time>/ (never deleted)',
+      })
+      .option('keep-sector-key', {
+        type: 'boolean',
+        default: false,
+        describe: 'snap-upgraded sectors: also publish the rebuilt CC sector key as sealed/ + cache/ (by default only update/ + update-cache/)',
+      })
       .option('keep-precommit-files', { type: 'boolean', default: false, describe: 'keep layers/tree-c/tree-d (a pre-committed sector still needs them for ProveCommit)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON on stdout' })
       .option('report', { type: 'string', describe: 'also write the JSON report to this file' })

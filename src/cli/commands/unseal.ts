@@ -99,7 +99,7 @@ export async function runUnseal(given: UnsealArgs, deps: UnsealDeps): Promise<Ou
       if (memory > available) throw new IoError(`labeling needs ${fmtBytes(memory)} of memory (two layers), ${fmtBytes(available)} is available: free memory or use a larger machine`);
     }
 
-    const snapDecoder = plans.some((p) => p.snap) ? (deps.snapDecoder ?? (await builtInSnapDecoder())) : undefined;
+    const snapDecoder = plans.some((p) => p.snap) ? (deps.snapDecoder ?? builtInSnapDecoder) : undefined;
     for (const plan of plans) {
       if (deps.signal?.aborted) break;
       progress?.phase?.(plan.name, 'sealing', 'regenerating the key (full SDR), then decoding');
