@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runUnseal, type SectorOutcome, type UnsealArgs } from '../../src/cli/commands/unseal.js';
@@ -86,6 +87,13 @@ describe('unseal', () => {
     const full = cases.cases.find((c) => c.name === 'full-2KiB')!;
     expect(file.subarray(2048).toString('hex')).toBe(`${full.trailerHex}03000000`);
     expect(await readUnsealedAllocations(join(dir, 'unsealed', 's-t01000-4'), 2048n)).toEqual([{ offset: 0n, size: 2048n }]);
+  });
+
+  it('--keep-key keeps the regenerated layers (the key) in --sealing-temp; without it the work dir is removed', async () => {
+    const d = storage();
+    expect((await unseal({ numbers: ['4'], piece: PIECE_CID, out: join(d.root, 'a.bin'), keepKey: true }, d)).code).toBe('ok');
+    const key = join(d.temp, 'unseal-s-t01000-4', 'key', 'sc-02-data-layer-2.dat');
+    expect(createHash('sha256').update(readFileSync(key)).digest('hex')).toBe(DEAL.layer_sha256[1]);
   });
 
   it('--piece --unsealed-dir: only the piece range is allocated (lotus first-half-2KiB trailer)', async () => {
