@@ -185,14 +185,17 @@ async function oneByteSearch(i: LocateInputs, blocks: readonly { start: bigint; 
   const { tree, region } = i;
   const depth = log2(region.nodes);
   const suspects = blocks.reduce((n, b) => n + Number(b.nodes), 0);
-  const cost = suspects * 32 * 255 * Math.max(depth, 1);
   const budget = i.searchBudget ?? 256_000_000;
-  if (cost > budget)
-    return { nodes: [], method: `${how}${suspects} suspect nodes are too many for the one-byte search (${cost} hashes > ${budget}); no tree-r-last in the cache to narrow them` };
+  // ~256 single-bit and ~7,904 other candidates a node, each `depth` hashes; a pass that would
+  // exceed the budget is left out (and said so), so bit flips are still found in larger pieces.
+  const passCost = { bit: suspects * 256 * Math.max(depth, 1), byte: suspects * 7904 * Math.max(depth, 1) };
+  const passes = (['bit', 'byte'] as const).filter((p) => passCost[p] <= budget);
+  const skipped = passes.length < 2 ? `; ${passes.length ? 'other byte values' : 'the search'} left out: ${suspects} suspect nodes × ${depth} levels exceed ${budget} hashes (no tree-r-last in the cache to narrow them)` : '';
+  if (!passes.length) return { nodes: [], method: `${how}one-byte search not run${skipped}` };
   const hits: BadNode[] = [];
   // Pass 1 tries single-bit flips (bit rot, the usual damage: 256 candidates a node), pass 2 every
   // other byte value (7,904 more); each pass covers all suspect nodes before the next starts.
-  for (const pass of ['bit', 'byte'] as const) {
+  for (const pass of passes) {
     for (const blk of blocks) for (let v = blk.start; v < blk.start + blk.nodes; v++) {
       i.signal?.throwIfAborted();
       // siblings of leaf v up to the region root, from the decoded tree (right except on v's path)
@@ -236,5 +239,5 @@ async function oneByteSearch(i: LocateInputs, blocks: readonly { start: bigint; 
       }
     }
   }
-  return { nodes: hits, method: `${how}one-byte search found no single damaged byte: more than one byte (or node) is damaged` };
+  return { nodes: hits, method: `${how}one-byte search found no single damaged ${passes.length < 2 ? 'bit' : 'byte'}: more than one byte (or node) is damaged${skipped}` };
 }

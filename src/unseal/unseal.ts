@@ -43,6 +43,8 @@ export interface UnsealOptions extends StageOptions {
   /** keep the work dir (the key) after success */
   readonly keepWork?: boolean;
   readonly onNotice?: (message: string) => void;
+  /** bound of the one-byte search, in sha254 evaluations (default in locate.ts) */
+  readonly searchBudget?: number;
 }
 
 export interface UnsealResult {
@@ -170,6 +172,7 @@ async function checkDecoded(o: UnsealOptions, decodedPath: string, treePath: str
           ...(original ? { originalTreeD: original } : {}),
           ...(rLast ? { narrow: (start: bigint, n: bigint) => damagedBlocks(rLast, plan.replicaPath, start, n, o.signal) } : {}),
           ...(dataFactor ? { dataFactor } : {}),
+          ...(o.searchBudget !== undefined ? { searchBudget: o.searchBudget } : {}),
           ...(o.signal ? { signal: o.signal } : {}),
         });
         found.push(...loc.nodes);

@@ -10,6 +10,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runUnseal, type SectorOutcome, type UnsealArgs } from '../../src/cli/commands/unseal.js';
 import { IoError, UsageError } from '../../src/errors.js';
+import { planUnseal } from '../../src/unseal/plan.js';
+import { unsealSector, type UnsealCheckError } from '../../src/unseal/unseal.js';
+import { devnetSource } from '../../src/records/devnet-source.js';
+import { DEFAULT_DEVNET_NETWORK } from '../../src/cli/package-info.js';
+import { parseMinerAddress } from '../../src/chain/address.js';
+import { asSectorNumber } from '../../src/proofs/types.js';
+import { testSettings } from '../helpers/settings.js';
 import { loadVector } from '../helpers/vectors.js';
 import { readUnsealedAllocations } from '../../src/sector/unsealed-file.js';
 import { fr32Pad } from '../../src/proofs/fr32.js';
@@ -119,6 +126,29 @@ describe('unseal', () => {
     expect(r.first.reason).toMatch(/byte 5 of the node/);
     expect(existsSync(out)).toBe(false);
     expect(existsSync(`${out}.partial`)).toBe(false);
+  });
+
+  it('the search bound: bit flips are still searched when other byte values would exceed it; below both, the piece is named and why', async () => {
+    const d = storage((name, b) => {
+      if (name === 's-t01000-4') b[9 * 32 + 5]! ^= 0x10;
+    });
+    const source = await devnetSource(DEFAULT_DEVNET_NETWORK);
+    const rec = (await source.recoveryRecords(parseMinerAddress('f01000'), [asSectorNumber(4)])).records[0]!;
+    await source.close();
+    const plan = await planUnseal(rec, parseMinerAddress('f01000'), { sealingResult: d.result, piece: PIECE_CID });
+    const go = (searchBudget: number) =>
+      unsealSector({ plan, workDir: join(d.temp, 'w'), sealingResult: d.result, output: { kind: 'raw', path: join(d.root, 'p.bin') }, settings: testSettings(parents), searchBudget }).then(
+        () => {
+          throw new Error('expected the damaged replica to be refused');
+        },
+        (e: unknown) => e as UnsealCheckError,
+      );
+    // 32 suspects × 5 levels: bit pass 40,960 hashes, byte pass 1,264,640
+    const bitsOnly = await go(100_000);
+    expect(bitsOnly.badNodes.map((n) => n.node)).toEqual([9n]);
+    const none = await go(10_000);
+    expect(none.badNodes).toEqual([]);
+    expect(none.message).toMatch(/piece baga6ea4seaqobcuclisuxa4e6xiaopm6evrgxxbwah7q4oou4whhweucv3mx4nq \(nodes 0\.\.31\): does not decode.*one-byte search not run; the search left out: 32 suspect nodes × 5 levels exceed 10000 hashes/s);
   });
 
   it("with lotus's finalized cache (reference tree-r-last) the search is narrowed by it and names the node", async () => {
