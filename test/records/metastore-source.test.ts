@@ -47,9 +47,10 @@ describe('--metadata-store: State, snap fields and damage (cbor-gen fixture)', (
     const ans = await src.expectedCommR(m.miner.id, asSectorNumber(3n));
     expect(ans.kind).toBe('found');
     if (ans.kind === 'found') {
-      expect(ans.value.cid).toBe(w.updateSealedCid);
+      // like the chain source: sealed/ holds the original replica, whose CommR is the sector key
+      expect(ans.value.cid).toBe(w.commRCid);
       expect(ans.value.source).toContain('/sectors/3');
-      expect(ans.value.note).toMatch(/UpdateSealed/);
+      expect(ans.value.note).toMatch(/snap-upgraded: compared with the sector key .*UpdateSealed/);
     }
   });
 
