@@ -103,6 +103,27 @@ describe('non-regular files where store files belong', () => {
   });
 });
 
+describe('the CLI on a store full of traps', () => {
+  it('inspect and dump finish (no hang) and name every trap; strict repair exits 1', { timeout: 4 * T }, () => {
+    const d = copy('traps');
+    execFileSync('mkfifo', [join(d, '999980.ldb')]);
+    symlinkSync('/dev/zero', join(d, '999981.log'));
+    symlinkSync('999982.ldb', join(d, '999982.ldb'));
+    mkdirSync(join(d, '999983.ldb'));
+    const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'src', 'cli', 'run.ts'), 'metastore', ...args], { encoding: 'utf8', cwd: repo, timeout: T });
+    const ins = cli(['inspect', d]);
+    expect(ins.error, 'inspect must not hang').toBeUndefined();
+    expect(ins.status).toBe(0);
+    for (const f of ['999980.ldb is a FIFO', '999981.log is a symbolic link to a character device', '999982.ldb symbolic link loop', '999983.ldb is a directory']) expect(ins.stdout).toContain(f);
+    const dump = cli(['dump', d, '--json']);
+    expect(dump.error).toBeUndefined();
+    expect(JSON.parse(dump.stdout).entries.length).toBe(truth.final.size);
+    const strict = cli(['repair', d, '--out', join(dirname(d), 'o'), '--mode', 'strict']);
+    expect(strict.status).toBe(1);
+    expect(strict.stderr).toMatch(/Strict mode reads every store file/);
+  });
+});
+
 describe('a file the user cannot read (EACCES)', () => {
   // Tests run as root in CI, where chmod 000 does not stop reads: then the command runs in a child
   // that drops to user nobody (as-nobody.ts) against a world-readable copy whose one table is mode 000.
