@@ -162,6 +162,11 @@ describe('a file the user cannot read (EACCES)', () => {
       expect(strict.stderr).toContain(`${t} permission denied (EACCES)`);
       expect(strict.stderr).toMatch(/Strict mode reads every store file/);
       expect(existsSync(join(outRoot, 'o'))).toBe(false);
+      // the store directory itself unreadable: an io error (exit 1), not "not a store"
+      chmodSync(d, 0o700);
+      const dir = asNobody({ action: 'dump', dir: d });
+      expect(dir.status).toBe(1);
+      expect(dir.stderr).toMatch(/cannot read store directory .*EACCES/);
     } else {
       const { view } = await dumpStore(d);
       expect(view.damage.find((x) => x.file === t && x.kind === 'unreadable')?.cause).toBe('permission');
