@@ -2,7 +2,10 @@
 // and order as lotus declares them), so that cbor-gen — the generator lotus itself uses — writes
 // their marshallers (cbor_gen.go, produced by ./gen). Test fixtures encoded with these are what a
 // real lotus-miner would have written; the TypeScript decoder is checked against them
-// (docs/metastore-recovery.md#sectorinfo).
+// (docs/metastore-recovery.md#sectorinfo). Shapes as of lotus master in 2025 (storage/pipeline
+// types.go at commit 016d0a1d; api.SectorPiece, piece.PieceDealInfo, storiface.SectorLocation), with
+// go-state-types v0.16.0 for the actor types (DealProposal, PieceActivationManifest). After editing
+// this file, regenerate with `go run ./lotustypes/gen` from tools/leveldb-gen.
 package lotustypes
 
 import (
