@@ -67,6 +67,9 @@ describe('--metadata-store: State, snap fields and damage (cbor-gen fixture)', (
     expect(m.unusable.get(5n)).toMatch(/no CommR in the record \(state PreCommit1\)/);
     expect(m.unusable.get(6n)).toMatch(/state Removed/);
     expect(by(7n)?.sealedCid).toBe(want(7).commRCid); // legacy record shape
+    expect(by(7n)?.dealIds).toEqual([12n]);
+    expect(by(8n)?.dealIds).toEqual([3n]); // early record: a deal id without PublishCid
+    expect(by(8n)?.pieces).toEqual(want(8).pieces.map((p) => ({ size: BigInt(p.size), pieceCid: p.pieceCid })));
   });
 
   it('a sector whose record was in a damaged journal region is reported as lost there, not "never held"', async () => {

@@ -167,3 +167,45 @@ type LegacyDealInfo struct {
 	DealSchedule DealSchedule
 	KeepUnsealed bool
 }
+
+// EarlySectorInfo: the record of lotus's first mainnet-era releases (around 0.5–0.10): no
+// CreationTime, deposit or tipset, and deal info that is only a deal id with its schedule.
+type EarlySectorInfo struct {
+	State        string
+	SectorNumber abi.SectorNumber
+	SectorType   abi.RegisteredSealProof
+
+	Pieces []EarlyPiece
+
+	TicketValue   abi.SealRandomness
+	TicketEpoch   abi.ChainEpoch
+	PreCommit1Out []byte
+
+	CommD *cid.Cid
+	CommR *cid.Cid
+	Proof []byte
+
+	PreCommitMessage *cid.Cid
+
+	SeedValue abi.InteractiveSealRandomness
+	SeedEpoch abi.ChainEpoch
+
+	CommitMessage *cid.Cid
+	InvalidProofs uint64
+
+	FaultReportMsg *cid.Cid
+
+	LastErr string
+
+	Log []Log
+}
+
+type EarlyPiece struct {
+	Piece    abi.PieceInfo
+	DealInfo *EarlyDealInfo
+}
+
+type EarlyDealInfo struct {
+	DealID       abi.DealID
+	DealSchedule DealSchedule
+}
