@@ -75,7 +75,7 @@ describe('damaged journal records and stale values', () => {
     writeFileSync(v.file, b);
     const r = await repairStore(d, join(dirname(d), 'out'), 'lenient');
     const s = r.staleKeys.find((k) => k.key === v.key);
-    expect(s?.reason).toMatch(/zero-filled journal region .* lost writes .* whose keys are unknown/);
+    expect(s?.reason).toMatch(/the journal region .*\.log@\d+ is zero-filled: it lost writes \(sequence numbers \d+–\d+\) whose keys are unknown/);
     expect(r.staleKeys.length).toBeGreaterThan(10);
   });
 
