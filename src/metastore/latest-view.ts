@@ -184,7 +184,11 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
   const reads = new Map<string, Promise<Buffer | null>>();
   const prefetch = (i: number) => {
     const f = tableFiles[i];
-    if (f && !opts.scans?.has(f.name) && !reads.has(f.name)) reads.set(f.name, read(f));
+    if (f && !opts.scans?.has(f.name) && !reads.has(f.name)) {
+      const p = read(f);
+      p.catch(() => {}); // a refusal is rethrown where it is awaited; never an unhandled rejection meanwhile
+      reads.set(f.name, p);
+    }
   };
   prefetch(0);
   for (const [i, f] of tableFiles.entries()) {
