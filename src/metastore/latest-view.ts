@@ -103,8 +103,10 @@ interface JournalGap {
   /** sequence numbers the lost writes can have: [from, to], null = unbounded */
   readonly from: bigint | null;
   readonly to: bigint | null;
-  /** false when the stretch holds no readable bytes (zero-filled): which keys it wrote is unknown */
+  /** false when the stretch holds no readable bytes (zero-filled, or the journal could not be read): which keys it wrote is unknown */
   readonly legible: boolean;
+  /** for an illegible stretch: what happened to it ("is zero-filled", "is missing", …) */
+  readonly why?: string;
 }
 
 /** Strict mode's refusal of a file it cannot read: permission is the environment, the rest damage. */
@@ -122,7 +124,6 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
     if (bad) refuseUnreadable(dir, bad);
   }
   const damage: Damage[] = [...layout.damage];
-  const gaps: JournalGap[] = [];
   const read = async (f: StoreFile): Promise<Buffer | null> => {
     const r = await readStoreFile(f);
     if (r.buf) return r.buf;
@@ -133,6 +134,7 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
   const versions = new Map<string, KeyVersion>();
   const evidence = new Map<string, KeyVersion>();
   const lostRanges: LostRange[] = [];
+  const gaps: JournalGap[] = [];
   const sources: SourceSummary[] = [];
   const tables: TableScan[] = [];
   const strict = mode === 'strict';
@@ -156,7 +158,11 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
   };
 
   for (const d of layout.damage) {
-    if (d.kind === 'missing' && d.file.endsWith('.log')) lostRanges.push({ file: d.file, lo: null, hi: null, maxSeq: null, what: 'live journal missing; the keys it wrote are unknown' });
+    if (d.kind === 'missing' && d.file.endsWith('.log')) {
+      lostRanges.push({ file: d.file, lo: null, hi: null, maxSeq: null, what: 'live journal missing; the keys it wrote are unknown' });
+      const last = layout.version?.lastSequence ?? null;
+      gaps.push({ file: d.file, offset: 0, bytes: new Uint8Array(0), from: last !== null ? last + 1n : null, to: null, legible: false, why: 'is missing' });
+    }
   }
   for (const m of layout.missingTables) {
     const meta = layout.version!.files.get(m)!;
@@ -178,7 +184,11 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
   const reads = new Map<string, Promise<Buffer | null>>();
   const prefetch = (i: number) => {
     const f = tableFiles[i];
-    if (f && !opts.scans?.has(f.name) && !reads.has(f.name)) reads.set(f.name, read(f));
+    if (f && !opts.scans?.has(f.name) && !reads.has(f.name)) {
+      const p = read(f);
+      p.catch(() => {}); // a refusal is rethrown where it is awaited; never an unhandled rejection meanwhile
+      reads.set(f.name, p);
+    }
   };
   prefetch(0);
   for (const [i, f] of tableFiles.entries()) {
@@ -251,7 +261,10 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
     if (!buf) {
       const why = f.problem?.message ?? 'could not be read';
       sources.push({ file: f.name, kind: 'log', live, used: false, entries: 0, note: `not read: ${why}` });
-      if (live !== false) lostRanges.push({ file: f.name, lo: null, hi: null, maxSeq: null, what: `journal ${why}; the keys it wrote are unknown` });
+      if (live !== false) {
+        lostRanges.push({ file: f.name, lo: null, hi: null, maxSeq: null, what: `journal ${why}; the keys it wrote are unknown` });
+        gaps.push({ file: f.name, offset: 0, bytes: new Uint8Array(0), from: null, to: null, legible: false, why: `could not be read (${why})` });
+      }
       continue;
     }
     opts.onFile?.(f.name, buf.length);
@@ -305,7 +318,7 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
       if (d.kind !== 'torn-tail' && live !== false && !(from !== null && to !== null && to < from)) {
         const next = log.records.find((r) => r.offset > d.offset);
         const bytes = buf.subarray(d.offset, Math.max(d.offset + d.length, next ? next.offset : buf.length));
-        gaps.push({ file: f.name, offset: d.offset, bytes, from, to, legible: bytes.some((x) => x !== 0) });
+        gaps.push({ file: f.name, offset: d.offset, bytes, from, to, legible: bytes.some((x) => x !== 0), why: 'is zero-filled' });
       }
     }
     if (log.stoppedAt !== null && !stopped) {
@@ -406,7 +419,8 @@ function journalGapReasons(gaps: JournalGap[], versions: Map<string, KeyVersion>
         if (hay.indexOf(k, 0, 'latin1') < 0) continue;
         out.set(k, `a newer write of this key was lost in the damaged journal region ${g.file}@${g.offset} (${seqs}); the value kept (seq ${v.seq}, from ${v.source}) is older`);
       } else {
-        out.set(k, `the zero-filled journal region ${g.file}@${g.offset} lost writes (${seqs}) whose keys are unknown; this value (seq ${v.seq}, from ${v.source}) is older and may have been superseded`);
+        const where = g.bytes.length ? `the journal region ${g.file}@${g.offset}` : `the journal ${g.file}`;
+        out.set(k, `${where} ${g.why ?? 'is illegible'}: it lost writes (${seqs}) whose keys are unknown; this value (seq ${v.seq}, from ${v.source}) is older and may have been superseded`);
       }
     }
   }

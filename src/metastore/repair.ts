@@ -10,6 +10,7 @@ import type { ReadMode } from './log-reader.js';
 import type { Damage } from './damage.js';
 import { NotAStoreError } from './store-files.js';
 import { showKey } from './internal-key.js';
+import { allocatorWarnings } from './allocator-check.js';
 
 export interface RepairReport {
   readonly mode: ReadMode;
@@ -28,6 +29,8 @@ export interface RepairReport {
   readonly unverifiedIncluded: boolean;
   readonly damage: Damage[];
   readonly bytesRead: number;
+  /** the sector-number allocator may have gone backwards (docs/metastore-recovery.md#allocator) */
+  readonly allocatorWarnings: string[];
   /** leftovers of an interrupted repair to the same --out that were removed first */
   readonly partialsRemoved: string[];
 }
@@ -215,6 +218,7 @@ export async function repairStore(input: string, out: string, mode: ReadMode, op
     unverifiedIncluded: includeUnverified,
     damage: view.damage,
     bytesRead,
+    allocatorWarnings: allocatorWarnings(view),
     partialsRemoved,
   };
 }
@@ -244,6 +248,7 @@ export function formatRepair(r: RepairReport): string {
     );
   }
   if (r.obsoleteVersionsIgnored) out.push(`${r.obsoleteVersionsIgnored} version(s) in retired files ignored (they would resurrect deleted or overwritten keys)`);
+  for (const w of r.allocatorWarnings) out.push(`WARNING: ${w}`);
   for (const p of r.partialsRemoved) out.push(`removed ${p}, left by an interrupted repair`);
   if (r.damagedFiles.length) out.push(`damaged files: ${r.damagedFiles.join(', ')} (details: metastore inspect)`);
   return out.join('\n') + '\n';

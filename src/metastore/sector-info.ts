@@ -285,10 +285,12 @@ function decodeDealInfo(d: unknown, f: string): MetastoreDealInfo | null {
   const activationManifest = decodeManifest(d.PieceActivationManifest, `${f}.PieceActivationManifest`);
   let schedule: MetastoreDealInfo['schedule'] = null;
   if (isObj(d.DealSchedule)) schedule = { startEpoch: asInt(d.DealSchedule.StartEpoch, `${f}.DealSchedule.StartEpoch`), endEpoch: asInt(d.DealSchedule.EndEpoch, `${f}.DealSchedule.EndEpoch`) };
+  const dealId = absent(d.DealID) ? 0n : asInt(d.DealID, `${f}.DealID`);
   return {
-    kind: publishCid ? 'builtin-market' : activationManifest ? 'ddo' : 'unknown',
+    // early lotus wrote deal info without PublishCid: a deal id alone still names a market deal
+    kind: publishCid || (dealId > 0n && !activationManifest) ? 'builtin-market' : activationManifest ? 'ddo' : 'unknown',
     publishCid,
-    dealId: absent(d.DealID) ? 0n : asInt(d.DealID, `${f}.DealID`),
+    dealId,
     proposal: decodeProposal(d.DealProposal, `${f}.DealProposal`),
     schedule,
     activationManifest,

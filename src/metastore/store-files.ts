@@ -181,8 +181,9 @@ export async function scanStore(dir: string): Promise<StoreLayout> {
     damage.push({ file: bad?.name ?? `${String(n).padStart(6, '0')}.ldb`, offset: 0, length: meta.size, kind: 'missing', message: `table ${n} (level ${meta.level}, ${meta.size} bytes) is listed by ${manifest} but ${bad ? 'cannot be read' : 'absent'}` });
   }
   // both implementations keep the journal named by the manifest until a newer one exists;
-  // RepairDB's descriptor says log 0 and has none, which is fine
-  if (version && version.logNumber !== null && version.logNumber > 0n && !readable.some((f) => f.role === 'log' && BigInt(f.number!) >= version!.logNumber!)) {
+  // RepairDB's descriptor says log 0 and has none, which is fine; one present but unreadable is
+  // reported as unreadable (and read as lost) rather than as missing
+  if (version && version.logNumber !== null && version.logNumber > 0n && !files.some((f) => f.role === 'log' && BigInt(f.number!) >= version!.logNumber!)) {
     const name = `${String(version.logNumber).padStart(6, '0')}.log`;
     damage.push({ file: name, offset: 0, length: 0, kind: 'missing', message: `the live journal ${name} named by ${manifest} is missing: the writes since the last table flush are lost`, held: `writes after sequence ${version.lastSequence ?? '?'}` });
   }

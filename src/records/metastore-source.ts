@@ -215,7 +215,14 @@ export async function metadataStoreSource(
       const rec = m.records.find((r) => r.sectorNumber === sector);
       if (!rec) return { kind: 'unavailable', reason: missing(sector) };
       const notes = [...(m.provenance.get(BigInt(sector)) ?? []), ...(m.stale.has(BigInt(sector)) ? [`POSSIBLY STALE: ${m.stale.get(BigInt(sector))}`] : [])];
-      return { kind: 'found', value: { commR: rec.commR, cid: rec.sealedCid, proof: rec.proof, source: `${description} (/sectors/${sector})`, ...(notes.length ? { note: notes.join('; ') } : {}) } };
+      // as the chain source does: after a snap upgrade sealed/ still holds the original replica,
+      // whose CommR is the sector key; the updated replica (UpdateSealed) lives in update/
+      const key = rec.sectorKey;
+      if (key) notes.unshift(`snap-upgraded: compared with the sector key (CommR ${key.cid}), the CommR of sealed/`);
+      return {
+        kind: 'found',
+        value: { commR: key ? key.commR : rec.commR, cid: key ? key.cid : rec.sealedCid, proof: rec.proof, source: `${description} (/sectors/${sector})`, ...(notes.length ? { note: notes.join('; ') } : {}) },
+      };
     },
     async close() {},
   };

@@ -73,6 +73,8 @@ describe('non-regular files where store files belong', () => {
     expect(dmg?.message).toMatch(/symbolic link to a character device/);
     expect(view.sources.find((s) => s.file === l)?.note).toMatch(/not read/);
     expect(view.lostRanges.some((r) => r.file === l && /journal/.test(r.what))).toBe(true);
+    // what the journal wrote is unknown: the values kept from the tables may be older
+    expect(view.stale.some((x) => x.reason.includes(`the journal ${l} could not be read`))).toBe(true);
   });
 
   it('a symlink loop and a directory named like store files are damage with their path', { timeout: T }, async () => {
@@ -100,6 +102,27 @@ describe('non-regular files where store files belong', () => {
     const layout = await scanStore(d);
     expect(layout.damage.some((x) => x.file === 'CURRENT' && x.kind === 'unreadable')).toBe(true);
     expect(layout.version).not.toBeNull();
+  });
+});
+
+describe('the CLI on a store full of traps', () => {
+  it('inspect and dump finish (no hang) and name every trap; strict repair exits 1', { timeout: 4 * T }, () => {
+    const d = copy('traps');
+    execFileSync('mkfifo', [join(d, '999980.ldb')]);
+    symlinkSync('/dev/zero', join(d, '999981.log'));
+    symlinkSync('999982.ldb', join(d, '999982.ldb'));
+    mkdirSync(join(d, '999983.ldb'));
+    const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'src', 'cli', 'run.ts'), 'metastore', ...args], { encoding: 'utf8', cwd: repo, timeout: T });
+    const ins = cli(['inspect', d]);
+    expect(ins.error, 'inspect must not hang').toBeUndefined();
+    expect(ins.status).toBe(0);
+    for (const f of ['999980.ldb is a FIFO', '999981.log is a symbolic link to a character device', '999982.ldb symbolic link loop', '999983.ldb is a directory']) expect(ins.stdout).toContain(f);
+    const dump = cli(['dump', d, '--json']);
+    expect(dump.error).toBeUndefined();
+    expect(JSON.parse(dump.stdout).entries.length).toBe(truth.final.size);
+    const strict = cli(['repair', d, '--out', join(dirname(d), 'o'), '--mode', 'strict']);
+    expect(strict.status).toBe(1);
+    expect(strict.stderr).toMatch(/Strict mode reads every store file/);
   });
 });
 
@@ -141,6 +164,11 @@ describe('a file the user cannot read (EACCES)', () => {
       expect(strict.stderr).toContain(`${t} permission denied (EACCES)`);
       expect(strict.stderr).toMatch(/Strict mode reads every store file/);
       expect(existsSync(join(outRoot, 'o'))).toBe(false);
+      // the store directory itself unreadable: an io error (exit 1), not "not a store"
+      chmodSync(d, 0o700);
+      const dir = asNobody({ action: 'dump', dir: d });
+      expect(dir.status).toBe(1);
+      expect(dir.stderr).toMatch(/cannot read store directory .*EACCES/);
     } else {
       const { view } = await dumpStore(d);
       expect(view.damage.find((x) => x.file === t && x.kind === 'unreadable')?.cause).toBe('permission');

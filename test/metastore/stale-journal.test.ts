@@ -6,7 +6,9 @@ import { cpSync, readFileSync, truncateSync, writeFileSync, readdirSync, statSyn
 import { dirname, join } from 'node:path';
 import { readLog } from '../../src/metastore/log-reader.js';
 import { decodeWriteBatch } from '../../src/metastore/write-batch.js';
-import { repairStore } from '../../src/metastore/repair.js';
+import { formatRepair, repairStore } from '../../src/metastore/repair.js';
+import { allocatorWarnings } from '../../src/metastore/allocator-check.js';
+import { fileURLToPath } from 'node:url';
 import { buildView } from '../../src/metastore/latest-view.js';
 import { goStore, readClassic, tempDir, removeTempDirs, type Truth } from './helpers.js';
 
@@ -73,8 +75,32 @@ describe('damaged journal records and stale values', () => {
     writeFileSync(v.file, b);
     const r = await repairStore(d, join(dirname(d), 'out'), 'lenient');
     const s = r.staleKeys.find((k) => k.key === v.key);
-    expect(s?.reason).toMatch(/zero-filled journal region .* lost writes .* whose keys are unknown/);
+    expect(s?.reason).toMatch(/the journal region .*\.log@\d+ is zero-filled: it lost writes \(sequence numbers \d+–\d+\) whose keys are unknown/);
     expect(r.staleKeys.length).toBeGreaterThan(10);
+  });
+
+  it('a lost /storage/nextid write is named: the allocator may have gone backwards', async () => {
+    const d = join(tempDir('stale-nextid'), 'metadata');
+    cpSync(base, d, { recursive: true });
+    const file = journal(d);
+    const buf = readFileSync(file);
+    const recs = readLog(buf, file, 'strict').records.filter((r) => decodeWriteBatch(r.data).entries.some((e) => Buffer.from(e.key).toString() === '/storage/nextid'));
+    const last = recs.at(-1)!;
+    buf[last.offset + 7 + last.data.length - 1]! ^= 0x01;
+    buf[last.offset + 7 + last.data.length - 2]! ^= 0x01;
+    writeFileSync(file, buf);
+    const r = await repairStore(d, join(dirname(d), 'out'), 'lenient');
+    expect(r.staleKeys.map((k) => k.key)).toContain('/storage/nextid');
+    expect(r.allocatorWarnings.join('\n')).toMatch(/\/storage\/nextid = \d+ may be an older value .*the allocator may have gone backwards.*highest sector number/);
+    expect(formatRepair(r)).toMatch(/WARNING: \/storage\/nextid/);
+  });
+
+  it('a consistent allocator gives no warning; a missing one or one below the sectors does', async () => {
+    const fixture = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'sectorinfo', 'store');
+    expect(allocatorWarnings(await buildView(fixture, 'lenient'))).toEqual([]);
+    // base: the generator's deliberately undecodable record /sectors/<n+1000> lies above nextid
+    const w = allocatorWarnings(await buildView(base, 'lenient'));
+    expect(w.join('\n')).toMatch(/\/storage\/nextid = \d+ is below the highest sector record \/sectors\/1060: the counter went backwards/);
   });
 
   it('a torn tail (the write a crash interrupted) flags nothing', async () => {

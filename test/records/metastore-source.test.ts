@@ -47,9 +47,10 @@ describe('--metadata-store: State, snap fields and damage (cbor-gen fixture)', (
     const ans = await src.expectedCommR(m.miner.id, asSectorNumber(3n));
     expect(ans.kind).toBe('found');
     if (ans.kind === 'found') {
-      expect(ans.value.cid).toBe(w.updateSealedCid);
+      // like the chain source: sealed/ holds the original replica, whose CommR is the sector key
+      expect(ans.value.cid).toBe(w.commRCid);
       expect(ans.value.source).toContain('/sectors/3');
-      expect(ans.value.note).toMatch(/UpdateSealed/);
+      expect(ans.value.note).toMatch(/snap-upgraded: compared with the sector key .*UpdateSealed/);
     }
   });
 
@@ -66,6 +67,9 @@ describe('--metadata-store: State, snap fields and damage (cbor-gen fixture)', (
     expect(m.unusable.get(5n)).toMatch(/no CommR in the record \(state PreCommit1\)/);
     expect(m.unusable.get(6n)).toMatch(/state Removed/);
     expect(by(7n)?.sealedCid).toBe(want(7).commRCid); // legacy record shape
+    expect(by(7n)?.dealIds).toEqual([12n]);
+    expect(by(8n)?.dealIds).toEqual([3n]); // early record: a deal id without PublishCid
+    expect(by(8n)?.pieces).toEqual(want(8).pieces.map((p) => ({ size: BigInt(p.size), pieceCid: p.pieceCid })));
   });
 
   it('a sector whose record was in a damaged journal region is reported as lost there, not "never held"', async () => {

@@ -322,6 +322,15 @@ func writeSectorInfoStore(dir, truthPath string) {
 		PreCommitDeposit: big.NewInt(3), PreCommitMessage: pc(msgCid("pc-msg-7")), SeedValue: ticket("seed-7"), SeedEpoch: 150, CommitMessage: pc(msgCid("c-msg-7")),
 	}
 
+	// 8: early mainnet-era record: deal info is a deal id and schedule only
+	earlyPiece := commCid("piece-8", false)
+	s8 := &lt.EarlySectorInfo{
+		State: "Proving", SectorNumber: 8, SectorType: abi.RegisteredSealProof_StackedDrg2KiBV1,
+		Pieces:      []lt.EarlyPiece{{Piece: abi.PieceInfo{Size: kib2, PieceCID: earlyPiece}, DealInfo: &lt.EarlyDealInfo{DealID: 3, DealSchedule: lt.DealSchedule{StartEpoch: 10, EndEpoch: 400000}}}},
+		TicketValue: ticket("ticket-8"), TicketEpoch: 5, CommD: pc(commCid("commd-8", false)), CommR: pc(commCid("commr-8", true)),
+		PreCommitMessage: pc(msgCid("pc-msg-8")), SeedValue: ticket("seed-8"), SeedEpoch: 60, CommitMessage: pc(msgCid("c-msg-8")),
+	}
+
 	db, err := leveldb.OpenFile(dir, &opt.Options{Compression: opt.NoCompression, Strict: opt.StrictAll, NoSync: true})
 	if err != nil {
 		die("open: %v", err)
@@ -332,7 +341,7 @@ func writeSectorInfoStore(dir, truthPath string) {
 		}
 	}
 	put("/miner-address", idAddr(1000).Bytes())
-	put("/storage/nextid", uvarint(7))
+	put("/storage/nextid", uvarint(8))
 	for _, s := range records {
 		var b bytes.Buffer
 		if err := s.MarshalCBOR(&b); err != nil {
@@ -345,6 +354,11 @@ func writeSectorInfoStore(dir, truthPath string) {
 		die("marshal: %v", err)
 	}
 	put(sectorKey(7), b.Bytes())
+	b.Reset()
+	if err := s8.MarshalCBOR(&b); err != nil {
+		die("marshal: %v", err)
+	}
+	put(sectorKey(8), b.Bytes())
 	if err := db.Close(); err != nil {
 		die("close: %v", err)
 	}
@@ -356,6 +370,13 @@ func writeSectorInfoStore(dir, truthPath string) {
 		"preCommitDeposit": "3", "preCommitMessage": cs(s7.PreCommitMessage), "seedValue": hx(s7.SeedValue), "seedEpoch": "150", "commitMessage": cs(s7.CommitMessage),
 		"ccUpdate": false, "ccPieces": []J{}, "updateSealedCid": nil, "updateUnsealedCid": nil,
 		"legacyPreCommitInfo": J{"sealProof": int64(s7.PreCommitInfo.SealProof), "sectorNumber": "7", "sealedCid": s7.PreCommitInfo.SealedCID.String(), "sealRandEpoch": "90", "dealIds": []string{"12"}, "expiration": "600000"},
+	})
+	truths = append(truths, J{
+		"shape": "legacy", "number": "8", "state": "Proving", "sectorType": int64(s8.SectorType), "creationTime": nil,
+		"pieces": []J{{"size": u64(uint64(kib2)), "pieceCid": earlyPiece.String(), "dealId": "3", "deal": J{"publishCid": nil, "dealId": "3", "kind": "builtin-market", "proposal": nil, "activationManifest": nil, "keepUnsealed": false, "schedule": J{"startEpoch": "10", "endEpoch": "400000"}}}},
+		"ticket": hx(s8.TicketValue), "ticketEpoch": "5", "commDCid": cs(s8.CommD), "commRCid": cs(s8.CommR), "preCommitDeposit": nil, "preCommitTipSet": nil,
+		"preCommitMessage": cs(s8.PreCommitMessage), "seedValue": hx(s8.SeedValue), "seedEpoch": "60", "commitMessage": cs(s8.CommitMessage),
+		"ccUpdate": false, "ccPieces": []J{}, "legacyPreCommitInfo": nil,
 	})
 	out, _ := json.MarshalIndent(J{"miner": "f01000", "sectors": truths}, "", "  ")
 	if err := os.WriteFile(truthPath, out, 0o644); err != nil {

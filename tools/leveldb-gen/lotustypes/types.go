@@ -2,7 +2,10 @@
 // and order as lotus declares them), so that cbor-gen — the generator lotus itself uses — writes
 // their marshallers (cbor_gen.go, produced by ./gen). Test fixtures encoded with these are what a
 // real lotus-miner would have written; the TypeScript decoder is checked against them
-// (docs/metastore-recovery.md#sectorinfo).
+// (docs/metastore-recovery.md#sectorinfo). Shapes as of lotus master in 2025 (storage/pipeline
+// types.go at commit 016d0a1d; api.SectorPiece, piece.PieceDealInfo, storiface.SectorLocation), with
+// go-state-types v0.16.0 for the actor types (DealProposal, PieceActivationManifest). After editing
+// this file, regenerate with `go run ./lotustypes/gen` from tools/leveldb-gen.
 package lotustypes
 
 import (
@@ -163,4 +166,46 @@ type LegacyDealInfo struct {
 	DealID       abi.DealID
 	DealSchedule DealSchedule
 	KeepUnsealed bool
+}
+
+// EarlySectorInfo: the record of lotus's first mainnet-era releases (around 0.5–0.10): no
+// CreationTime, deposit or tipset, and deal info that is only a deal id with its schedule.
+type EarlySectorInfo struct {
+	State        string
+	SectorNumber abi.SectorNumber
+	SectorType   abi.RegisteredSealProof
+
+	Pieces []EarlyPiece
+
+	TicketValue   abi.SealRandomness
+	TicketEpoch   abi.ChainEpoch
+	PreCommit1Out []byte
+
+	CommD *cid.Cid
+	CommR *cid.Cid
+	Proof []byte
+
+	PreCommitMessage *cid.Cid
+
+	SeedValue abi.InteractiveSealRandomness
+	SeedEpoch abi.ChainEpoch
+
+	CommitMessage *cid.Cid
+	InvalidProofs uint64
+
+	FaultReportMsg *cid.Cid
+
+	LastErr string
+
+	Log []Log
+}
+
+type EarlyPiece struct {
+	Piece    abi.PieceInfo
+	DealInfo *EarlyDealInfo
+}
+
+type EarlyDealInfo struct {
+	DealID       abi.DealID
+	DealSchedule DealSchedule
 }

@@ -23,6 +23,9 @@ func main() {
 		lotustypes.LegacySectorInfo{},
 		lotustypes.LegacyPiece{},
 		lotustypes.LegacyDealInfo{},
+		lotustypes.EarlySectorInfo{},
+		lotustypes.EarlyPiece{},
+		lotustypes.EarlyDealInfo{},
 	)
 	if err != nil {
 		fmt.Println(err)
