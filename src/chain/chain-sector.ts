@@ -10,7 +10,7 @@ import type { PieceRef, SectorRecord } from '../records/record.js';
 import { LotusClient, RpcError, type TipSetKey } from './lotus-client.js';
 import { DST_SEAL_RANDOMNESS, drawRandomnessFromDigest, minerEntropy } from './ticket.js';
 
-/** The sector cannot be recovered from chain data (not found, snap-upgraded, …). */
+/** The sector cannot be recovered from chain data (not found, inconsistent records, …). */
 export class SectorNotRecoverableError extends InputError {
   override name = 'SectorNotRecoverableError';
 }
@@ -61,11 +61,6 @@ export async function sectorFromChain(client: LotusClient, minerAddr: MinerAddre
     }
     tsk = (await client.chainGetTipSetByHeight(pc.preCommitEpoch)).key;
   } else {
-    if (info.sectorKeyCid) {
-      throw new SectorNotRecoverableError(
-        `sector ${n} of ${miner} was snap-upgraded (SectorKeyCID ${info.sectorKeyCid}); rebuilding its sector key alone would not be provable — not supported`,
-      );
-    }
     // The precommit record is deleted on activation; query the state as of the activation tipset
     // (whose parent state predates the activating message).
     tsk = (await client.chainGetTipSetByHeight(info.activation)).key;
@@ -80,24 +75,37 @@ export async function sectorFromChain(client: LotusClient, minerAddr: MinerAddre
     }
   }
   const ticket = await sealTicket(client, minerAddr.id, pc.sealRandEpoch, tsk);
+  // A snapped sector (docs/snap.md#records): the precommit describes its CC sector key (ticket,
+  // proof, SealedCID = SectorKeyCID); SealedCID and the deals of the sector info describe the update.
+  const snapped = info?.sectorKeyCid !== undefined;
+  const dealIds = snapped ? (info!.dealIds ?? []) : pc.dealIds;
   let pieces: PieceRef[] | undefined;
-  if (pc.dealIds.length > 0) {
+  if (dealIds.length > 0) {
     pieces = [];
-    for (const d of pc.dealIds) {
+    for (const d of dealIds) {
       const p = await client.stateMarketStorageDeal(d, tsk);
       pieces.push({ size: p.pieceSize, pieceCid: p.pieceCid });
     }
   }
   const proof = sealProof(pc.sealProof);
+  if (snapped && pc.sealedCid !== info!.sectorKeyCid) {
+    throw new SectorNotRecoverableError(
+      `sector ${n} of ${miner} was snap-upgraded but its precommit SealedCID ${pc.sealedCid} is not its SectorKeyCID ${info!.sectorKeyCid}: the chain records disagree, refusing to guess the sector key`,
+    );
+  }
+  const sealedCid = snapped ? info!.sealedCid : pc.sealedCid;
   return {
     sectorNumber: asSectorNumber(n),
     ticket,
     proof,
-    sealedCid: pc.sealedCid,
-    commR: fieldCommR(pc.sealedCid, `StateSectorPreCommitInfo(${miner}, sector ${n}): field Info.SealedCID`),
+    sealedCid,
+    commR: fieldCommR(sealedCid, snapped ? `StateSectorGetInfo(${miner}, sector ${n}): field SealedCID` : `StateSectorPreCommitInfo(${miner}, sector ${n}): field Info.SealedCID`),
     sealRandEpoch: pc.sealRandEpoch,
-    ...(pc.unsealedCid ? { unsealedCid: pc.unsealedCid } : {}),
-    ...(pc.dealIds.length ? { dealIds: pc.dealIds } : {}),
+    ...(pc.unsealedCid && !snapped ? { unsealedCid: pc.unsealedCid } : {}),
+    ...(dealIds.length ? { dealIds } : {}),
+    ...(snapped
+      ? { sectorKey: { cid: info!.sectorKeyCid!, commR: fieldCommR(info!.sectorKeyCid!, `StateSectorGetInfo(${miner}, sector ${n}): field SectorKeyCID`) } }
+      : {}),
     ...(pieces ? { pieces } : {}),
     ...(info === null ? { preCommitOnly: true } : {}),
   };

@@ -1,11 +1,12 @@
 // sectors-recovery-<miner>.json, the froghub Go tool's export format (export/export.go):
 // json.MarshalIndent(…, "", "\t") of {Miner, SectorSize, SectorInfos:[{SectorNumber, Ticket(base64),
-// SealProof, SealedCID{"/"}}]}. We add optional fields (SealRandEpoch, UnsealedCID, DealIDs, Pieces)
-// after the Go ones; Go's encoding/json ignores unknown fields, and files without them mean CC
+// SealProof, SealedCID{"/"}}]}. We add optional fields (SealRandEpoch, UnsealedCID, DealIDs, Pieces,
+// PreCommitOnly, and SectorKeyCID — lotus's name — for SnapDeals-upgraded sectors) after the Go ones; Go's encoding/json ignores unknown fields, and files without them mean CC
 // sectors, exactly as the Go tool assumes, so both tools read each other's files.
 import { readFile, writeFile, rename } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import { asSectorNumber, asTicket } from '../proofs/types.js';
+import { parseJsonExact, stringifyJsonExact } from '../chain/json-exact.js';
 import { sealProof } from '../proofs/registry.js';
 import { parseMinerAddress, type MinerAddress, formatMinerAddress } from '../chain/address.js';
 import { Reader, ShapeError } from '../chain/json-shape.js';
@@ -23,7 +24,7 @@ export const exportFileName = (miner: MinerAddress): string => `sectors-recovery
 export function parseRecoveryFile(text: string, source: string): RecoveryFile {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonExact(text);
   } catch (e) {
     throw new InputError(`${source}: not valid JSON (${(e as Error).message}); expected a sectors-recovery-<miner>.json written by \`export\``);
   }
@@ -76,6 +77,9 @@ function parseEntry(e: Reader, sectorSize: bigint, source: string): SectorRecord
   if (unsealedCid) wrap(() => cidToCommD(unsealedCid));
   const deals = e.optional('DealIDs');
   const pieces = e.optional('Pieces');
+  const key = e.optional('SectorKeyCID');
+  const sectorKeyCid = key ? wrap(() => key.cid()) : undefined;
+  const sectorKey = sectorKeyCid ? { cid: sectorKeyCid, commR: wrap(() => cidToCommR(sectorKeyCid)) } : undefined;
   const pco = e.optional('PreCommitOnly')?.raw();
   if (pco !== undefined && typeof pco !== 'boolean') throw new InputError(`${at}: field PreCommitOnly must be true or false`);
   return {
@@ -88,6 +92,7 @@ function parseEntry(e: Reader, sectorSize: bigint, source: string): SectorRecord
     ...(unsealedCid ? { unsealedCid } : {}),
     ...(deals ? { dealIds: wrap(() => deals.array().map((d) => d.uint64())) } : {}),
     ...(pco ? { preCommitOnly: true } : {}),
+    ...(sectorKey ? { sectorKey } : {}),
     ...(pieces
       ? {
           pieces: wrap(() =>
@@ -104,10 +109,8 @@ function parseEntry(e: Reader, sectorSize: bigint, source: string): SectorRecord
 
 const stripSource = (msg: string, source: string): string => (msg.startsWith(`${source}: `) ? msg.slice(source.length + 2) : msg);
 
-const num = (v: bigint): number => {
-  if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new InputError(`value ${v} does not fit the Go tool's JSON number`);
-  return Number(v);
-};
+/** Go writes uint64 digit for digit; so do we (a bigint beyond 2^53 stays exact). */
+const num = (v: bigint): number | bigint => (v > BigInt(Number.MAX_SAFE_INTEGER) ? v : Number(v));
 
 /** Serialise exactly like Go's json.MarshalIndent(v, "", "\t") (no trailing newline). */
 export function formatRecoveryFile(f: RecoveryFile): string {
@@ -124,10 +127,11 @@ export function formatRecoveryFile(f: RecoveryFile): string {
       ...(s.dealIds && s.dealIds.length ? { DealIDs: s.dealIds.map(num) } : {}),
       ...(s.pieces ? { Pieces: s.pieces.map((p) => ({ Size: num(p.size), PieceCID: { '/': p.pieceCid } })) } : {}),
       ...(s.preCommitOnly ? { PreCommitOnly: true } : {}),
+      ...(s.sectorKey ? { SectorKeyCID: { '/': s.sectorKey.cid } } : {}),
     })),
   };
   // Go escapes <, > and & in strings; none can occur in these values (addresses, base64, CIDs).
-  return JSON.stringify(doc, null, '\t');
+  return stringifyJsonExact(doc, '\t');
 }
 
 export async function readRecoveryFile(path: string): Promise<RecoveryFile> {

@@ -30,6 +30,19 @@ export type DataSource =
   /** a lotus unsealed copy: fr32-padded sector data (a trailer past sector size is ignored, as rust does) */
   | { readonly kind: 'unsealed'; readonly path: string };
 
+/**
+ * A SnapDeals-upgraded sector (docs/snap.md#recovery): the plan's seal part rebuilds the CC sector
+ * key (checked against SectorKeyCID); this part encodes the new data into it (checked against SealedCID).
+ */
+export interface UpdatePlan {
+  /** the chain's SealedCID: the updated replica's CommR */
+  readonly sealedCid: string;
+  readonly expectedCommR: Commitment;
+  /** comm_d of the new data */
+  readonly commD: Commitment;
+  readonly data: Exclude<DataSource, { readonly kind: 'cc' }>;
+}
+
 export interface SectorPlan {
   readonly miner: MinerAddress;
   readonly sector: SectorNumber;
@@ -45,6 +58,8 @@ export interface SectorPlan {
   readonly workDir: string;
   /** keep layers/tree-c/tree-d in the published cache: the sector still needs ProveCommit */
   readonly keepPrecommitFiles: boolean;
+  /** set for a snapped sector: then sealedCid / expectedCommR above are the sector key's (SectorKeyCID) */
+  readonly update?: UpdatePlan;
 }
 
 export interface PlanOptions {
@@ -84,9 +99,8 @@ export function fillToSector(sectorBytes: bigint, pieces: readonly PieceInfo[]):
 
 const isZeroPiece = (size: bigint, commP: Commitment): boolean => Buffer.compare(commP, zeroCommitment(size)) === 0;
 
-export async function planSector(rec: SectorRecord, miner: MinerAddress, opts: PlanOptions): Promise<SectorPlan> {
-  const who = `sector ${rec.sectorNumber} of ${formatMinerAddress(miner)}`;
-  const name = sectorName(miner.id, rec.sectorNumber);
+/** Where a sector's data comes from and its comm_d (the chain's UnsealedCID, or from its pieces). */
+async function planData(rec: SectorRecord, opts: PlanOptions, who: string, name: string): Promise<{ data: DataSource; commD: Commitment }> {
   const zero = zeroCommitment(rec.proof.sectorBytes);
   // A sector whose comm_d is the all-zero tree holds no data, whatever filler pieces were listed.
   const listed = (rec.pieces ?? []).filter((p) => !isZeroPiece(p.size, cidToCommD(p.pieceCid)));
@@ -95,41 +109,58 @@ export async function planSector(rec: SectorRecord, miner: MinerAddress, opts: P
     : listed.length
       ? computeCommD(rec.proof, fillToSector(rec.proof.sectorBytes, (rec.pieces ?? []).map((p) => ({ size: p.size, commP: cidToCommD(p.pieceCid) }))))
       : zero;
-  const isCC = Buffer.compare(chainCommD, zero) === 0;
+  if (Buffer.compare(chainCommD, zero) === 0) return { data: { kind: 'cc' }, commD: zero };
+  const unsealed = opts.unsealedDir ? join(opts.unsealedDir, name) : undefined;
+  if (unsealed && (await exists(unsealed))) {
+    // comm_d of this copy is checked by the sealer's tree-d stage before labeling (snap: before encoding).
+    return { data: { kind: 'unsealed', path: unsealed }, commD: chainCommD };
+  }
+  if (opts.pieceDir && rec.pieces && rec.pieces.length > 0) {
+    return { data: { kind: 'pieces', pieces: await planPieces(rec, chainCommD, opts.pieceDir, who) }, commD: chainCommD };
+  }
+  const missing = !rec.pieces?.length
+    ? 'the recovery metadata lists no pieces for it (export it from a node that still has its deals, or use --metadata-store)'
+    : 'no --piece-dir was given';
+  throw new PlanError(
+    `${who} holds deal data (UnsealedCID ${rec.unsealedCid ?? '(from pieces)'}) and ${missing}: pass --piece-dir <dir with raw piece files named by piece CID>` +
+      (opts.unsealedDir ? ` or put its unsealed copy at ${unsealed}` : ' or --unsealed <dir holding its unsealed copy s-t0…>'),
+  );
+}
 
-  let data: DataSource = { kind: 'cc' };
-  let commD = zero;
-  if (!isCC) {
-    commD = chainCommD;
-    const unsealed = opts.unsealedDir ? join(opts.unsealedDir, name) : undefined;
-    if (unsealed && (await exists(unsealed))) {
-      // comm_d of this copy is checked by the sealer's tree-d stage before labeling.
-      data = { kind: 'unsealed', path: unsealed };
-    } else if (opts.pieceDir && rec.pieces && rec.pieces.length > 0) {
-      data = { kind: 'pieces', pieces: await planPieces(rec, chainCommD, opts.pieceDir, who) };
-    } else {
-      const missing = !rec.pieces?.length
-        ? 'the recovery metadata lists no pieces for it (export it from a node that still has its deals, or use --metadata-store)'
-        : 'no --piece-dir was given';
+export async function planSector(rec: SectorRecord, miner: MinerAddress, opts: PlanOptions): Promise<SectorPlan> {
+  const who = `sector ${rec.sectorNumber} of ${formatMinerAddress(miner)}`;
+  const name = sectorName(miner.id, rec.sectorNumber);
+  let update: UpdatePlan | undefined;
+  let keyData: { data: DataSource; commD: Commitment };
+  if (rec.sectorKey) {
+    // The sector key is always a CC replica; the record's data is the update's.
+    keyData = { data: { kind: 'cc' }, commD: zeroCommitment(rec.proof.sectorBytes) };
+    const u = await planData(rec, opts, `${who} (snap-upgraded)`, name);
+    if (u.data.kind === 'cc') {
       throw new PlanError(
-        `${who} holds deal data (UnsealedCID ${rec.unsealedCid ?? '(from pieces)'}) and ${missing}: pass --piece-dir <dir with raw piece files named by piece CID>` +
-          (opts.unsealedDir ? ` or put its unsealed copy at ${unsealed}` : ' or --unsealed <dir holding its unsealed copy s-t0…>'),
+        `${who} is snap-upgraded (SectorKeyCID ${rec.sectorKey.cid}) but its records describe no new data (no UnsealedCID, no deal pieces): ` +
+          'export it again with its deals, or add UnsealedCID / Pieces for it to the recovery metadata',
       );
     }
+    update = { sealedCid: rec.sealedCid, expectedCommR: rec.commR, commD: u.commD, data: u.data };
+  } else {
+    keyData = await planData(rec, opts, who, name);
   }
+  const { data, commD } = keyData;
   return {
     miner,
     sector: rec.sectorNumber,
     name,
     proof: rec.proof,
     ticket: rec.ticket,
-    sealedCid: rec.sealedCid,
-    expectedCommR: rec.commR,
+    sealedCid: rec.sectorKey ? rec.sectorKey.cid : rec.sealedCid,
+    expectedCommR: rec.sectorKey ? rec.sectorKey.commR : rec.commR,
     commD,
     replicaId: replicaId(proverId(miner.id), rec.sectorNumber, rec.ticket, commD, rec.proof.porepId),
     data,
     workDir: join(opts.tempRoot, name),
     keepPrecommitFiles: (opts.keepPrecommitFiles ?? false) || rec.preCommitOnly === true,
+    ...(update ? { update } : {}),
   };
 }
 

@@ -40,9 +40,34 @@ export interface SealOutcome {
 /** One result per job of a batch, in order: a failing sector does not fail the others. */
 export type BatchOutcome = { readonly ok: true; readonly outcome: SealOutcome } | { readonly ok: false; readonly error: Error };
 
+/** A snapped sector's update: new data encoded into the rebuilt sector key (docs/snap.md#encoding). */
+export interface UpdateJob {
+  readonly proof: SealProof;
+  /** the rebuilt sector key and its cache dir (p_aux, t_aux) */
+  readonly keyPath: string;
+  readonly keyCacheDir: string;
+  /** fr32-padded new data */
+  readonly stagedPath: string;
+  /** comm_d the new data must have */
+  readonly commD: Commitment;
+  readonly replicaPath: string;
+  readonly updateCacheDir: string;
+  readonly onProgress?: (p: SealProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface UpdateOutcome {
+  readonly commD: Commitment;
+  readonly commC: Commitment;
+  readonly commRLast: Commitment;
+  readonly commR: Commitment;
+}
+
 export interface Sealer {
   readonly name: string;
   seal(job: SealJob): Promise<SealOutcome>;
+  /** Encodes a snapped sector's new data into its key; sealers without it cannot recover snapped sectors. */
+  encodeUpdate?(job: UpdateJob): Promise<UpdateOutcome>;
   /** Seals jobs of one proof with their labeling shared (multi-sector PC1); optional. */
   sealBatch?(jobs: readonly SealJob[], onNotice?: (message: string) => void): Promise<BatchOutcome[]>;
 }
@@ -62,6 +87,26 @@ export function nativeSealer(o: { readonly treeBuilder?: TreeBuilder } = {}): Se
     // SealJob is a superset of SealInputs: miner/sector/ticket are for the report, not the sealer.
     async seal(job) {
       return { ...(await (await load()).sealSector(withBuilder(job))), pc1BatchSize: 1 };
+    },
+    async encodeUpdate(job) {
+      let snap: typeof import('../snap/encode.js');
+      try {
+        snap = await import('../snap/encode.js');
+      } catch (e) {
+        throw new Error(`the snap encoder could not be loaded: ${(e as Error).message}; build the addon with \`npm run build:native\``);
+      }
+      const r = await snap.snapEncode({
+        proof: job.proof,
+        keyPath: job.keyPath,
+        keyCacheDir: job.keyCacheDir,
+        stagedPath: job.stagedPath,
+        commDNew: job.commD,
+        replicaPath: job.replicaPath,
+        updateCacheDir: job.updateCacheDir,
+        ...(job.onProgress ? { onProgress: job.onProgress } : {}),
+        ...(job.signal ? { signal: job.signal } : {}),
+      });
+      return { commD: r.commDNew, commC: r.commC, commRLast: r.commRLastNew, commR: r.commRNew };
     },
     async sealBatch(jobs, onNotice) {
       const rs = await (await load()).sealSectors(jobs.map(withBuilder), onNotice ? { onNotice } : {});

@@ -63,7 +63,7 @@ function cases() {
     args: ['--proof', '6', '--miner', 'f01000', '--sector', '1', '--ticket', T('01'), '--data', `sha256-ctr:${T('88')}:8323072`],
   });
   // The small fixture network for recovery: miner f01000, sectors 1..5.
-  for (const s of [2, 3]) {
+  for (const s of [2, 3, 5]) {
     list.push({
       name: `2KiB-V1_1-cc-f01000-s${s}`,
       args: ['--proof', '5', '--miner', 'f01000', '--sector', String(s), '--ticket', T(`0${s}`), '--data', 'cc'],
@@ -112,6 +112,9 @@ function snapCases() {
     { name: '8MiB-V1_1-cc-f01000-s5-snap-multi', key: '8MiB-V1_1-cc-f01000-s5',
       args: [...KEY(6, 5, '05'), '--pieces', [ctr('71', 260096), ctr('72', 1040384), ctr('73', 65024)].join(','), '--fill'] },
     // sector keys of the other seal proofs: the update path takes any of them
+    // the bundled devnet's snapped sector 5: one 1016-byte deal piece, zero fillers after it
+    { name: '2KiB-V1_1-cc-f01000-s5-snap-devnet', key: '2KiB-V1_1-cc-f01000-s5',
+      args: [...KEY(5, 5, '05'), '--pieces', ctr('d5', 1016), '--fill'] },
     { name: '2KiB-SynthPoRep-cc-f01000-s1-snap-random', key: '2KiB-SynthPoRep-cc-f01000-s1', args: [...KEY(10, 1, '01'), '--pieces', ctr('5a', 2032)] },
     { name: '2KiB-NiPoRep-cc-f01000-s1-snap-random', key: '2KiB-NiPoRep-cc-f01000-s1', args: [...KEY(15, 1, '01'), '--pieces', ctr('5a', 2032)] },
     { name: '2KiB-V1-cc-f01000-s1-snap-random', key: '2KiB-V1-cc-f01000-s1', args: [...KEY(0, 1, '01'), '--pieces', ctr('5a', 2032)] },
