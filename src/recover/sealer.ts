@@ -103,6 +103,7 @@ export function nativeSealer(o: { readonly treeBuilder?: TreeBuilder } = {}): Se
         commDNew: job.commD,
         replicaPath: job.replicaPath,
         updateCacheDir: job.updateCacheDir,
+        ...(o.treeBuilder ? { treeBuilder: o.treeBuilder } : {}),
         ...(job.onProgress ? { onProgress: job.onProgress } : {}),
         ...(job.signal ? { signal: job.signal } : {}),
       });
