@@ -51,6 +51,7 @@ export interface GpuAddon {
   probe(library?: string): { library: string; platforms: RawPlatform[] };
   openDevice(library: string | undefined, platform: number, device: number, source: string, tables: ConstantTable[], buildOptions: string): Promise<RawSession>;
   hashRows(session: RawSession, job: HashJob): Promise<Buffer>;
+  snapEncode(session: RawSession, job: { key: Uint8Array; data: Uint8Array; rhos: Uint8Array; firstNode: number; bitsShr: number }): Promise<Buffer>;
   closeDevice(session: RawSession): void;
 }
 

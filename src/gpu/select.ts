@@ -7,6 +7,7 @@ import { cpuTreeBuilder, type TreeBuilder } from '../seal/tree-builder.js';
 import { listDevices, openclLibrary, type GpuDevice } from './devices.js';
 import { buildOctreesOnDevice, type LeafInput } from './octree.js';
 import { selfTest } from './self-test.js';
+import { snapEncodeOnDevice } from './snap-encode.js';
 import { GpuSession } from './session.js';
 
 export type GpuMode = { readonly kind: 'auto' } | { readonly kind: 'off' } | { readonly kind: 'opencl'; readonly platform?: number; readonly device?: number };
@@ -76,6 +77,15 @@ export function gpuTreeBuilder(sessions: readonly GpuSession[], opts: { readonly
     device: sessions.map((s) => deviceLabel(s.device)).join(', '),
     buildTreeC: (o) => build({ kind: 'columns', layerPaths: o.layerPaths }, 0, 'tree-c', o, () => cpuTreeBuilder.buildTreeC(o)),
     buildTreeRLast: (o) => build({ kind: 'nodes', path: o.replicaPath }, o.rowsToDiscard + 1, 'tree-r-last', o, () => cpuTreeBuilder.buildTreeRLast(o)),
+    snapEncode: async (o) => {
+      try {
+        await pool.lease((session) => snapEncodeOnDevice(session, o));
+      } catch (err) {
+        if (o.signal?.aborted || isCancelled(err)) throw err;
+        opts.onNotice?.(`snap encoding failed on the OpenCL device (${(err as Error).message}); encoding on the CPU`);
+        await cpuTreeBuilder.snapEncode(o);
+      }
+    },
     close: () => sessions.forEach((s) => s.close()),
   };
 }

@@ -63,6 +63,11 @@ export class GpuSession {
     return this.hashRows({ input: flat, arity, n, groupStride: arity, elemStride: 1, levels: 0 });
   }
 
+  /** SnapDeals: key + data·rho per node (canonical bytes), node i of the chunk being firstNode + i. */
+  snapEncode(job: { key: Uint8Array; data: Uint8Array; rhos: Uint8Array; firstNode: number; bitsShr: number }): Promise<Buffer> {
+    return (gpuAddon() as Exclude<ReturnType<typeof gpuAddon>, Error>).snapEncode(this.raw, job);
+  }
+
   close(): void {
     const addon = gpuAddon();
     if (!(addon instanceof Error)) addon.closeDevice(this.raw);

@@ -5,7 +5,6 @@
 // tree-r-last. comm_r_new = Poseidon_2(comm_c, comm_r_last_new).
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { InputError, MismatchError } from '../errors.js';
-import { snapEncodeNative } from '../native/snap.js';
 import type { FrKernel } from '../native/poseidon.js';
 import type { SealProof } from '../proofs/registry.js';
 import { toHex, type Commitment } from '../proofs/types.js';
@@ -85,7 +84,8 @@ export async function snapEncode(i: SnapEncodeInputs): Promise<SnapEncodeResult>
     );
 
   const { rhos } = rhoTables(u, commDNew, commROld, false);
-  await snapEncodeNative({
+  const builder = i.treeBuilder ?? cpuTreeBuilder;
+  await builder.snapEncode({
     keyPath: i.keyPath,
     dataPath: i.stagedPath,
     outPath: i.replicaPath,
@@ -98,7 +98,6 @@ export async function snapEncode(i: SnapEncodeInputs): Promise<SnapEncodeResult>
     signal,
   });
 
-  const builder = i.treeBuilder ?? cpuTreeBuilder;
   const roots = (await builder.buildTreeRLast({
     replicaPath: i.replicaPath,
     outPaths: out.treeRLast,

@@ -225,3 +225,15 @@ inline void merkle_body(__global const ulong *in, __global ulong *out, ulong n,
 MERKLE_KERNEL(2)
 MERKLE_KERNEL(8)
 MERKLE_KERNEL(11)
+
+// SnapDeals encoding (docs/snap.md#encoding, docs/gpu.md#snap): out[i] = key[i] + data[i]·rho_g
+// for node v = first_node + i, group g = v >> bits_shr; everything canonical in and out.
+// fr_mul(data, rho) = data·rho·R⁻¹, so one more multiplication by R² gives data·rho; the addition
+// is the same in either representation.
+__kernel void snap_encode(__global const ulong *key, __global const ulong *data, __global const ulong *rhos,
+                          __global ulong *out, ulong n, ulong first_node, uint bits_shr) {
+  ulong i = get_global_id(0);
+  if (i >= n) return;
+  fr dr = fr_mul(fr_mul(load(data, i), load(rhos, (first_node + i) >> bits_shr)), r2());
+  store(out, i, fr_add(load(key, i), dr));
+}

@@ -35,6 +35,7 @@ struct Session {
   cl::program prog = nullptr;
   std::map<int, cl::kernel> hash;  // by arity: merkle_hash_<arity>
   cl::kernel to_mont = nullptr;
+  cl::kernel snap = nullptr;
   std::map<int, Table> tables;
   std::mutex mu;
 
@@ -47,10 +48,11 @@ struct Session {
     for (auto& [_, k] : hash) api->ReleaseKernel(k);
     hash.clear();
     if (to_mont) api->ReleaseKernel(to_mont);
+    if (snap) api->ReleaseKernel(snap);
     if (prog) api->ReleaseProgram(prog);
     if (q) api->ReleaseCommandQueue(q);
     if (ctx) api->ReleaseContext(ctx);
-    to_mont = nullptr;
+    to_mont = snap = nullptr;
     prog = nullptr;
     q = nullptr;
     ctx = nullptr;
@@ -222,6 +224,8 @@ void open_session(Session& s, const std::string& lib, uint32_t pi, uint32_t di, 
   }
   s.to_mont = api.CreateKernel(s.prog, "to_mont", &err);
   cl::check(err, "clCreateKernel(to_mont)");
+  s.snap = api.CreateKernel(s.prog, "snap_encode", &err);
+  cl::check(err, "clCreateKernel(snap_encode)");
   for (auto& t : tabs) {
     Table tb{nullptr, t.rf, t.rp, t.o_comp, t.o_mds, t.o_pre, t.o_sparse};
     tb.buf = api.CreateBuffer(s.ctx, cl::MEM_READ_WRITE | cl::MEM_COPY_HOST_PTR, t.bytes.size(), t.bytes.data(), &err);
@@ -366,6 +370,62 @@ Napi::Value HashRows(const Napi::CallbackInfo& info) {
   return p;
 }
 
+struct SnapJob {
+  std::vector<uint8_t> key, data, rhos, out;
+  uint64_t n = 0, first = 0;
+  uint32_t bits_shr = 0;
+};
+
+void run_snap(Session& s, SnapJob& j) {
+  std::lock_guard<std::mutex> lock(s.mu);
+  if (!s.api) throw std::runtime_error("the GPU session is closed");
+  Buf key(s, cl::MEM_READ_ONLY, j.n * 32), data(s, cl::MEM_READ_ONLY, j.n * 32), rhos(s, cl::MEM_READ_ONLY, j.rhos.size()),
+      out(s, cl::MEM_WRITE_ONLY, j.n * 32);
+  cl::check(s.api->EnqueueWriteBuffer(s.q, key.m, 0, 0, j.n * 32, j.key.data(), 0, nullptr, nullptr), "clEnqueueWriteBuffer");
+  cl::check(s.api->EnqueueWriteBuffer(s.q, data.m, 0, 0, j.n * 32, j.data.data(), 0, nullptr, nullptr), "clEnqueueWriteBuffer");
+  cl::check(s.api->EnqueueWriteBuffer(s.q, rhos.m, 0, 0, j.rhos.size(), j.rhos.data(), 0, nullptr, nullptr), "clEnqueueWriteBuffer");
+  arg(s, s.snap, 0, key.m);
+  arg(s, s.snap, 1, data.m);
+  arg(s, s.snap, 2, rhos.m);
+  arg(s, s.snap, 3, out.m);
+  arg(s, s.snap, 4, j.n);
+  arg(s, s.snap, 5, j.first);
+  arg(s, s.snap, 6, j.bits_shr);
+  run_1d(s, s.snap, j.n);
+  j.out.resize(j.n * 32);
+  cl::check(s.api->EnqueueReadBuffer(s.q, out.m, cl::TRUE_, 0, j.n * 32, j.out.data(), 0, nullptr, nullptr), "clEnqueueReadBuffer");
+}
+
+// snapEncode(session, { key, data, rhos, firstNode, bitsShr }) → Promise<Buffer>: key + data·rho per node.
+Napi::Value SnapEncode(const Napi::CallbackInfo& info) {
+  auto env = info.Env();
+  Session& s = session_arg(info[0]);
+  auto o = info[1].As<Napi::Object>();
+  auto j = std::make_shared<SnapJob>();
+  auto bytes = [&](const char* k) {
+    auto b = o.Get(k).As<Napi::Uint8Array>();
+    return std::vector<uint8_t>(b.Data(), b.Data() + b.ByteLength());
+  };
+  j->key = bytes("key");
+  j->data = bytes("data");
+  j->rhos = bytes("rhos");
+  j->first = (uint64_t)o.Get("firstNode").As<Napi::Number>().Int64Value();
+  j->bits_shr = o.Get("bitsShr").As<Napi::Number>().Uint32Value();
+  j->n = j->key.size() / 32;
+  if (j->n == 0 || j->key.size() % 32 || j->data.size() != j->key.size())
+    throw Napi::RangeError::New(env, "snapEncode: key and data must be the same whole number of 32-byte nodes");
+  if (((j->first + j->n - 1) >> j->bits_shr) >= j->rhos.size() / 32)
+    throw Napi::RangeError::New(env, "snapEncode: the rho table does not cover the nodes");
+  auto refp = std::make_shared<Napi::ObjectReference>(Napi::Persistent(info[0].As<Napi::Object>()));
+  Session* sp = &s;
+  auto* wk = new PromiseWorker(
+      env, [sp, j] { run_snap(*sp, *j); },
+      [j, refp](Napi::Env e) -> Napi::Value { return Napi::Buffer<uint8_t>::Copy(e, j->out.data(), j->out.size()); });
+  auto p = wk->promise();
+  wk->Queue();
+  return p;
+}
+
 Napi::Value CloseDevice(const Napi::CallbackInfo& info) {
   Session& s = session_arg(info[0]);
   std::lock_guard<std::mutex> lock(s.mu);
@@ -377,6 +437,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("probe", Napi::Function::New(env, Probe));
   exports.Set("openDevice", Napi::Function::New(env, OpenDevice));
   exports.Set("hashRows", Napi::Function::New(env, HashRows));
+  exports.Set("snapEncode", Napi::Function::New(env, SnapEncode));
   exports.Set("closeDevice", Napi::Function::New(env, CloseDevice));
   return exports;
 }
