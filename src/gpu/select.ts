@@ -59,20 +59,36 @@ export function gpuTreeBuilder(sessions: readonly GpuSession[], opts: { readonly
       return cpu();
     }
   };
-  const onDevice = (input: LeafInput, firstStoredRow: number, stage: 'tree-c' | 'tree-r-last', o: BuildTreeCOptions<string | null> | BuildTreeRLastOptions<string | null>) =>
-    pool.lease(
-      (session) =>
-        buildOctreesOnDevice({
-          session,
-          input,
-          leavesPerTree: o.leavesPerTree,
-          outPaths: o.outPaths,
-          firstStoredRow,
-          ...(o.chunkLeaves ? { chunkLeaves: o.chunkLeaves } : {}),
-          onProgress: relay(stage, session.device.id, o.onProgress),
-          ...(o.signal ? { signal: o.signal } : {}),
-        }) as Promise<TreeRoots<string | null>>,
+  // Each base tree is its own device job, so with several devices one sector's base trees (8 or 16
+  // for 32/64 GiB) are built on all of them at once; with one device they queue in order.
+  const onDevice = async (input: LeafInput, firstStoredRow: number, stage: 'tree-c' | 'tree-r-last', o: BuildTreeCOptions<string | null> | BuildTreeRLastOptions<string | null>) => {
+    const selected = o.outPaths.filter((p) => p !== null).length;
+    const done = new Map<number, number>();
+    const perTree = await Promise.all(
+      o.outPaths.map((path, i) =>
+        path === null
+          ? Promise.resolve(null)
+          : pool.lease(async (session) => {
+              const report = relay(stage, session.device.id, o.onProgress);
+              const roots = await buildOctreesOnDevice({
+                session,
+                input,
+                leavesPerTree: o.leavesPerTree,
+                outPaths: o.outPaths.map((q, j) => (j === i ? q : null)),
+                firstStoredRow,
+                ...(o.chunkLeaves ? { chunkLeaves: o.chunkLeaves } : {}),
+                onProgress: (d) => {
+                  done.set(i, d);
+                  report([...done.values()].reduce((x, y) => x + y, 0), selected * Number(o.leavesPerTree));
+                },
+                ...(o.signal ? { signal: o.signal } : {}),
+              });
+              return roots[i]!;
+            }),
+      ),
     );
+    return perTree as TreeRoots<string | null>;
+  };
   return {
     device: sessions.map((s) => deviceLabel(s.device)).join(', '),
     buildTreeC: (o) => build({ kind: 'columns', layerPaths: o.layerPaths }, 0, 'tree-c', o, () => cpuTreeBuilder.buildTreeC(o)),

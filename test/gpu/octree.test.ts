@@ -5,8 +5,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect, vi } from 'vitest';
 import { buildOctreesOnDevice } from '../../src/gpu/octree.js';
+import { gpuTreeBuilder } from '../../src/gpu/select.js';
+import { GpuSession } from '../../src/gpu/session.js';
 import { buildTreeC, buildTreeRLast } from '../../src/native/pc2.js';
 import { itGpu, session } from './helpers.js';
 
@@ -68,6 +70,31 @@ describe('device octrees equal the CPU builders', () => {
       expect(await hex(gpuPaths[0]!)).toBe(await hex(cpuPaths[0]!));
       expect(await hex(gpuPaths[2]!)).toBe(await hex(cpuPaths[2]!));
       expect(progress.at(-1)).toBe(2 * 4096);
+    }
+  });
+
+  itGpu('several devices: one sector\'s base trees are spread over the pool, files equal the CPU', async (d) => {
+    // Two sessions on the one device stand in for two devices.
+    const a = await GpuSession.open(d, undefined);
+    const b = await GpuSession.open(d, undefined);
+    try {
+      const spyA = vi.spyOn(a, 'hashRows');
+      const spyB = vi.spyOn(b, 'hashRows');
+      const leavesPerTree = 512n;
+      const layerPaths = await Promise.all([0, 1].map((l) => nodesFile(`pool-layer-${l}`, 4 * 512)));
+      const cpuPaths = [0, 1, 2, 3].map((t) => path.join(tmp, `pool-cpu-${t}`));
+      const gpuPaths = [0, 1, 2, 3].map((t) => path.join(tmp, `pool-gpu-${t}`));
+      const cpuRoots = await buildTreeC({ layerPaths, outPaths: cpuPaths, leavesPerTree, threads: 1 });
+      const progress: number[] = [];
+      const roots = await gpuTreeBuilder([a, b]).buildTreeC({ layerPaths, outPaths: gpuPaths, leavesPerTree, chunkLeaves: 64n, onProgress: (p) => progress.push(p.done) });
+      expect(roots.map((r) => Buffer.from(r!).toString('hex'))).toEqual(cpuRoots.map((r) => Buffer.from(r).toString('hex')));
+      for (const t of [0, 1, 2, 3]) expect(await hex(gpuPaths[t]!)).toBe(await hex(cpuPaths[t]!));
+      expect(spyA).toHaveBeenCalled();
+      expect(spyB).toHaveBeenCalled();
+      expect(Math.max(...progress)).toBe(4 * 512);
+    } finally {
+      a.close();
+      b.close();
     }
   });
 });
