@@ -6,7 +6,7 @@ import { UsageError } from '../../errors.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../../recover/logger.js';
 import { nativeSealer, type Sealer } from '../../recover/sealer.js';
 import type { HostProbe } from '../../recover/preflight.js';
-import { expandHome, parallelArg, queueArg, queueOption, settingsArg } from '../args.js';
+import { expandHome, gpuOptionSpec, parallelArg, queueArg, queueOption, settingsArg, treeBuilderArg } from '../args.js';
 import { defineCommand, type CliDeps, type Outcome } from '../command.js';
 import { packageVersion } from '../package-info.js';
 
@@ -15,6 +15,7 @@ export interface WorkerArgs {
   readonly sealingResult: string;
   readonly sealingTemp: string;
   readonly parallel?: number;
+  readonly gpu?: string;
   readonly concurrency?: number;
   readonly pieceDir?: string;
   readonly unsealed?: string;
@@ -62,25 +63,32 @@ export async function runWorkerCommand(args: WorkerArgs, deps: WorkerDeps): Prom
     level: args.logLevel ?? (args.logFile ? 'info' : 'warn'),
     ...(args.logFile ? { file: expandHome(args.logFile) } : { lines: (line: string) => void deps.stderr.write(`${line}\n`) }),
   });
-  const summary = await runWorker({
-    target,
-    ...(args.name ? { name: args.name } : {}),
-    tempRoot: expandHome(args.sealingTemp),
-    resultRoot: expandHome(args.sealingResult),
-    concurrency,
-    settings: settingsArg(deps.env),
-    ...(args.pieceDir ? { pieceDir: expandHome(args.pieceDir) } : {}),
-    ...(args.unsealed ? { unsealedDir: expandHome(args.unsealed) } : {}),
-    keepPrecommitFiles: args.keepPrecommitFiles ?? false,
-    sealer: deps.sealer ?? nativeSealer(),
-    logger: log,
-    ...(deps.probe ? { probe: deps.probe } : {}),
-    lease,
-    version: packageVersion(),
-    say: (line) => void deps.stderr.write(`${new Date().toISOString()} ${line}\n`),
-    ...(deps.signal ? { signal: deps.signal } : {}),
-    ...(args.stopGraceMs !== undefined ? { stopGraceMs: ms(args.stopGraceMs, '--stop-grace-ms', 100) } : {}),
-  });
+  // As in recover: the real sealer builds its trees where --gpu says; a stand-in (tests) never probes OpenCL.
+  const treeBuilder = deps.sealer ? undefined : await treeBuilderArg(args.gpu, deps.env, (line) => void deps.stderr.write(`sealer-recover: ${line}\n`));
+  let summary: Awaited<ReturnType<typeof runWorker>>;
+  try {
+    summary = await runWorker({
+      target,
+      ...(args.name ? { name: args.name } : {}),
+      tempRoot: expandHome(args.sealingTemp),
+      resultRoot: expandHome(args.sealingResult),
+      concurrency,
+      settings: settingsArg(deps.env),
+      ...(args.pieceDir ? { pieceDir: expandHome(args.pieceDir) } : {}),
+      ...(args.unsealed ? { unsealedDir: expandHome(args.unsealed) } : {}),
+      keepPrecommitFiles: args.keepPrecommitFiles ?? false,
+      sealer: deps.sealer ?? nativeSealer(treeBuilder ? { treeBuilder } : {}),
+      logger: log,
+      ...(deps.probe ? { probe: deps.probe } : {}),
+      lease,
+      version: packageVersion(),
+      say: (line) => void deps.stderr.write(`${new Date().toISOString()} ${line}\n`),
+      ...(deps.signal ? { signal: deps.signal } : {}),
+      ...(args.stopGraceMs !== undefined ? { stopGraceMs: ms(args.stopGraceMs, '--stop-grace-ms', 100) } : {}),
+    });
+  } finally {
+    treeBuilder?.close();
+  }
   deps.stdout.write(`worker stopped: ${summary.recovered} recovered, ${summary.mismatch} mismatch, ${summary.failed} failed attempt(s), ${summary.released} released to the queue\n`);
   return 'interrupted';
 }
@@ -94,6 +102,7 @@ export const workerCommand = defineCommand<WorkerArgs>({
       .option('sealing-result', { type: 'string', default: '~/sector', describe: 'storage path that receives sealed/ and cache/ (this worker only)' })
       .option('sealing-temp', { type: 'string', default: '~/temp', describe: 'scratch directory for layers and trees; a restarted worker resumes from it' })
       .option('parallel', { type: 'number', describe: 'sectors sealed at once on this worker (default 1)' })
+      .option('gpu', gpuOptionSpec)
       .option('concurrency', { type: 'number', describe: 'the same as --parallel (BullMQ\'s name for it)' })
       .option('piece-dir', { type: 'string', describe: 'deal sectors: directory of piece files named by piece CID (default: the one given to enqueue)' })
       .option('unsealed', { type: 'string', describe: 'deal sectors: directory holding unsealed copies named s-t0M-N' })
