@@ -99,12 +99,12 @@ export async function buildOctreesOnDevice(job: GpuOctreeJob): Promise<Array<Uin
             : job.session.hashRows({ input: buf, arity: 8, n: nc / 8, groupStride: 8, elemStride: 1, levels: cRows - 1 });
         const subRoots = Buffer.allocUnsafe(chunks * 32);
         let writes: Promise<void> = Promise.resolve();
-        let next = readChunk(0);
-        for (let c = 0; c < chunks; c++) {
-          if (job.signal?.aborted) throw new CancelledError(String(job.signal.reason ?? 'cancelled'), { cause: job.signal.reason });
-          const buf = await next;
-          if (c + 1 < chunks) next = readChunk(c + 1);
-          const hashed = await hashChunk(buf);
+        // Two device jobs in flight (the addon runs them on the device's two queues, so chunk c+1
+        // uploads while chunk c hashes), one read ahead, one write behind.
+        const inFlight: Array<{ c: number; buf: Buffer; hashed: Promise<Buffer> }> = [];
+        const finish = async (): Promise<void> => {
+          const { c, buf, hashed: pending } = inFlight.shift()!;
+          const hashed = await pending;
           // Row r of this chunk starts at node c·C/8^r of row r.
           const firstRow = job.input.kind === 'columns' ? 0 : 1;
           const pieces: Array<[number, number, Buffer]> = [];
@@ -115,7 +115,6 @@ export async function buildOctreesOnDevice(job: GpuOctreeJob): Promise<Array<Uin
             at += w * 32;
           }
           hashed.copy(subRoots, c * 32, hashed.length - 32);
-          // At most one write in flight: chunk c−1's rows went to disk while the device hashed chunk c.
           await writes;
           writes = (async () => {
             for (const [r, first, data] of pieces) await writeRow(r, first, data);
@@ -123,6 +122,25 @@ export async function buildOctreesOnDevice(job: GpuOctreeJob): Promise<Array<Uin
           writes.catch(() => undefined); // observed here; the next await rethrows
           done += nc;
           job.onProgress?.(done, total);
+        };
+        try {
+          let next = readChunk(0);
+          for (let c = 0; c < chunks; c++) {
+            if (job.signal?.aborted) throw new CancelledError(String(job.signal.reason ?? 'cancelled'), { cause: job.signal.reason });
+            const buf = await next;
+            if (c + 1 < chunks) {
+              next = readChunk(c + 1);
+              next.catch(() => undefined); // awaited next round; a failure is rethrown there
+            }
+            const hashed = hashChunk(buf);
+            hashed.catch(() => undefined); // awaited in finish(); a failure is rethrown there
+            inFlight.push({ c, buf, hashed });
+            if (inFlight.length === 2) await finish();
+          }
+          while (inFlight.length) await finish();
+        } finally {
+          // never leave a device job running against a file being removed
+          await Promise.allSettled(inFlight.map((f) => f.hashed));
         }
         await writes;
         let root: Uint8Array = subRoots.subarray(0, 32);

@@ -44,7 +44,10 @@ export async function snapEncodeOnDevice(session: GpuSession, o: SnapEncodeOptio
     for (let first = 0; first < nodes; first += chunk) {
       if (o.signal?.aborted) throw new CancelledError(String(o.signal.reason ?? 'cancelled'), { cause: o.signal.reason });
       const [k, d] = await next;
-      if (first + chunk < nodes) next = read(first + chunk);
+      if (first + chunk < nodes) {
+        next = read(first + chunk);
+        next.catch(() => undefined); // awaited next round; a failure is rethrown there
+      }
       const enc = await session.snapEncode({ key: k, data: d, rhos: o.rhos, firstNode: first, bitsShr: o.bitsShr });
       await writes;
       writes = out.write(enc, 0, enc.length, first * 32);

@@ -77,4 +77,11 @@ describe('Poseidon on the OpenCL device', () => {
     for (let l = 0; l < 3; l++) want.push((row = Buffer.from(poseidonHashMany(8, row))));
     expect(got.toString('hex')).toBe(Buffer.concat(want).toString('hex'));
   });
+
+  itGpu('concurrent jobs on one session (its two queues) each equal the CPU kernel', async (d) => {
+    const s = await session(d);
+    const batches = [2, 8, 11, 8, 2, 11].map((arity, k) => ({ arity, flat: elements((50 + k) * arity) }));
+    const outs = await Promise.all(batches.map((b) => s.hashMany(b.arity, b.flat)));
+    outs.forEach((out, k) => expect(out.toString('hex'), `job ${k}`).toBe(Buffer.from(poseidonHashMany(batches[k]!.arity, batches[k]!.flat)).toString('hex')));
+  });
 });

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRecover } from '../../src/cli/commands/recover.js';
 import { runVerify } from '../../src/cli/commands/verify.js';
+import { runCommr } from '../../src/cli/commands/commr.js';
 import { loadNetwork } from '../../src/devnet/network.js';
 import { startDevnet, type Devnet } from '../../src/devnet/server.js';
 import { loadVector } from '../helpers/vectors.js';
@@ -80,5 +81,19 @@ describe('recover --gpu', () => {
     const lines = err.text().split('\n').filter((l) => /GPU|OpenCL/.test(l));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^sealer-recover: no GPU backend \(cannot load the OpenCL library \/nonexistent\/libOpenCL\.so\.1: .*\); trees are built on the CPU$/);
+  }, 120_000);
+
+  itGpu('commr --seal --gpu opencl:P:D: comm_c, comm_r_last and comm_r of the reference', async (device) => {
+    const v = loadVector('2KiB-V1_1-cc-f01000-s1');
+    const out = capture();
+    const err = capture();
+    const code = await runCommr(
+      { proof: String(v.proof.id), miner: 'f01000', sector: '1', ticket: v.ticket, seal: true, json: true, gpu: device.id },
+      { stdout: out.s, stderr: err.s, tty: false, cwd: process.cwd(), env: { FIL_PROOFS_PARENT_CACHE: (await dirs()).root } },
+    );
+    expect(code).toBe('ok');
+    const j = JSON.parse(out.text());
+    expect([j.commC, j.commRLast, j.commR.hex]).toEqual([v.comm_c, v.comm_r_last, v.comm_r]);
+    expect(err.text()).toContain(`trees are built on ${device.id}`);
   }, 120_000);
 });

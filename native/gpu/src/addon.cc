@@ -9,6 +9,7 @@
 // pipelines disk I/O around it (src/gpu/octree.ts).
 #include <napi.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -27,17 +28,25 @@ struct Table {
   uint64_t o_comp = 0, o_mds = 0, o_pre = 0, o_sparse = 0;
 };
 
+// A command queue with its own kernel objects (kernel arguments are per object). Two lanes per
+// device let one job's upload overlap another's kernels (docs/gpu.md#memory).
+struct Lane {
+  cl::queue q = nullptr;
+  std::map<int, cl::kernel> hash;  // by arity: merkle_hash_<arity>
+  cl::kernel snap = nullptr;
+  std::mutex mu;
+};
+constexpr int kLanes = 2;
+
 struct Session {
   const cl::Api* api = nullptr;
   cl::device_id device = nullptr;
   cl::context ctx = nullptr;
-  cl::queue q = nullptr;
   cl::program prog = nullptr;
-  std::map<int, cl::kernel> hash;  // by arity: merkle_hash_<arity>
   cl::kernel to_mont = nullptr;
-  cl::kernel snap = nullptr;
   std::map<int, Table> tables;
-  std::mutex mu;
+  Lane lanes[kLanes];
+  std::atomic<unsigned> next_lane{0};
 
   ~Session() { release(); }
   void release() {
@@ -45,16 +54,19 @@ struct Session {
     for (auto& [_, t] : tables)
       if (t.buf) api->ReleaseMemObject(t.buf);
     tables.clear();
-    for (auto& [_, k] : hash) api->ReleaseKernel(k);
-    hash.clear();
+    for (auto& lane : lanes) {
+      for (auto& [_, k] : lane.hash) api->ReleaseKernel(k);
+      lane.hash.clear();
+      if (lane.snap) api->ReleaseKernel(lane.snap);
+      if (lane.q) api->ReleaseCommandQueue(lane.q);
+      lane.snap = nullptr;
+      lane.q = nullptr;
+    }
     if (to_mont) api->ReleaseKernel(to_mont);
-    if (snap) api->ReleaseKernel(snap);
     if (prog) api->ReleaseProgram(prog);
-    if (q) api->ReleaseCommandQueue(q);
     if (ctx) api->ReleaseContext(ctx);
-    to_mont = snap = nullptr;
+    to_mont = nullptr;
     prog = nullptr;
-    q = nullptr;
     ctx = nullptr;
     api = nullptr;
   }
@@ -184,9 +196,9 @@ struct TableArg {
   uint64_t o_comp, o_mds, o_pre, o_sparse;
 };
 
-void run_1d(Session& s, cl::kernel k, size_t n) {
+void run_1d(Session& s, cl::queue q, cl::kernel k, size_t n) {
   const size_t global = n;  // the local size is left to the driver (docs/gpu.md#not-done)
-  cl::check(s.api->EnqueueNDRangeKernel(s.q, k, 1, nullptr, &global, nullptr, 0, nullptr, nullptr),
+  cl::check(s.api->EnqueueNDRangeKernel(q, k, 1, nullptr, &global, nullptr, 0, nullptr, nullptr),
             "clEnqueueNDRangeKernel");
 }
 
@@ -208,8 +220,10 @@ void open_session(Session& s, const std::string& lib, uint32_t pi, uint32_t di, 
   const intptr_t props[] = {cl::CONTEXT_PLATFORM, (intptr_t)ps[pi], 0};
   s.ctx = api.CreateContext(props, 1, &s.device, nullptr, nullptr, &err);
   cl::check(err, "clCreateContext");
-  s.q = api.CreateCommandQueue(s.ctx, s.device, 0, &err);
-  cl::check(err, "clCreateCommandQueue");
+  for (auto& lane : s.lanes) {
+    lane.q = api.CreateCommandQueue(s.ctx, s.device, 0, &err);
+    cl::check(err, "clCreateCommandQueue");
+  }
   const char* src = source.c_str();
   const size_t len = source.size();
   s.prog = api.CreateProgramWithSource(s.ctx, 1, &src, &len, &err);
@@ -224,22 +238,26 @@ void open_session(Session& s, const std::string& lib, uint32_t pi, uint32_t di, 
   }
   s.to_mont = api.CreateKernel(s.prog, "to_mont", &err);
   cl::check(err, "clCreateKernel(to_mont)");
-  s.snap = api.CreateKernel(s.prog, "snap_encode", &err);
-  cl::check(err, "clCreateKernel(snap_encode)");
+  for (auto& lane : s.lanes) {
+    lane.snap = api.CreateKernel(s.prog, "snap_encode", &err);
+    cl::check(err, "clCreateKernel(snap_encode)");
+  }
   for (auto& t : tabs) {
     Table tb{nullptr, t.rf, t.rp, t.o_comp, t.o_mds, t.o_pre, t.o_sparse};
     tb.buf = api.CreateBuffer(s.ctx, cl::MEM_READ_WRITE | cl::MEM_COPY_HOST_PTR, t.bytes.size(), t.bytes.data(), &err);
     cl::check(err, "clCreateBuffer(constants)");
     s.tables[t.arity] = tb;
     const std::string name = "merkle_hash_" + std::to_string(t.arity);
-    s.hash[t.arity] = api.CreateKernel(s.prog, name.c_str(), &err);
-    cl::check(err, ("clCreateKernel(" + name + ")").c_str());
+    for (auto& lane : s.lanes) {
+      lane.hash[t.arity] = api.CreateKernel(s.prog, name.c_str(), &err);
+      cl::check(err, ("clCreateKernel(" + name + ")").c_str());
+    }
     const uint64_t n = t.bytes.size() / 32;
     arg(s, s.to_mont, 0, tb.buf);
     arg(s, s.to_mont, 1, n);
-    run_1d(s, s.to_mont, n);
+    run_1d(s, s.lanes[0].q, s.to_mont, n);
   }
-  cl::check(api.Finish(s.q), "clFinish");
+  cl::check(api.Finish(s.lanes[0].q), "clFinish");
 }
 
 Session& session_arg(const Napi::Value& v) {
@@ -287,11 +305,11 @@ struct HashJob {
   std::vector<uint8_t> out;
 };
 
-cl::kernel set_hash_args(Session& s, cl::mem in, cl::mem out, uint64_t n, int arity, uint64_t gs, uint64_t es) {
+cl::kernel set_hash_args(Session& s, Lane& lane, cl::mem in, cl::mem out, uint64_t n, int arity, uint64_t gs, uint64_t es) {
   auto it = s.tables.find(arity);
   if (it == s.tables.end()) throw std::runtime_error("no Poseidon kernel loaded for arity " + std::to_string(arity));
   const Table& t = it->second;
-  cl::kernel k = s.hash.at(arity);
+  cl::kernel k = lane.hash.at(arity);
   const uint64_t zero = 0;
   arg(s, k, 0, in);
   arg(s, k, 1, out);
@@ -313,31 +331,46 @@ cl::kernel set_hash_args(Session& s, cl::mem in, cl::mem out, uint64_t n, int ar
 
 // One pass of n hashes of `arity` inputs (strided), then `levels` arity-8 passes over the result;
 // the rows come back concatenated, bottom first.
+// An idle lane, else the next one in turn (waiting for it), locked.
+std::unique_lock<std::mutex> take_lane(Session& s, Lane*& lane) {
+  for (auto& l : s.lanes) {
+    std::unique_lock<std::mutex> lock(l.mu, std::try_to_lock);
+    if (lock.owns_lock()) {
+      lane = &l;
+      return lock;
+    }
+  }
+  lane = &s.lanes[s.next_lane++ % kLanes];
+  return std::unique_lock<std::mutex>(lane->mu);
+}
+
 void run_hash(Session& s, HashJob& j) {
-  std::lock_guard<std::mutex> lock(s.mu);
+  Lane* lp = nullptr;
+  auto lock = take_lane(s, lp);
+  Lane& lane = *lp;
   if (!s.api) throw std::runtime_error("the GPU session is closed");
   uint64_t total = 0;
   for (uint64_t w = j.n, l = 0; l <= (uint64_t)j.levels; l++, w /= 8) total += w;
   Buf in(s, cl::MEM_READ_ONLY, j.input.size());
   Buf out(s, cl::MEM_READ_WRITE, total * 32);
-  cl::check(s.api->EnqueueWriteBuffer(s.q, in.m, 0, 0, j.input.size(), j.input.data(), 0, nullptr, nullptr),
+  cl::check(s.api->EnqueueWriteBuffer(lane.q, in.m, 0, 0, j.input.size(), j.input.data(), 0, nullptr, nullptr),
             "clEnqueueWriteBuffer");
-  run_1d(s, set_hash_args(s, in.m, out.m, j.n, j.arity, j.group_stride, j.elem_stride), j.n);
+  run_1d(s, lane.q, set_hash_args(s, lane, in.m, out.m, j.n, j.arity, j.group_stride, j.elem_stride), j.n);
   // Level k reads row k−1 (at element `from`) and writes row k right after it, in the one buffer:
   // the regions are disjoint, and the in-order queue runs the passes one after another.
   uint64_t from = 0, w = j.n;
   for (int l = 0; l < j.levels; l++) {
     const uint64_t nw = w / 8;
-    cl::kernel k = set_hash_args(s, out.m, out.m, nw, 8, 8, 1);
+    cl::kernel k = set_hash_args(s, lane, out.m, out.m, nw, 8, 8, 1);
     arg(s, k, 4, from);
     const uint64_t to = from + w;
     arg(s, k, 5, to);
-    run_1d(s, k, nw);
+    run_1d(s, lane.q, k, nw);
     from = to;
     w = nw;
   }
   j.out.resize(total * 32);
-  cl::check(s.api->EnqueueReadBuffer(s.q, out.m, cl::TRUE_, 0, total * 32, j.out.data(), 0, nullptr, nullptr),
+  cl::check(s.api->EnqueueReadBuffer(lane.q, out.m, cl::TRUE_, 0, total * 32, j.out.data(), 0, nullptr, nullptr),
             "clEnqueueReadBuffer");
 }
 
@@ -377,23 +410,25 @@ struct SnapJob {
 };
 
 void run_snap(Session& s, SnapJob& j) {
-  std::lock_guard<std::mutex> lock(s.mu);
+  Lane* lp = nullptr;
+  auto lock = take_lane(s, lp);
+  Lane& lane = *lp;
   if (!s.api) throw std::runtime_error("the GPU session is closed");
   Buf key(s, cl::MEM_READ_ONLY, j.n * 32), data(s, cl::MEM_READ_ONLY, j.n * 32), rhos(s, cl::MEM_READ_ONLY, j.rhos.size()),
       out(s, cl::MEM_WRITE_ONLY, j.n * 32);
-  cl::check(s.api->EnqueueWriteBuffer(s.q, key.m, 0, 0, j.n * 32, j.key.data(), 0, nullptr, nullptr), "clEnqueueWriteBuffer");
-  cl::check(s.api->EnqueueWriteBuffer(s.q, data.m, 0, 0, j.n * 32, j.data.data(), 0, nullptr, nullptr), "clEnqueueWriteBuffer");
-  cl::check(s.api->EnqueueWriteBuffer(s.q, rhos.m, 0, 0, j.rhos.size(), j.rhos.data(), 0, nullptr, nullptr), "clEnqueueWriteBuffer");
-  arg(s, s.snap, 0, key.m);
-  arg(s, s.snap, 1, data.m);
-  arg(s, s.snap, 2, rhos.m);
-  arg(s, s.snap, 3, out.m);
-  arg(s, s.snap, 4, j.n);
-  arg(s, s.snap, 5, j.first);
-  arg(s, s.snap, 6, j.bits_shr);
-  run_1d(s, s.snap, j.n);
+  cl::check(s.api->EnqueueWriteBuffer(lane.q, key.m, 0, 0, j.n * 32, j.key.data(), 0, nullptr, nullptr), "clEnqueueWriteBuffer");
+  cl::check(s.api->EnqueueWriteBuffer(lane.q, data.m, 0, 0, j.n * 32, j.data.data(), 0, nullptr, nullptr), "clEnqueueWriteBuffer");
+  cl::check(s.api->EnqueueWriteBuffer(lane.q, rhos.m, 0, 0, j.rhos.size(), j.rhos.data(), 0, nullptr, nullptr), "clEnqueueWriteBuffer");
+  arg(s, lane.snap, 0, key.m);
+  arg(s, lane.snap, 1, data.m);
+  arg(s, lane.snap, 2, rhos.m);
+  arg(s, lane.snap, 3, out.m);
+  arg(s, lane.snap, 4, j.n);
+  arg(s, lane.snap, 5, j.first);
+  arg(s, lane.snap, 6, j.bits_shr);
+  run_1d(s, lane.q, lane.snap, j.n);
   j.out.resize(j.n * 32);
-  cl::check(s.api->EnqueueReadBuffer(s.q, out.m, cl::TRUE_, 0, j.n * 32, j.out.data(), 0, nullptr, nullptr), "clEnqueueReadBuffer");
+  cl::check(s.api->EnqueueReadBuffer(lane.q, out.m, cl::TRUE_, 0, j.n * 32, j.out.data(), 0, nullptr, nullptr), "clEnqueueReadBuffer");
 }
 
 // snapEncode(session, { key, data, rhos, firstNode, bitsShr }) → Promise<Buffer>: key + data·rho per node.
@@ -428,7 +463,7 @@ Napi::Value SnapEncode(const Napi::CallbackInfo& info) {
 
 Napi::Value CloseDevice(const Napi::CallbackInfo& info) {
   Session& s = session_arg(info[0]);
-  std::lock_guard<std::mutex> lock(s.mu);
+  std::scoped_lock lock(s.lanes[0].mu, s.lanes[1].mu);  // waits for running jobs
   s.release();
   return info.Env().Undefined();
 }

@@ -182,7 +182,9 @@ export async function runCommr(argv: CommrArgs, deps: CliDeps): Promise<Outcome>
   const inputs = resolveInputs(argv);
   const ids = identitiesOf(inputs);
   const seal = argv.seal ?? inputs.proof.sectorBytes <= 8n << 20n;
-  const treeBuilder = seal ? await treeBuilderArg(argv.gpu, deps.env, (line) => void deps.stderr.write(`sealer-recover: ${line}\n`)) : undefined;
+  // commr's output is a few lines a script may parse: the device line only when --gpu was given.
+  const notice = argv.gpu === undefined ? () => undefined : (line: string) => void deps.stderr.write(`sealer-recover: ${line}\n`);
+  const treeBuilder = seal ? await treeBuilderArg(argv.gpu, deps.env, notice) : undefined;
   let sealed;
   try {
     sealed = seal
@@ -220,6 +222,6 @@ export const commrCommand = defineCommand<CommrArgs>({
       })
       .option('staged', { type: 'string', describe: 'fr32-padded staged sector file (data sectors)' })
       .option('work-dir', { type: 'string', describe: 'keep the sealing scratch files here instead of a temp dir' })
-      .option('gpu', { ...gpuOptionSpec, describe: `with --seal: ${gpuOptionSpec.describe}` }) as Argv,
+      .option('gpu', { type: gpuOptionSpec.type, describe: `with --seal: ${gpuOptionSpec.describe} (default auto, silent unless given)` }) as Argv,
   run: runCommr,
 });
