@@ -333,7 +333,8 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
         const d: Damage = { file: f.name, offset: r.offset, length: r.data.length, kind: 'decode', message: `write batch: ${b.error}` };
         damage.push(d);
         if (strict && live !== false) refusals.push(d);
-        if (strict) {
+        // a retired journal (goleveldb never replays it) must not stop the replay of live ones
+        if (strict && live !== false) {
           stopped = true;
           note = `replay stopped at offset ${r.offset}: ${b.error}`;
           break;
@@ -385,7 +386,7 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
       const d = log.damage.find((x) => x.offset === log.stoppedAt && x.kind !== 'corrected');
       if (d) refusals.push(d);
     }
-    if (log.stoppedAt !== null && !stopped) {
+    if (log.stoppedAt !== null && !stopped && live !== false) {
       stopped = true;
       note = `replay stopped at offset ${log.stoppedAt}`;
     }

@@ -143,6 +143,14 @@ const SCENARIOS: Scenario[] = [
   { name: 'current-empty (and CURRENT.bak)', base: 'go', spec: '10', apply: (d) => ['CURRENT', 'CURRENT.bak'].forEach((f) => writeFileSync(join(d, f), '')) },
   { name: 'current-names-missing-manifest', base: 'go', spec: '10', apply: (d) => ['CURRENT', 'CURRENT.bak'].forEach((f) => writeFileSync(join(d, f), 'MANIFEST-999999\n')) },
   {
+    // a journal older than the manifest's log number: goleveldb never replays it (and strict must
+    // not let it stop the replay of the live journal)
+    name: 'retired-journal-garbage',
+    base: 'go',
+    spec: '14',
+    apply: (d) => writeFileSync(join(d, '000003.log'), pseudo(5000, 'retiredlog')),
+  },
+  {
     name: 'junk-files',
     base: 'go',
     spec: '14',
@@ -352,7 +360,7 @@ describe('corruption scenarios (leveldb-recovery.md §3)', () => {
       expect(row.strict!.stale).toBe(0);
       expect(rep.obsoleteVersionsIgnored).toBeGreaterThan(0);
     }
-    if (/^(healthy|manifest|current|junk|tables-renamed|c\+\+: filter)/.test(sc.name)) {
+    if (/^(healthy|manifest|current|junk|retired|tables-renamed|c\+\+: filter)/.test(sc.name)) {
       // nothing of the data was damaged: both modes get everything back
       expect(row.lenient.correct).toBe(row.truth);
       // (strict refuses a damaged pointer or manifest, as goleveldb does: checked above)
