@@ -51,7 +51,10 @@ export interface InspectReport {
   readonly damage: Damage[];
   readonly healthy: boolean;
   readonly lenient: ModeOutcome;
-  readonly strict: ModeOutcome;
+  /** what strict repair would keep; null when it refuses the store (see strictRefuses) */
+  readonly strict: ModeOutcome | null;
+  /** strict refuses the store, as goleveldb with lotus's options does: the first damage it stops at, and how many more */
+  readonly strictRefuses: { file: string; offset: number; message: string; others: number } | null;
   /** keys lenient keeps that strict would lose or keep at an older version (first 100) */
   readonly strictLoses: { count: number; keys: string[] };
   readonly bytesRead: number;
@@ -88,8 +91,10 @@ export async function inspectStore(dir: string): Promise<InspectReport> {
   const scans = new Map<string, TableScan>();
   let bytesRead = 0;
   const lenient = await buildView(dir, 'lenient', { scans, onFile: (_f, n) => (bytesRead += n) });
-  // with nothing damaged and sequences in order, strict reads exactly what lenient reads
-  const strict = lenient.damage.length === 0 && lenient.seqRegressions === 0 ? lenient : await buildView(dir, 'strict', { scans, tolerateUnreadable: true });
+  // with nothing damaged, sequences in order and a CURRENT naming the manifest, strict reads
+  // exactly what lenient reads
+  const strict = lenient.damage.length === 0 && lenient.seqRegressions === 0 && lenient.layout.pointer.from !== null ? lenient : await buildView(dir, 'strict', { scans, tolerateUnreadable: true, report: true });
+  const refusal = strict.refusals[0];
   const layout = lenient.layout;
   const version = layout.version;
   const byFile = new Map<string, Damage[]>();
@@ -143,8 +148,9 @@ export async function inspectStore(dir: string): Promise<InspectReport> {
     damage: lenient.damage,
     healthy,
     lenient: lenientOutcome,
-    strict: strict === lenient ? lenientOutcome : outcome(strict),
-    strictLoses: diff(lenient, strict),
+    strict: refusal ? null : strict === lenient ? lenientOutcome : outcome(strict),
+    strictRefuses: refusal ? { file: refusal.file, offset: refusal.offset, message: refusal.message, others: strict.refusals.length - 1 } : null,
+    strictLoses: refusal ? { count: 0, keys: [] } : diff(lenient, strict),
     bytesRead,
   };
 }
@@ -182,7 +188,11 @@ export function formatInspect(r: InspectReport): string {
   for (const w of r.allocatorWarnings) out.push(`\nWARNING: ${w}`);
   out.push('\nrepair would:');
   out.push('  ' + mode('lenient', r.lenient));
-  out.push('  ' + mode('strict', r.strict));
+  if (r.strict) out.push('  ' + mode('strict', r.strict));
+  else if (r.strictRefuses) {
+    const s = r.strictRefuses;
+    out.push(`  strict refuses: ${s.file} @ ${s.offset}: ${s.message}${s.others ? ` (and ${s.others} other problem${s.others > 1 ? 's' : ''})` : ''} — as goleveldb does with lotus's options; use --mode lenient`);
+  }
   if (r.strictLoses.count) out.push(`  strict would lose or roll back ${r.strictLoses.count} key(s) that lenient keeps, e.g. ${r.strictLoses.keys.slice(0, 5).join(', ')}`);
   return out.join('\n') + '\n';
 }

@@ -7,6 +7,31 @@ import { readLog, type ReadMode } from './log-reader.js';
 import { decodeWriteBatch } from './write-batch.js';
 import { Kind, parseInternalKey, showKey } from './internal-key.js';
 import type { Damage } from './damage.js';
+import { CorruptionError } from '../errors.js';
+
+/**
+ * Strict mode's refusal of a damaged store: goleveldb opened with lotus's options (StrictAll)
+ * refuses it too (docs/metastore-recovery.md#strict). Names the first damage and the way out.
+ */
+export class StrictRefusalError extends CorruptionError {
+  override name = 'StrictRefusalError';
+  constructor(
+    readonly dir: string,
+    readonly refusals: readonly Damage[],
+  ) {
+    super(strictRefusalMessage(dir, refusals));
+  }
+}
+
+export function strictRefusalMessage(dir: string, refusals: readonly Damage[]): string {
+  const d = refusals[0]!;
+  const others = refusals.length - 1;
+  return (
+    `${dir}: strict mode refuses this store, as goleveldb does with lotus's options: ${d.file} @ ${d.offset}: ${d.message}` +
+    (others ? ` (and ${others} other problem${others > 1 ? 's' : ''}; \`metastore inspect\` lists them)` : '') +
+    `. \`metastore repair --mode lenient --out <newdir>\` writes a repaired copy (the input is never modified)`
+  );
+}
 
 export interface KeyVersion {
   readonly key: Uint8Array;
@@ -64,8 +89,14 @@ export interface LatestView {
    * includeUnverified.
    */
   readonly unverified: KeyVersion[];
-  /** journal batches whose sequence goes below what precedes them (goleveldb: invalid sequence number) */
+  /** live journal batches whose sequence goes below what precedes them or the manifest's last sequence (goleveldb: invalid sequence number) */
   readonly seqRegressions: number;
+  /**
+   * strict only: the damage for which goleveldb, opened with lotus's options, refuses the store
+   * (docs/metastore-recovery.md#strict), in the order found; strict throws StrictRefusalError when
+   * this is not empty unless `report` is set. Always empty in lenient mode.
+   */
+  readonly refusals: Damage[];
 }
 
 const latin1Slice = (Buffer.prototype as unknown as { latin1Slice: (this: Uint8Array, start: number, end: number) => string }).latin1Slice;
@@ -92,6 +123,11 @@ export interface ViewOptions {
    * go on (inspect does, to show everything it can).
    */
   readonly tolerateUnreadable?: boolean;
+  /**
+   * Strict mode: list what makes strict refuse the store in `refusals` instead of throwing
+   * StrictRefusalError (inspect does, to say what strict would do).
+   */
+  readonly report?: boolean;
 }
 
 /** A damaged journal stretch and the write sequence numbers it may have held. */
@@ -138,6 +174,14 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
   const sources: SourceSummary[] = [];
   const tables: TableScan[] = [];
   const strict = mode === 'strict';
+  // what goleveldb with lotus's options (StrictAll) refuses: damage to the pointer, the manifest
+  // and every live file; retired files are never read by it (docs/metastore-recovery.md#strict)
+  const refusals: Damage[] = strict ? layout.damage.filter((d) => d.kind !== 'corrected') : [];
+  // goleveldb finds the manifest only through CURRENT.<n>, CURRENT or CURRENT.bak; the newest
+  // manifest found by scanning the directory is our fallback, not its
+  if (strict && layout.pointer.from === null && !refusals.length) {
+    refusals.push({ file: 'CURRENT', offset: 0, length: 0, kind: 'missing', message: `no CURRENT file names a usable manifest (${layout.pointer.problems.join('; ')})` });
+  }
   const manifestOk = layout.version !== null && layout.version.missingFields.length === 0;
   let maxSeq = 0n;
 
@@ -194,6 +238,8 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
   for (const [i, f] of tableFiles.entries()) {
     prefetch(i + 1);
     let scan = opts.scans?.get(f.name);
+    // a shared lenient scan may have corrected what strict must see as damage
+    if (scan && strict && !scan.clean) scan = undefined;
     if (!scan) {
       const buf = await (reads.get(f.name) ?? read(f));
       reads.delete(f.name);
@@ -209,8 +255,11 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
     damage.push(...scan.damage);
     const live = manifestOk ? layout.version!.files.has(f.number!) : null;
     const meta = manifestOk ? layout.version!.files.get(f.number!) : undefined;
+    if (strict && live !== false) refusals.push(...scan.strictDamage);
     if (meta && meta.size !== f.size) {
-      damage.push({ file: f.name, offset: Math.min(meta.size, f.size), length: Math.abs(meta.size - f.size), kind: 'truncated', message: `table is ${f.size} bytes, the manifest recorded ${meta.size}` });
+      const d: Damage = { file: f.name, offset: Math.min(meta.size, f.size), length: Math.abs(meta.size - f.size), kind: 'truncated', message: `table is ${f.size} bytes, the manifest recorded ${meta.size}` };
+      damage.push(d);
+      if (strict) refusals.push(d);
     }
     // goleveldb StrictRecovery drops a table with any corrupted block or key, whole
     const use = strict ? scan.clean && scan.entries.length > 0 : scan.entries.length > 0;
@@ -249,6 +298,10 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
   // journals, in file-number order, on top of the tables
   let seqRegressions = 0;
   let expectSeq = maxSeq; // goleveldb Recover: batches must not go below the tables' last sequence
+  // goleveldb Open: batches must not go below the manifest's last sequence either (a C++ LevelDB
+  // journal can, and goleveldb then refuses the store: invalid sequence number)
+  const manifestLast = layout.version?.lastSequence ?? 0n;
+  let strictExpect = maxSeq > manifestLast ? maxSeq : manifestLast;
   let stopped = false;
   const logFiles = layout.files.filter((f) => f.role === 'log').sort((a, b) => a.number! - b.number!);
   for (const f of logFiles) {
@@ -277,16 +330,21 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
       const b = decodeWriteBatch(r.data);
       if (!b.error) batchSeqs.push({ offset: r.offset, seq: b.seq, end: b.seq + BigInt(b.count) });
       if (b.error) {
-        damage.push({ file: f.name, offset: r.offset, length: r.data.length, kind: 'decode', message: `write batch: ${b.error}` });
-        if (strict) {
+        const d: Damage = { file: f.name, offset: r.offset, length: r.data.length, kind: 'decode', message: `write batch: ${b.error}` };
+        damage.push(d);
+        if (strict && live !== false) refusals.push(d);
+        // a retired journal (goleveldb never replays it) must not stop the replay of live ones
+        if (strict && live !== false) {
           stopped = true;
           note = `replay stopped at offset ${r.offset}: ${b.error}`;
           break;
         }
       }
-      if (live !== false && b.seq < expectSeq && b.count > 0) seqRegressions++;
-      if (strict && live !== false && b.seq < expectSeq && b.count > 0) {
-        damage.push({ file: f.name, offset: r.offset, length: r.data.length, kind: 'sequence', message: `batch sequence ${b.seq} is below ${expectSeq} (goleveldb: invalid sequence number)` });
+      if (live !== false && b.seq < strictExpect && b.count > 0) seqRegressions++;
+      if (strict && live !== false && b.seq < strictExpect && b.count > 0) {
+        const d: Damage = { file: f.name, offset: r.offset, length: r.data.length, kind: 'sequence', message: `batch sequence ${b.seq} is below ${strictExpect} (goleveldb: invalid sequence number)` };
+        damage.push(d);
+        refusals.push(d);
         stopped = true;
         note = `replay stopped at offset ${r.offset}: sequence goes backwards`;
         break;
@@ -295,6 +353,7 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
       entries += b.entries.length;
       const end = b.seq + BigInt(b.count);
       if (!b.error && live !== false && end > expectSeq) expectSeq = end;
+      if (!b.error && live !== false && end > strictExpect) strictExpect = end;
     }
     // what a damaged region held: the writes whose sequence numbers fall between its neighbours
     for (const d of log.damage) {
@@ -321,7 +380,13 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
         gaps.push({ file: f.name, offset: d.offset, bytes, from, to, legible: bytes.some((x) => x !== 0), why: 'is zero-filled' });
       }
     }
-    if (log.stoppedAt !== null && !stopped) {
+    // strict reading stops at the first chunk goleveldb's StrictJournal reader rejects (a torn
+    // tail included; an orphan fragment and a header cut short at the end are not rejected)
+    if (strict && live !== false && log.stoppedAt !== null) {
+      const d = log.damage.find((x) => x.offset === log.stoppedAt && x.kind !== 'corrected');
+      if (d) refusals.push(d);
+    }
+    if (log.stoppedAt !== null && !stopped && live !== false) {
       stopped = true;
       note = `replay stopped at offset ${log.stoppedAt}`;
     }
@@ -397,7 +462,8 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
       if (reasons.length) stale.push({ key: showKey(v.key), seq: v.seq, reason: reasons.join('; ') });
     }
   }
-  return { mode, layout, versions, stale, lostRanges, sources, tables, damage, maxSeq, obsoleteIgnored, unverified, seqRegressions };
+  if (refusals.length && !opts.report) throw new StrictRefusalError(dir, refusals);
+  return { mode, layout, versions, stale, lostRanges, sources, tables, damage, maxSeq, obsoleteIgnored, unverified, seqRegressions, refusals };
 }
 
 /**

@@ -61,6 +61,8 @@ export interface TableScan {
   readonly damage: Damage[];
   /** nothing wrong that goleveldb would notice (filter damage aside): StrictRecovery keeps it */
   readonly clean: boolean;
+  /** the damage goleveldb would notice (everything but filter damage), in file order */
+  readonly strictDamage: Damage[];
   readonly maxSeq: bigint;
   readonly smallest: Uint8Array | null;
   readonly largest: Uint8Array | null;
@@ -163,6 +165,7 @@ export function scanTable(fileBytes: Uint8Array, file: string, opts: ScanOptions
   const lostRanges: TableScan['lostRanges'] = [];
   let invalidKeys = 0;
   let clean = true;
+  const strictDamage: Damage[] = [];
   let footerOk = false;
   let indexOk = false;
   let metaindexOk = false;
@@ -170,7 +173,10 @@ export function scanTable(fileBytes: Uint8Array, file: string, opts: ScanOptions
   const size = buf.length;
   const dmg = (d: Omit<Damage, 'file'>, affectsStrict = true) => {
     damage.push({ file, ...d });
-    if (affectsStrict) clean = false;
+    if (affectsStrict) {
+      clean = false;
+      strictDamage.push({ file, ...d });
+    }
   };
 
   // 1. footer
@@ -432,5 +438,5 @@ export function scanTable(fileBytes: Uint8Array, file: string, opts: ScanOptions
     if (!smallest || Buffer.compare(first, smallest) < 0) smallest = first;
     if (!largest || Buffer.compare(last, largest) > 0) largest = last;
   }
-  return { file, size, footerOk, indexOk, metaindexOk, filterName, blocks, entries, ghosts, invalidKeys, damage, clean, maxSeq, smallest, largest, lostRanges };
+  return { file, size, footerOk, indexOk, metaindexOk, filterName, blocks, entries, ghosts, invalidKeys, damage, clean, strictDamage, maxSeq, smallest, largest, lostRanges };
 }

@@ -5,6 +5,7 @@
 // CommR (UpdateSealed) and its sector key (CommR) (docs/metastore-recovery.md#record-source).
 import { InputError } from '../errors.js';
 import { asActorId, type SectorNumber } from '../proofs/types.js';
+import type { ReadMode } from '../metastore/log-reader.js';
 import { readSectorsFromStore, SECTOR_PREFIX, type MetastorePiece, type MetastoreSector } from '../metastore/sector-info.js';
 import { keyString, liveEntries, type LatestView } from '../metastore/latest-view.js';
 import { formatMinerAddress, type MinerAddress } from '../chain/address.js';
@@ -148,8 +149,12 @@ function lostInDamage(view: LatestView, n: bigint): string | null {
   return null;
 }
 
-export async function metastoreInputs(dir: string, miner?: MinerAddress): Promise<MetastoreInputs> {
-  const store = await readSectorsFromStore(dir);
+/**
+ * `mode` 'strict' refuses a damaged store (StrictRefusalError, docs/metastore-recovery.md#strict)
+ * instead of reading what survives.
+ */
+export async function metastoreInputs(dir: string, miner?: MinerAddress, mode: ReadMode = 'lenient'): Promise<MetastoreInputs> {
+  const store = await readSectorsFromStore(dir, mode);
   const stored = liveEntries(store.view, Buffer.from('/miner-address'));
   const storedId = stored[0] ? decodeIdAddress(stored[0].value) : undefined;
   if (miner && storedId !== undefined && storedId !== miner.id) {

@@ -1,10 +1,10 @@
 // `sealer-recover metastore …` end to end, on goleveldb-written stores.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dirFingerprint, goStore, leveldbGen, readClassic, tempDir, type Truth, removeTempDirs } from './helpers.js';
+import { dirFingerprint, goRun, goStore, leveldbGen, readClassic, tempDir, type Truth, removeTempDirs } from './helpers.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 function cli(args: string[]) {
@@ -74,6 +74,33 @@ describe('metastore CLI', () => {
     const again = cli(['repair', dir, '--out', out, '--mode', 'lenient']);
     expect(again.status).toBe(2);
     expect(again.stderr).toMatch(/already exists/);
+  });
+
+  it('strict refuses a damaged journal (exit 1, file @ offset, the way out) as goleveldb does; lenient repairs it', () => {
+    const d = join(root, 'damaged-journal');
+    cpSync(dir, d, { recursive: true });
+    const log = readdirSync(d).filter((f) => f.endsWith('.log')).sort((a, b) => statSync(join(d, b)).size - statSync(join(d, a)).size)[0]!;
+    const b = readFileSync(join(d, log));
+    b[1000] = b[1000]! ^ 0x80; // inside the first block's records: a checksum mismatch
+    writeFileSync(join(d, log), b);
+    const before = dirFingerprint(d);
+    // the reference: goleveldb, opened with lotus's options (StrictAll) on a copy, refuses it
+    expect(goRun('dump', d, 'all').ok).toBe(false);
+    const r = cli(['repair', d, '--out', join(root, 'strict-out'), '--mode', 'strict']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`strict mode refuses this store.*${log} @ \\d+: checksum mismatch`));
+    expect(r.stderr).toContain('--mode lenient');
+    expect(existsSync(join(root, 'strict-out'))).toBe(false);
+    for (const action of ['dump', 'sectors']) {
+      const x = cli([action, d, '--mode', 'strict']);
+      expect(x.status).toBe(1);
+      expect(x.stderr).toContain(`${log} @ `);
+    }
+    const i = cli(['inspect', d]);
+    expect(i.status).toBe(0);
+    expect(i.stdout).toMatch(new RegExp(`strict refuses: ${log} @ \\d+`));
+    expect(cli(['repair', d, '--out', join(root, 'lenient-out'), '--mode', 'lenient']).status).toBe(0);
+    expect(dirFingerprint(d)).toBe(before);
   });
 
   it('exits 2 (input) naming the problem for a directory that does not exist or holds no store', () => {

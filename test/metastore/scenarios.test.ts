@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { repairStore } from '../../src/metastore/repair.js';
 import { inspectStore } from '../../src/metastore/inspect.js';
 import { dumpStore } from '../../src/metastore/dump.js';
+import { StrictRefusalError } from '../../src/metastore/latest-view.js';
+import { errorKind } from '../../src/errors.js';
 import { scanStore } from '../../src/metastore/store-files.js';
 import { scanTable } from '../../src/metastore/table-reader.js';
 import { cppStore, dirFingerprint, goRun, goStore, readClassic, repairDb, score, tempDir, type KeySet, type Score, type Truth, removeTempDirs } from './helpers.js';
@@ -141,6 +143,14 @@ const SCENARIOS: Scenario[] = [
   { name: 'current-empty (and CURRENT.bak)', base: 'go', spec: '10', apply: (d) => ['CURRENT', 'CURRENT.bak'].forEach((f) => writeFileSync(join(d, f), '')) },
   { name: 'current-names-missing-manifest', base: 'go', spec: '10', apply: (d) => ['CURRENT', 'CURRENT.bak'].forEach((f) => writeFileSync(join(d, f), 'MANIFEST-999999\n')) },
   {
+    // a journal older than the manifest's log number: goleveldb never replays it (and strict must
+    // not let it stop the replay of the live journal)
+    name: 'retired-journal-garbage',
+    base: 'go',
+    spec: '14',
+    apply: (d) => writeFileSync(join(d, '000003.log'), pseudo(5000, 'retiredlog')),
+  },
+  {
     name: 'junk-files',
     base: 'go',
     spec: '14',
@@ -225,7 +235,7 @@ afterAll(() => {
     '|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.name} | ${r.spec} | ${r.truth} | ${f(r.lenient)}${r.lenient.flagged ? ` (${r.lenient.flagged} flagged stale)` : ''}${r.lenient.unverified ? `; ${r.lenient.unverified} unverified listed (${r.lenient.unverifiedCorrect} intact)` : ''} | ${r.strict ? f(r.strict) : `fails: ${r.strictError}`} | ${g(r.repairDb)} | ${g(r.goOpen)} | ${g(r.lotus)} | ${g(r.goRecoverStrict)} | ${g(r.goRecoverDefault)} |`,
+        `| ${r.name} | ${r.spec} | ${r.truth} | ${f(r.lenient)}${r.lenient.flagged ? ` (${r.lenient.flagged} flagged stale)` : ''}${r.lenient.unverified ? `; ${r.lenient.unverified} unverified listed (${r.lenient.unverifiedCorrect} intact)` : ''} | ${r.strict ? f(r.strict) : `refuses: ${r.strictError}`} | ${g(r.repairDb)} | ${g(r.goOpen)}${r.goOpen.ok ? "" : ` (${(r.goOpen.error ?? "").slice(0, 80)})`} | ${g(r.lotus)} | ${g(r.goRecoverStrict)} | ${g(r.goRecoverDefault)} |`,
     ),
   ];
   const out = join(tmpdir(), 'metastore-scenarios.md');
@@ -253,7 +263,16 @@ describe('corruption scenarios (leveldb-recovery.md §3)', () => {
     try {
       strictRep = await repairStore(dir, `${dir}.strict`, 'strict');
     } catch (e) {
-      strictError = (e as Error).message;
+      // a refusal is a corruption error naming the damaged file and offset and the way out
+      expect(e).toBeInstanceOf(StrictRefusalError);
+      expect(errorKind(e)).toBe('corruption');
+      const r = (e as StrictRefusalError).refusals[0]!;
+      expect((e as Error).message).toContain(`${r.file} @ ${r.offset}`);
+      expect((e as Error).message).toContain('--mode lenient');
+      expect(inspect.strict).toBeNull();
+      expect(inspect.strictRefuses).toMatchObject({ file: r.file, offset: r.offset, others: (e as StrictRefusalError).refusals.length - 1 });
+      await expect(dumpStore(dir, { mode: 'strict' })).rejects.toBeInstanceOf(StrictRefusalError);
+      strictError = `${r.file} @ ${r.offset}: ${r.message}`;
     }
     expect(dirFingerprint(dir)).toBe(before);
     if (sc.name === 'healthy') expect(inspect.healthy).toBe(true);
@@ -296,6 +315,14 @@ describe('corruption scenarios (leveldb-recovery.md §3)', () => {
       goRecoverDefault: s(goRun('recover', dir, 'default')),
     };
     rows.push(row);
+    // strict refuses exactly the stores goleveldb refuses when opened with lotus's options
+    // (OpenFile with StrictAll, then every key read), on its own copy
+    // (OpenFile with StrictAll, then every key read), on its own copy — with one deliberate
+    // exception: a live journal the manifest names but that is gone is damage to us (goleveldb
+    // creates a journal before naming it) while goleveldb opens without it, losing its writes
+    // silently (docs/metastore-recovery.md#strict)
+    const goRefuses = !row.goOpen.ok || sc.name.startsWith('wal-missing');
+    expect({ refuses: strictError !== undefined, why: strictError }).toEqual({ refuses: goRefuses, why: goRefuses ? expect.any(String) : undefined });
     expect(dirFingerprint(dir)).toBe(before);
 
     // lenient never returns a value that was never written …
@@ -333,10 +360,11 @@ describe('corruption scenarios (leveldb-recovery.md §3)', () => {
       expect(row.strict!.stale).toBe(0);
       expect(rep.obsoleteVersionsIgnored).toBeGreaterThan(0);
     }
-    if (/^(healthy|manifest|current|junk|tables-renamed|c\+\+: filter)/.test(sc.name)) {
+    if (/^(healthy|manifest|current|junk|retired|tables-renamed|c\+\+: filter)/.test(sc.name)) {
       // nothing of the data was damaged: both modes get everything back
       expect(row.lenient.correct).toBe(row.truth);
-      expect(row.strict?.correct).toBe(row.truth);
+      // (strict refuses a damaged pointer or manifest, as goleveldb does: checked above)
+      if (!strictError) expect(row.strict?.correct).toBe(row.truth);
     }
     // strict gets exactly the keys right that goleveldb's StrictAll RecoverFile gets right, when
     // that succeeds (it fails outright on any journal problem, where strict keeps the good prefix)
@@ -344,7 +372,7 @@ describe('corruption scenarios (leveldb-recovery.md §3)', () => {
       const show = (ks: Set<string>) => [...ks].map((k) => Buffer.from(k, 'base64').toString()).sort();
       expect(show(strictScore.correctKeys)).toEqual(show(row.goRecoverStrict.s.correctKeys));
     }
-    if (strictRep) expect(inspect.strict.keys).toBe(strictRep.keysWritten);
+    if (strictRep) expect(inspect.strict!.keys).toBe(strictRep.keysWritten);
     expect(inspect.lenient.keys).toBe(rep.keysWritten);
   });
 });
@@ -377,7 +405,9 @@ describe('sequence numbers (leveldb-recovery.md §3.3 items 12 and 13)', () => {
     expect(await r.get('a')).toBe('OLD'); // the hazard, as measured in the spec
     await r.close();
 
-    for (const mode of ['lenient', 'strict'] as const) {
+    // no CURRENT, no manifest: goleveldb cannot find the store's entry point, so strict refuses
+    await expect(repairStore(dir, join(w, 'out-strict'), 'strict')).rejects.toThrow(/strict mode refuses this store.*CURRENT @ 0/);
+    for (const mode of ['lenient'] as const) {
       const out = join(w, `out-${mode}`);
       const rep = await repairStore(dir, out, mode);
       expect(rep.keysWritten).toBe(6);

@@ -9,7 +9,7 @@ import { metastoreInputs } from '../../src/records/metastore-source.js';
 import { parseMinerAddress } from '../../src/chain/address.js';
 import { toHex, asCommitment, fromHex } from '../../src/proofs/types.js';
 import { commDToCid } from '../../src/proofs/cid.js';
-import { goStore, tempDir } from '../metastore/helpers.js';
+import { goRun, goStore, tempDir } from '../metastore/helpers.js';
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,6 +107,23 @@ describe('--metadata-store: a sector in a damaged table block', () => {
     expect(lostSector, 'a sector whose only version was in the damaged block').toBeDefined();
     expect(m.lostIn(lostSector!)).toMatch(/lost in the damaged store region/);
     expect(m.lostIn(lostSector!)).toContain(`${String(t.number).padStart(6, '0')}.ldb`);
+  });
+
+  it('asked for strict, refuses the damaged store naming the table and block offset (as goleveldb with lotus options does)', async () => {
+    const dir = join(tempDir('strict-source'), 'metadata');
+    goStore(dir, { sectors: 60 });
+    const v = (await scanStore(dir)).version!;
+    const t = [...v.files.values()].sort((a, b) => b.level - a.level || b.size - a.size)[0]!;
+    const name = `${String(t.number).padStart(6, '0')}.ldb`;
+    const file = join(dir, name);
+    const block = scanTable(readFileSync(file), file, { correct: false }).blocks.find((b) => b.role === 'data')!;
+    const b = readFileSync(file);
+    b[block.offset + 10] = b[block.offset + 10]! ^ 0x80;
+    writeFileSync(file, b);
+    await expect(metastoreInputs(dir, parseMinerAddress('f01000'), 'strict')).rejects.toThrow(new RegExp(`strict mode refuses this store.*${name} @ ${block.offset}: data block: checksum mismatch`));
+    expect(goRun('dump', dir, 'all').ok).toBe(false);
+    // lenient still reads it
+    await expect(metastoreInputs(dir, parseMinerAddress('f01000'))).resolves.toBeDefined();
   });
 });
 

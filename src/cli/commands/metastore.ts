@@ -39,7 +39,7 @@ export async function runMetastore(a: MetastoreArgs, deps: CliDeps): Promise<Out
       return 'ok';
     }
     case 'dump': {
-      const { entries, view } = await dumpStore(a.dir, { prefix: a.prefix, decode: a.decode });
+      const { entries, view } = await dumpStore(a.dir, { prefix: a.prefix, decode: a.decode, mode: a.mode });
       if (a.json) print(toJson({ entries, damage: view.damage, stale: view.stale }) + '\n');
       else {
         for (const e of entries) {
@@ -51,7 +51,7 @@ export async function runMetastore(a: MetastoreArgs, deps: CliDeps): Promise<Out
       return 'ok';
     }
     case 'sectors': {
-      const { sectors, problems, view } = await readSectorsFromStore(a.dir);
+      const { sectors, problems, view } = await readSectorsFromStore(a.dir, a.mode);
       if (a.json) print(toJson({ sectors, problems, damage: view.damage }) + '\n');
       else {
         for (const s of sectors) print(formatSector(s) + '\n');
@@ -87,6 +87,6 @@ export const metastoreCommand = defineCommand<MetastoreArgs>({
       .option('decode', { type: 'boolean', default: false, describe: 'dump: decode SectorInfo CBOR and /storage/nextid' })
       .option('out', { type: 'string', describe: 'repair: new directory to write the repaired store to' })
       .option('include-unverified', { type: 'boolean', default: false, describe: 'repair --mode lenient: also write entries of damaged blocks that failed their checksum (as RepairDB does; they may be corrupted, and are listed as stale)' })
-      .option('mode', { choices: ['strict', 'lenient'] as const, describe: 'repair: strict = goleveldb StrictRecovery (damaged tables dropped whole, journal replay stops at the first bad record); lenient = every checksum-valid block and record' }) as Argv,
+      .option('mode', { choices: ['strict', 'lenient'] as const, describe: 'repair (required), dump, sectors (default lenient): strict = as goleveldb opens the store with lotus\'s options — any damaged journal chunk, table block, manifest record or missing file makes it refuse (exit 1, naming the file and offset); lenient = every checksum-valid block and record' }) as Argv,
   run: runMetastore,
 });
