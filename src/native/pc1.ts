@@ -31,6 +31,12 @@ export interface LabelLayersOptions {
   /** all sectors share the proof (graph); more than one are labeled interleaved in one thread */
   readonly sectors: readonly LabelSector[];
   readonly kernel?: Sha256Kernel;
+  /**
+   * Who reads the parents cache and the expander-parent labels: 'producer' (default) = a thread
+   * running ahead of the hashing thread; 'inline' = the hashing thread itself (the plain twin).
+   * Same bytes either way (docs/sdr.md#parents-feed).
+   */
+  readonly parentsFeed?: 'producer' | 'inline';
   readonly onProgress?: (p: Pc1NativeProgress) => void;
   readonly signal?: AbortSignal;
 }

@@ -43,6 +43,12 @@ Napi::Value LabelLayers(const Napi::CallbackInfo& info) {
       spec.sectors.push_back(std::move(r));
     }
     spec.kernel = sha256_kernel(o.get("kernel"));
+    if (!absent(o.get("parentsFeed"))) {
+      const std::string feed = str(o.get("parentsFeed"), o.field("parentsFeed"));
+      if (feed != "producer" && feed != "inline")
+        throw_range(o.get("parentsFeed").Env(), o.field("parentsFeed") + " must be 'producer' or 'inline', got '" + feed + "'");
+      spec.feed = feed == "producer";
+    }
     return JobSpec<LabelEvent>{
         "sdr.labelLayers",
         [spec](const sdr::CancelFlag& cancel, Reporter<LabelEvent>& r) {
