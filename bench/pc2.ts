@@ -6,7 +6,7 @@
 // without AVX-512 take, e.g. AMD Zen 2/3); the reference's peak RSS is measured with GNU time.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,13 +48,21 @@ if (process.argv[2] === '--child') {
   process.exit(0);
 }
 
-function childPc2(name: string, dir: string, env: NodeJS.ProcessEnv = {}): { ms: number; maxRssMiB: number } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', name, dir], {
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-  });
-  if (r.status !== 0) throw new Error(`PC2 child failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; maxRssMiB: number };
+// Each PC2 run gets a fresh copy of the PC1 output: PC2 resumes from its own checkpoint, so a
+// second run in the same directory would time nothing.
+function childPc2(name: string, pc1Dir: string, env: NodeJS.ProcessEnv = {}): { ms: number; maxRssMiB: number } {
+  const dir = mkdtempSync(join(os.tmpdir(), 'bench-pc2-run-'));
+  try {
+    cpSync(pc1Dir, dir, { recursive: true, filter: (src) => !src.endsWith('parents.cache') });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', name, dir], {
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+    });
+    if (r.status !== 0) throw new Error(`PC2 child failed: ${r.stderr}`);
+    return JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; maxRssMiB: number };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const results: Record<string, unknown> = {};

@@ -15,6 +15,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const flags = process.argv.slice(2).filter((a) => a.startsWith('--'));
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 if (flags.includes('--large')) process.env.BENCH_LARGE = '1';
+// --keep: benchmarks not run this time keep their last bench/results/<name>.json in latest.json
+// (each result carries its own date and load), so one benchmark can be re-run alone.
+const keep = flags.includes('--keep');
 const scripts = readdirSync(here)
   .filter((f) => f.endsWith('.ts') && f !== 'run.ts')
   .map((f) => f.slice(0, -3))
@@ -41,6 +44,12 @@ for (const name of scripts) {
   (summary.results as Record<string, unknown>)[name] =
     r.status === 0 && existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : { error: `exit ${r.status}` };
 }
+if (keep)
+  for (const f of readdirSync(join(here, 'results')).filter((f) => f.endsWith('.json') && f !== 'latest.json')) {
+    const name = f.slice(0, -5);
+    if (name in (summary.results as Record<string, unknown>)) continue;
+    (summary.results as Record<string, unknown>)[name] = { keptFromEarlierRun: true, ...JSON.parse(readFileSync(join(here, 'results', f), 'utf8')) };
+  }
 // One table of every headline figure (each benchmark's `summary`, bench/lib/summary.ts).
 const rows: Array<SummaryRow & { bench: string }> = [];
 const skipped: string[] = [];
