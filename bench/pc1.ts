@@ -64,7 +64,7 @@ async function label(
   parents: string,
   work: string,
   k: number,
-  parentsFeed: 'producer' | 'inline' = 'producer',
+  parentsFeed: 'producer' | 'inline' = 'producer', // 'producer' even at 8MiB, where 'auto' would pick inline
 ): Promise<{ cpu: number; wall: number }> {
   const dirs = Array.from({ length: k }, (_, i) => join(work, `label-${k}-${i}`));
   await Promise.all(dirs.map((d) => mkdir(d, { recursive: true })));

@@ -68,6 +68,11 @@ bool label_layer_single(const sha256::Impl& h, uint64_t nodes, uint32_t layer, c
 bool label_layer_interleaved(const sha256::Impl& h, uint64_t nodes, uint32_t layer,
                              const std::vector<SectorLayer>& sectors, ParentsSource& parents, const LayerControl& ctl);
 
+// Below this many nodes per layer (64 MiB) the previous layer mostly sits in the last-level cache,
+// the expander reads are cheap, and the feed's extra copy and hand-off cost more than they save
+// (bench/pc1.ts: at 8 MiB inline was as fast or faster; at 512 MiB the feed saves 3–25%).
+constexpr uint64_t kFeedMinNodes = uint64_t(1) << 21;
+
 // The whole PC1 labeling for K sectors of one proof (K = 1 uses the single kernel).
 struct RunSector {
   std::vector<uint8_t> replica_id;       // 32 bytes
@@ -80,9 +85,11 @@ struct RunSpec {
   std::string parents_path;
   std::vector<RunSector> sectors;
   sha256::Kernel kernel = sha256::Kernel::Fast;
-  // A producer thread reads the parents cache and gathers expander parents ahead of the hashing
-  // thread (ParentsFeed); false = the hashing thread does it inline (the plain twin).
-  bool feed = true;
+  // Who reads the parents cache and gathers expander parents (docs/sdr.md#parents-feed):
+  // Producer = a thread ahead of the hashing thread (ParentsFeed); Inline = the hashing thread
+  // itself (the plain twin); Auto = Producer once a layer outgrows the caches (kFeedMinNodes).
+  enum class Feed { Auto, Producer, Inline };
+  Feed feed = Feed::Auto;
 };
 struct RunCallbacks {
   std::function<void(uint32_t layer, uint64_t done)> progress;

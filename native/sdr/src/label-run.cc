@@ -136,7 +136,8 @@ void run_labeling(const RunSpec& spec, const CancelFlag& cancel, const RunCallba
       sl[j] = SectorLayer{spec.sectors[j].replica_id.data(), prev[j]->data(), cur[j]->data()};
     const uint64_t cpu0 = clock_ns(CLOCK_THREAD_CPUTIME_ID), wall0 = clock_ns(CLOCK_MONOTONIC);
     std::unique_ptr<ParentsSource> source;
-    if (spec.feed) {
+    const bool feed = spec.feed == RunSpec::Feed::Producer || (spec.feed == RunSpec::Feed::Auto && spec.nodes >= kFeedMinNodes);
+    if (feed) {
       std::vector<const uint8_t*> prevs(k);
       for (size_t j = 0; j < k; j++) prevs[j] = prev[j]->data();
       source.reset(new ParentsFeed(parents, spec.nodes, layer, std::move(prevs)));
