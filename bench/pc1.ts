@@ -2,7 +2,13 @@
 //  (a) single-sector labeling ns/node vs the SHA-256 hardware bound (20 raw compressions per node
 //      on one stream, sdr.md §4) — target ratio bound/ours >= 0.95;
 //  (b) multi-sector (K = 2, 4) labeling throughput vs single-sector on one core — target >= 1.3x;
-//  plus end-to-end runPc1 wall time and tree-d. 8MiB by default; BENCH_LARGE=1 adds 512MiB.
+//  (c) the parents feed (producer thread, the default) against the inline twin, single sector;
+//  (d) "parents cache not in RAM": layer 2 labeled with the parents cache evicted from the page cache
+//      first (posix_fadvise DONTNEED), against the same layer with the cache warm. A 32 GiB sector's
+//      cache is 56 GiB and cannot stay in RAM here; it is read front to back once per layer, which
+//      is exactly what an evicted cache costs (docs/memory-plan.md);
+//  plus end-to-end runPc1 wall time and tree-d (8MiB only: at 512MiB seal.ts times it).
+//  8MiB by default; BENCH_LARGE=1 adds 512MiB (K = 4 there only with BENCH_PC1_K4=1: minutes per pass).
 // Ratios use CPU time of the hashing thread (best of REPS), so other processes on a shared machine
 // skew them far less than wall time would; wall figures are printed alongside.
 // Usage: npx tsx bench/pc1.ts   → table on stdout, JSON in bench/results/pc1.json
@@ -20,6 +26,8 @@ import { graphParams } from '../src/seal/graph-seeds.js';
 import { runPc1 } from '../src/seal/pc1.js';
 import { cacheFiles } from '../src/sector/cache-files.js';
 import { buildTreeD } from '../src/seal/tree-d.js';
+import { spawnSync } from 'node:child_process';
+import { machine } from './lib/measure.js';
 import type { SummaryRow } from './lib/summary.js';
 
 const REPS = Number(process.env.BENCH_REPS ?? 3);
@@ -51,7 +59,13 @@ function hardwareBound(nodes: number): { cpu: number; wall: number } {
 }
 
 /** Labels all layers of K sectors together; returns the hashing thread's ns per node per sector. */
-async function label(proof: SealProof, parents: string, work: string, k: number): Promise<{ cpu: number; wall: number }> {
+async function label(
+  proof: SealProof,
+  parents: string,
+  work: string,
+  k: number,
+  parentsFeed: 'producer' | 'inline' = 'producer', // 'producer' even at 8MiB, where 'auto' would pick inline
+): Promise<{ cpu: number; wall: number }> {
   const dirs = Array.from({ length: k }, (_, i) => join(work, `label-${k}-${i}`));
   await Promise.all(dirs.map((d) => mkdir(d, { recursive: true })));
   let cpu = 0;
@@ -61,6 +75,7 @@ async function label(proof: SealProof, parents: string, work: string, k: number)
     layers: proof.layers,
     startLayer: 1,
     parentsCachePath: parents,
+    parentsFeed,
     sectors: dirs.map((d) => ({ replicaId: replicaId(), layerPaths: cacheFiles(proof, d).layers })),
     onProgress: (p) => {
       if (p.layerDone) {
@@ -72,6 +87,33 @@ async function label(proof: SealProof, parents: string, work: string, k: number)
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
   const n = Number(proof.nodes) * proof.layers * k;
   return { cpu: cpu / n, wall: wall / n };
+}
+
+/** Drops a file's pages from the page cache (python3's os.posix_fadvise); false when not possible. */
+function evict(path: string): boolean {
+  const r = spawnSync('python3', ['-c', 'import os,sys; fd=os.open(sys.argv[1], os.O_RDONLY); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)', path]);
+  return r.status === 0;
+}
+
+/** Layer 2 alone (layer 1 already on disk), parents cache warm or evicted first: ns/node CPU and wall. */
+async function layer2(proof: SealProof, parents: string, dir: string, rid: ReplicaId, cold: boolean): Promise<{ cpu: number; wall: number } | undefined> {
+  if (cold && !evict(parents)) return undefined;
+  let cpu = 0;
+  let wall = 0;
+  await labelLayers({
+    nodes: proof.nodes,
+    layers: proof.layers,
+    startLayer: 2,
+    parentsCachePath: parents,
+    sectors: [{ replicaId: rid, layerPaths: cacheFiles(proof, dir).layers }],
+    onProgress: (p) => {
+      if (p.layerDone && p.layer === 2) {
+        cpu = p.computeCpuNs!;
+        wall = p.computeWallNs!;
+      }
+    },
+  });
+  return { cpu: cpu / Number(proof.nodes), wall: wall / Number(proof.nodes) };
 }
 
 interface Row {
@@ -94,22 +136,45 @@ async function benchSize(proof: SealProof, work: string, rows: Row[]): Promise<R
 
   const bounds: Array<{ cpu: number; wall: number }> = [];
   const singles: Array<{ cpu: number; wall: number }> = [];
-  const multis: Record<number, Array<{ cpu: number; wall: number }>> = { 2: [], 4: [] };
+  const inlines: Array<{ cpu: number; wall: number }> = [];
+  const large = nodes > 1 << 20;
+  const ks = large && !process.env.BENCH_PC1_K4 ? [2] : [2, 4];
+  const multis: Record<number, Array<{ cpu: number; wall: number }>> = Object.fromEntries(ks.map((k) => [k, []]));
   // A 512MiB pass takes minutes per repetition; one is enough there.
-  const reps = nodes > 1 << 20 ? 1 : REPS;
+  const reps = large ? 1 : REPS;
   for (let r = 0; r < reps; r++) {
-    bounds.push(hardwareBound(nodes));
+    bounds.push(hardwareBound(Math.min(nodes, 1 << 20)));
     singles.push(await label(proof, parents, work, 1));
-    for (const k of [2, 4]) multis[k]!.push(await label(proof, parents, work, k));
+    inlines.push(await label(proof, parents, work, 1, 'inline'));
+    for (const k of ks) multis[k]!.push(await label(proof, parents, work, k));
   }
   const bound = best(bounds);
   const single = best(singles);
+  const inline = best(inlines);
   rows.push({ size, metric: 'SHA-256 bound, 20 compressions/node (CPU)', value: bound.cpu, unit: 'ns/node' });
   rows.push({ size, metric: 'PC1 single sector, labeling (CPU)', value: single.cpu, unit: 'ns/node' });
   rows.push({ size, metric: 'bound / PC1 single (CPU)', value: bound.cpu / single.cpu, unit: 'ratio', target: '>= 0.95', meets: bound.cpu / single.cpu >= 0.95 });
   rows.push({ size, metric: 'bound / PC1 single (wall)', value: bound.wall / single.wall, unit: 'ratio' });
+  rows.push({ size, metric: 'PC1 single sector, inline parents (plain twin, CPU)', value: inline.cpu, unit: 'ns/node' });
+  rows.push({ size, metric: 'bound / PC1 single, inline parents (CPU)', value: bound.cpu / inline.cpu, unit: 'ratio' });
+  rows.push({ size, metric: 'parents feed speed-up vs inline (wall)', value: inline.wall / single.wall, unit: 'x' });
+
+  // Layer 2 with the parents cache evicted vs warm (what a cache larger than RAM costs).
+  const d2 = join(work, 'layer2');
+  await mkdir(d2, { recursive: true });
+  const rid = replicaId();
+  await labelLayers({ nodes: proof.nodes, layers: 1, startLayer: 1, parentsCachePath: parents, sectors: [{ replicaId: rid, layerPaths: cacheFiles(proof, d2).layers.slice(0, 1) }] });
+  const warm = await layer2(proof, parents, d2, rid, false);
+  const cold = await layer2(proof, parents, d2, rid, true);
+  await rm(d2, { recursive: true, force: true });
+  if (warm && cold) {
+    rows.push({ size, metric: 'layer 2, parents cache warm (CPU)', value: warm.cpu, unit: 'ns/node' });
+    rows.push({ size, metric: 'layer 2, parents cache evicted first (CPU)', value: cold.cpu, unit: 'ns/node' });
+    rows.push({ size, metric: 'layer 2 rate, evicted cache vs warm (wall)', value: warm.wall / cold.wall, unit: 'ratio' });
+    rows.push({ size, metric: 'layer 2 rate, evicted cache vs warm (CPU)', value: warm.cpu / cold.cpu, unit: 'ratio' });
+  }
   const multi: Record<string, unknown> = {};
-  for (const k of [2, 4]) {
+  for (const k of ks) {
     const m = best(multis[k]!);
     multi[k] = m;
     rows.push({ size, metric: `PC1 K=${k} sectors in one thread (CPU)`, value: m.cpu, unit: 'ns/node/sector' });
@@ -117,6 +182,11 @@ async function benchSize(proof: SealProof, work: string, rows: Row[]): Promise<R
     rows.push({ size, metric: `K=${k} throughput vs single (wall)`, value: single.wall / m.wall, unit: 'x' });
   }
 
+  const extra = { inline: inlines, layer2: { warm, cold, evictable: cold !== undefined } };
+  if (large) {
+    await rm(parents, { force: true });
+    return { nodes, layers: proof.layers, reps, bound: bounds, single: singles, multi: multis, best: { bound, single, inline, multi }, ...extra };
+  }
   // End to end, as recovery runs it: checkpoint, layer files fsynced, wall clock.
   const d1 = join(work, 'e2e');
   let w0 = wallNs();
@@ -134,12 +204,12 @@ async function benchSize(proof: SealProof, work: string, rows: Row[]): Promise<R
   await rm(join(work, 'treed'), { recursive: true, force: true });
   await rm(staged, { force: true });
   await rm(parents, { force: true });
-  return { nodes, layers: proof.layers, reps, bound: bounds, single: singles, multi: multis, best: { bound, single, multi }, e2eWallNsPerNode: e2e, treeDWallNsPerLeaf: treeD };
+  return { nodes, layers: proof.layers, reps, bound: bounds, single: singles, multi: multis, best: { bound, single, inline, multi }, ...extra, e2eWallNsPerNode: e2e, treeDWallNsPerLeaf: treeD };
 }
 
 const sizes = ['StackedDrg8MiBV1_1', ...(process.env.BENCH_LARGE ? ['StackedDrg512MiBV1_1'] : [])];
 const rows: Row[] = [];
-const results: Record<string, unknown> = { kernel: sha256FastKernelName(), sizes: {} };
+const results: Record<string, unknown> = { kernel: sha256FastKernelName(), machineBefore: machine(), sizes: {} };
 const work = await mkdtemp(join(tmpdir(), 'bench-pc1-'));
 try {
   for (const name of sizes) {
@@ -161,6 +231,7 @@ console.table(
     meets: r.meets === undefined ? '' : r.meets ? 'yes' : 'NO',
   })),
 );
+results.loadAverageAfter = machine().loadAverage;
 await mkdir(join(here, 'results'), { recursive: true });
 const summary: SummaryRow[] = rows
   .filter((r) => r.target !== undefined)

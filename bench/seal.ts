@@ -31,11 +31,13 @@ import { ensureParentsCacheDetailed } from '../src/seal/parents-cache.js';
 import { runPc1 } from '../src/seal/pc1.js';
 import { runPc2 } from '../src/seal/pc2.js';
 import { buildTreeD } from '../src/seal/tree-d.js';
-import { oracleBinary, runOracleJson } from './lib/oracle.js';
+import { machine } from './lib/measure.js';
+import { oracleBinary, runOracleMeasured } from './lib/oracle.js';
 import { atLeast, type SummaryRow } from './lib/summary.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const REPS = Math.max(2, Number(process.env.BENCH_REPS ?? 2));
+// At least 2 (alternating order) unless BENCH_REPS=1 is asked for explicitly (a quick 512MiB look).
+const REPS = Math.max(process.env.BENCH_REPS === '1' ? 1 : 2, Number(process.env.BENCH_REPS ?? 2));
 const THREADS = Number(process.env.BENCH_THREADS ?? 2);
 const PROOFS = ['StackedDrg8MiBV1_1', ...(process.env.BENCH_LARGE ? ['StackedDrg512MiBV1_1'] : [])];
 const TARGET = { pc2: 2, total: 1.5 } as const;
@@ -62,6 +64,8 @@ interface RefRun {
   totalMs: number;
   multicoreSdr: boolean;
   threads: number;
+  /** peak RSS of the oracle process (PC1 + PC2), GNU time; null without it */
+  maxRssMiB: number | null;
 }
 
 // Child mode: one sector from scratch in a fresh process (like each oracle run), so every run pays
@@ -108,14 +112,15 @@ async function ours(proof: SealProof, parentsCachePath: string): Promise<OurRun>
 }
 
 function reference(bin: string, proof: SealProof): RefRun {
-  const j = runOracleJson<{ pc1_ms: number; pc2_ms: number; threads: number; multicore_sdr: boolean }>(bin, [
+  const r = runOracleMeasured<{ pc1_ms: number; pc2_ms: number; threads: number; multicore_sdr: boolean }>(bin, [
     'bench',
     '--proof',
     String(proof.id),
     '--threads',
     String(THREADS),
   ]);
-  return { pc1Ms: j.pc1_ms, pc2Ms: j.pc2_ms, totalMs: j.pc1_ms + j.pc2_ms, multicoreSdr: j.multicore_sdr, threads: j.threads };
+  const j = r.json;
+  return { pc1Ms: j.pc1_ms, pc2Ms: j.pc2_ms, totalMs: j.pc1_ms + j.pc2_ms, multicoreSdr: j.multicore_sdr, threads: j.threads, maxRssMiB: r.maxRssMiB };
 }
 
 /** The oracle's own vector for this sector, when there is one: what our run must reproduce. */
@@ -159,8 +164,8 @@ for (const name of PROOFS) {
       const o = oursRuns.at(-1)!;
       const r = refRuns.at(-1);
       process.stderr.write(
-        `${proof.sizeName} run ${i + 1}/${REPS}: ours PC1 ${fmt(o.pc1Ms)} PC2 ${fmt(o.pc2Ms)}` +
-          (r ? `; reference PC1 ${fmt(r.pc1Ms)} PC2 ${fmt(r.pc2Ms)}` : '') +
+        `${proof.sizeName} run ${i + 1}/${REPS}: ours PC1 ${fmt(o.pc1Ms)} PC2 ${fmt(o.pc2Ms)} (max RSS ${o.maxRssMiB.toFixed(0)} MiB)` +
+          (r ? `; reference PC1 ${fmt(r.pc1Ms)} PC2 ${fmt(r.pc2Ms)} (max RSS ${r.maxRssMiB?.toFixed(0) ?? '—'} MiB)` : '') +
           ` (load ${os.loadavg()[0]!.toFixed(1)})\n`,
       );
     }
@@ -200,6 +205,7 @@ for (const name of PROOFS) {
       ours: oursRuns,
       reference: 'path' in oracle ? refRuns : oracle.skipped,
       best,
+      maxRssMiB: { ours: Math.max(...oursRuns.map((r) => r.maxRssMiB)), reference: refRuns.length ? Math.max(...refRuns.map((r) => r.maxRssMiB ?? 0)) : null },
       ratios,
       targets: { pc2: TARGET.pc2, total: TARGET.total },
       meets,
@@ -243,7 +249,7 @@ writeFileSync(
     {
       date: new Date().toISOString(),
       unit: 'ms wall',
-      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model },
+      machine: machine(),
       ...('skipped' in oracle ? { referenceSkipped: oracle.skipped } : {}),
       summary,
       results,

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runMeasured } from './measure.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const binary = join(root, 'tools', 'oracle', 'target', 'release', process.platform === 'win32' ? 'oracle.exe' : 'oracle');
@@ -45,4 +46,15 @@ export function runOracleJson<T>(bin: string, args: readonly string[]): T {
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(`oracle ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-400)}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
+}
+
+/** Same, with the oracle's wall time, CPU time and peak RSS measured from outside (lib/measure.ts). */
+export function runOracleMeasured<T>(
+  bin: string,
+  args: readonly string[],
+  env?: NodeJS.ProcessEnv,
+): { json: T; wallMs: number; cpuMs: number | null; maxRssMiB: number | null } {
+  const r = runMeasured(bin, args, { env });
+  if (r.status !== 0) throw new Error(`oracle ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-400)}`);
+  return { json: JSON.parse(r.stdout.trim().split('\n').pop()!) as T, wallMs: r.wallMs, cpuMs: r.cpuMs, maxRssMiB: r.maxRssMiB };
 }

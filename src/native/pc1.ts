@@ -31,6 +31,13 @@ export interface LabelLayersOptions {
   /** all sectors share the proof (graph); more than one are labeled interleaved in one thread */
   readonly sectors: readonly LabelSector[];
   readonly kernel?: Sha256Kernel;
+  /**
+   * Who reads the parents cache and the expander-parent labels: 'producer' = a thread running
+   * ahead of the hashing thread; 'inline' = the hashing thread itself (the plain twin); 'auto'
+   * (default) = producer from 2^21 nodes (64 MiB layers) up. Same bytes either way
+   * (docs/sdr.md#parents-feed).
+   */
+  readonly parentsFeed?: 'auto' | 'producer' | 'inline';
   readonly onProgress?: (p: Pc1NativeProgress) => void;
   readonly signal?: AbortSignal;
 }

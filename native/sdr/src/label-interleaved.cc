@@ -18,7 +18,7 @@ struct alignas(64) Lane {
 }  // namespace
 
 bool label_layer_interleaved(const sha256::Impl& h, uint64_t nodes, uint32_t layer,
-                             const std::vector<SectorLayer>& sectors, ParentsReader& parents, const LayerControl& ctl) {
+                             const std::vector<SectorLayer>& sectors, ParentsSource& parents, const LayerControl& ctl) {
   const size_t k = sectors.size();
   const MessagePlan plan = message_plan(layer);
   std::unique_ptr<Lane[]> lanes(new Lane[k]);
@@ -36,17 +36,21 @@ bool label_layer_interleaved(const sha256::Impl& h, uint64_t nodes, uint32_t lay
   };
 
   for (uint64_t start = 0; start < nodes; start += ParentsReader::chunk_nodes()) {
-    const uint64_t count = std::min(ParentsReader::chunk_nodes(), nodes - start);
-    const uint32_t* rows = parents.read(start, count);
+    const ParentsChunk& chunk = parents.next();
+    const uint64_t count = chunk.count;
+    const uint32_t* rows = chunk.rows;
     for (uint64_t i = 0; i < count; i++) {
       const uint64_t v = start + i;
       const uint32_t* row = rows + i * kParents;
       if (i + kPrefetchDistance < count)
-        for (size_t j = 0; j < k; j++) prefetch_parents(rows + (i + kPrefetchDistance) * kParents, layer, sectors[j].cur, sectors[j].prev);
+        for (size_t j = 0; j < k; j++)
+          prefetch_parents(rows + (i + kPrefetchDistance) * kParents, layer, sectors[j].cur, chunk.exp ? nullptr : sectors[j].prev);
       for (size_t j = 0; j < k; j++) {
         std::memcpy(lanes[j].st, sha256::kInitialState, sizeof lanes[j].st);
         write_header(lanes[j].msg, sectors[j].replica_id, layer, v);
-        if (v != 0) gather_parents(lanes[j].msg + 64, row, layer, sectors[j].cur, sectors[j].prev);
+        if (v != 0)
+          gather_parents(lanes[j].msg + 64, row, layer, sectors[j].cur, sectors[j].prev,
+                         chunk.exp ? chunk.exp + (i * k + j) * kExpBytes : nullptr);
       }
       if (v == 0) {
         compress_all(0, 1);
@@ -68,6 +72,7 @@ bool label_layer_interleaved(const sha256::Impl& h, uint64_t nodes, uint32_t lay
         if (ctl.progress) ctl.progress(v + 1);
       }
     }
+    parents.release();
   }
   if (ctl.progress) ctl.progress(nodes);
   return true;

@@ -30,6 +30,8 @@ class ParentsReader {
   ParentsReader& operator=(const ParentsReader&) = delete;
   // Loads the rows of nodes [start, start + count) (count <= chunk_nodes()) and returns them.
   const uint32_t* read(uint64_t start, uint64_t count);
+  // Same rows into dst (count × 14); safe to call from another thread than the one that built it.
+  void read_into(uint64_t start, uint64_t count, uint32_t* dst);
   static constexpr uint64_t chunk_nodes() { return 8192; }
 
  private:
@@ -55,14 +57,21 @@ struct SectorLayer {
   uint8_t* cur;
 };
 
+class ParentsSource;  // label-feed.h
+
 // Labels layer `layer` (1-based) of one sector. Returns false if cancelled (cur is then partial).
 bool label_layer_single(const sha256::Impl& h, uint64_t nodes, uint32_t layer, const SectorLayer& s,
-                        ParentsReader& parents, const LayerControl& ctl);
+                        ParentsSource& parents, const LayerControl& ctl);
 
 // Same output as label_layer_single for each sector, computed in one thread with the sectors'
 // SHA-256 streams interleaved.
 bool label_layer_interleaved(const sha256::Impl& h, uint64_t nodes, uint32_t layer,
-                             const std::vector<SectorLayer>& sectors, ParentsReader& parents, const LayerControl& ctl);
+                             const std::vector<SectorLayer>& sectors, ParentsSource& parents, const LayerControl& ctl);
+
+// Below this many nodes per layer (64 MiB) the previous layer mostly sits in the last-level cache,
+// the expander reads are cheap, and the feed's extra copy and hand-off cost more than they save
+// (bench/pc1.ts: at 8 MiB inline was as fast or faster; at 512 MiB the feed saves 3–25%).
+constexpr uint64_t kFeedMinNodes = uint64_t(1) << 21;
 
 // The whole PC1 labeling for K sectors of one proof (K = 1 uses the single kernel).
 struct RunSector {
@@ -76,6 +85,11 @@ struct RunSpec {
   std::string parents_path;
   std::vector<RunSector> sectors;
   sha256::Kernel kernel = sha256::Kernel::Fast;
+  // Who reads the parents cache and gathers expander parents (docs/sdr.md#parents-feed):
+  // Producer = a thread ahead of the hashing thread (ParentsFeed); Inline = the hashing thread
+  // itself (the plain twin); Auto = Producer once a layer outgrows the caches (kFeedMinNodes).
+  enum class Feed { Auto, Producer, Inline };
+  Feed feed = Feed::Auto;
 };
 struct RunCallbacks {
   std::function<void(uint32_t layer, uint64_t done)> progress;

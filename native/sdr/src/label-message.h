@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "label-feed.h"
 #include "label-layer.h"
 
 namespace sdr {
@@ -49,10 +50,16 @@ inline MessagePlan message_plan(uint32_t layer) {
   return layer == 1 ? MessagePlan{6, 3, 0, 0} : MessagePlan{2, 7, 4, 8};
 }
 
-// Copies the parent labels of one node into `dst` (14 × 32 bytes; 6 for layer 1).
-inline void gather_parents(uint8_t* dst, const uint32_t* row, uint32_t layer, const uint8_t* cur, const uint8_t* prev) {
+// Copies the parent labels of one node into `dst` (14 × 32 bytes; 6 for layer 1). `exp`, when not
+// null, holds the 8 expander-parent labels already gathered by the feed (label-feed.h).
+inline void gather_parents(uint8_t* dst, const uint32_t* row, uint32_t layer, const uint8_t* cur, const uint8_t* prev,
+                           const uint8_t* exp = nullptr) {
   for (int i = 0; i < kBaseParents; i++) std::memcpy(dst + 32 * i, cur + uint64_t(row[i]) * kNodeBytes, 32);
   if (layer == 1) return;
+  if (exp) {
+    std::memcpy(dst + 32 * kBaseParents, exp, 32 * (kParents - kBaseParents));
+    return;
+  }
   for (int i = kBaseParents; i < kParents; i++) std::memcpy(dst + 32 * i, prev + uint64_t(row[i]) * kNodeBytes, 32);
 }
 
@@ -63,7 +70,7 @@ inline void gather_parents(uint8_t* dst, const uint32_t* row, uint32_t layer, co
 // deletes the call, prefetches and all.
 __attribute__((always_inline)) inline void prefetch_parents(const uint32_t* row, uint32_t layer, const uint8_t* cur, const uint8_t* prev) {
   for (int i = 1; i < kBaseParents; i++) __builtin_prefetch(cur + uint64_t(row[i]) * kNodeBytes);  // b0 = v−1 is hot
-  if (layer == 1) return;
+  if (layer == 1 || !prev) return;  // prev null: the feed has gathered the expander parents
   for (int i = kBaseParents; i < kParents; i++) __builtin_prefetch(prev + uint64_t(row[i]) * kNodeBytes);
 }
 constexpr uint64_t kPrefetchDistance = 16;

@@ -43,6 +43,14 @@ Napi::Value LabelLayers(const Napi::CallbackInfo& info) {
       spec.sectors.push_back(std::move(r));
     }
     spec.kernel = sha256_kernel(o.get("kernel"));
+    if (!absent(o.get("parentsFeed"))) {
+      const std::string feed = str(o.get("parentsFeed"), o.field("parentsFeed"));
+      if (feed != "producer" && feed != "inline" && feed != "auto")
+        throw_range(o.get("parentsFeed").Env(), o.field("parentsFeed") + " must be 'auto', 'producer' or 'inline', got '" + feed + "'");
+      spec.feed = feed == "producer" ? sdr::label::RunSpec::Feed::Producer
+                  : feed == "inline" ? sdr::label::RunSpec::Feed::Inline
+                                     : sdr::label::RunSpec::Feed::Auto;
+    }
     return JobSpec<LabelEvent>{
         "sdr.labelLayers",
         [spec](const sdr::CancelFlag& cancel, Reporter<LabelEvent>& r) {

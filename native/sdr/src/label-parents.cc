@@ -42,7 +42,12 @@ ParentsReader::~ParentsReader() {
 }
 
 const uint32_t* ParentsReader::read(uint64_t start, uint64_t count) {
-  uint8_t* dst = reinterpret_cast<uint8_t*>(rows_.data());
+  read_into(start, count, rows_.data());
+  return rows_.data();
+}
+
+void ParentsReader::read_into(uint64_t start, uint64_t count, uint32_t* r) {
+  uint8_t* dst = reinterpret_cast<uint8_t*>(r);
   size_t left = count * kParents * 4;
   off_t off = off_t(start * kParents * 4);
   while (left > 0) {
@@ -56,7 +61,6 @@ const uint32_t* ParentsReader::read(uint64_t start, uint64_t count) {
     left -= size_t(n);
     off += n;
   }
-  uint32_t* r = rows_.data();
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
   for (uint64_t i = 0; i < count * kParents; i++) r[i] = __builtin_bswap32(r[i]);
 #endif
@@ -71,7 +75,6 @@ const uint32_t* ParentsReader::read(uint64_t start, uint64_t count) {
       throw std::runtime_error("parents cache " + path_ + " is corrupt at node " + std::to_string(v) +
                                " (parent index out of range); delete it so it is regenerated");
   }
-  return r;
 }
 
 }  // namespace label

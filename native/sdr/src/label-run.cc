@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "file-io.h"
+#include "label-feed.h"
 #include "label-layer.h"
 
 namespace sdr {
@@ -134,8 +135,18 @@ void run_labeling(const RunSpec& spec, const CancelFlag& cancel, const RunCallba
     for (size_t j = 0; j < k; j++)
       sl[j] = SectorLayer{spec.sectors[j].replica_id.data(), prev[j]->data(), cur[j]->data()};
     const uint64_t cpu0 = clock_ns(CLOCK_THREAD_CPUTIME_ID), wall0 = clock_ns(CLOCK_MONOTONIC);
-    const bool ok = k == 1 ? label_layer_single(h, spec.nodes, layer, sl[0], parents, ctl)
-                           : label_layer_interleaved(h, spec.nodes, layer, sl, parents, ctl);
+    std::unique_ptr<ParentsSource> source;
+    const bool feed = spec.feed == RunSpec::Feed::Producer || (spec.feed == RunSpec::Feed::Auto && spec.nodes >= kFeedMinNodes);
+    if (feed) {
+      std::vector<const uint8_t*> prevs(k);
+      for (size_t j = 0; j < k; j++) prevs[j] = prev[j]->data();
+      source.reset(new ParentsFeed(parents, spec.nodes, layer, std::move(prevs)));
+    } else {
+      source.reset(new InlineParents(parents, spec.nodes));
+    }
+    const bool ok = k == 1 ? label_layer_single(h, spec.nodes, layer, sl[0], *source, ctl)
+                           : label_layer_interleaved(h, spec.nodes, layer, sl, *source, ctl);
+    source.reset();  // stops the producer before the buffers swap
     times[layer] = {clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0, clock_ns(CLOCK_MONOTONIC) - wall0};
     // The previous layer's write overlapped this layer; it must end before its buffer is reused.
     finish_writer();

@@ -10,7 +10,7 @@ namespace sdr {
 namespace label {
 
 bool label_layer_single(const sha256::Impl& h, uint64_t nodes, uint32_t layer, const SectorLayer& s,
-                        ParentsReader& parents, const LayerControl& ctl) {
+                        ParentsSource& parents, const LayerControl& ctl) {
   const MessagePlan plan = message_plan(layer);
   alignas(64) uint8_t run[kParents * kNodeBytes];
   alignas(64) uint8_t header[64];
@@ -25,12 +25,14 @@ bool label_layer_single(const sha256::Impl& h, uint64_t nodes, uint32_t layer, c
   h.compress(next, header, 1);
 
   for (uint64_t start = 0; start < nodes; start += ParentsReader::chunk_nodes()) {
-    const uint64_t count = std::min(ParentsReader::chunk_nodes(), nodes - start);
-    const uint32_t* rows = parents.read(start, count);
+    const ParentsChunk& chunk = parents.next();
+    const uint64_t count = chunk.count;
+    const uint32_t* rows = chunk.rows;
+    const uint8_t* prefetch_prev = chunk.exp ? nullptr : s.prev;
     for (uint64_t i = 0; i < count; i++) {
       const uint64_t v = start + i;
       if (i + kPrefetchDistance < count)
-        prefetch_parents(rows + (i + kPrefetchDistance) * kParents, layer, s.cur, s.prev);
+        prefetch_parents(rows + (i + kPrefetchDistance) * kParents, layer, s.cur, prefetch_prev);
       std::memcpy(st, next, sizeof st);
       const bool has_next = v + 1 < nodes;
       if (has_next) {
@@ -42,7 +44,7 @@ bool label_layer_single(const sha256::Impl& h, uint64_t nodes, uint32_t layer, c
         const uint8_t* blocks[2] = {pad0, header};
         h.compress_lanes(states, blocks, has_next ? 2 : 1, 1);
       } else {
-        gather_parents(run, rows + i * kParents, layer, s.cur, s.prev);
+        gather_parents(run, rows + i * kParents, layer, s.cur, s.prev, chunk.exp ? chunk.exp + i * kExpBytes : nullptr);
         const uint8_t* blocks[2] = {run, header};
         h.compress_lanes(states, blocks, has_next ? 2 : 1, 1);
         h.compress(st, run + 64, plan.run_blocks - 1);
@@ -57,6 +59,7 @@ bool label_layer_single(const sha256::Impl& h, uint64_t nodes, uint32_t layer, c
         if (ctl.progress) ctl.progress(v + 1);
       }
     }
+    parents.release();
   }
   if (ctl.progress) ctl.progress(nodes);
   return true;
