@@ -262,6 +262,12 @@ export async function unsealSector(o: UnsealOptions): Promise<UnsealResult> {
     const p = plan.wanted[0]!;
     await mkdir(join(target, '..'), { recursive: true });
     await pipeline(createReadStream(decodedPath), new Fr32UnpadStream(), createWriteStream(partial));
+    const written = await open(partial, 'r+');
+    try {
+      await written.sync(); // durable before the rename makes it visible
+    } finally {
+      await written.close();
+    }
     bytes = toUnpaddedBytes(p.paddedSize);
     const got = BigInt((await stat(partial)).size);
     if (got !== bytes) throw new Error(`internal: unpadding ${p.paddedSize} padded bytes gave ${got} bytes, expected ${bytes}`);
