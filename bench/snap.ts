@@ -106,7 +106,9 @@ for (const name of proofs) {
       kernelMBps[kernel] = mbps(proof.sectorBytes, performance.now() - tk);
     }
 
+    const loadBefore = os.loadavg()[0]!;
     const ref = reference(proof);
+    const load = { beforeReference: loadBefore, afterReference: os.loadavg()[0]! };
     const refRecovery = typeof ref === 'string' ? undefined : ref.pc1Ms + ref.pc2Ms + ref.encodeMs;
     const row = {
       encodeMs: Math.round(encodeMs),
@@ -122,6 +124,8 @@ for (const name of proofs) {
           ? null
           : { encode: ref.encodeMs / encodeMs, decode: ref.decodeMs / decodeMs, recovery: refRecovery! / recoveryMs },
       commRNew: toHex(r1.commRNew),
+      // a shared machine: the 1-minute load average around the reference run, to judge the ratios by
+      loadAverage: load,
     };
     results[name] = row;
     console.log(`\n${name}`);
@@ -136,6 +140,7 @@ for (const name of proofs) {
     line('decode', decodeMs, typeof ref === 'string' ? undefined : ref.decodeMs);
     line('recovery', recoveryMs, refRecovery);
     console.log(`  encoding pass alone: ${Object.entries(kernelMBps).map(([k, v]) => `${k} ${v.toFixed(0)} MB/s`).join(', ')}`);
+    console.log(`  1-min load average ${load.beforeReference.toFixed(1)} → ${load.afterReference.toFixed(1)} on ${os.cpus().length} cores (ratios are only as steady as the machine)`);
     if (typeof ref === 'string') console.log(`  ${ref}`);
     else {
       summary.push(atLeast(proof.sizeName, 'snap encode speed vs reference', ref.encodeMs / encodeMs, '×', 1));
