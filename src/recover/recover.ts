@@ -411,7 +411,9 @@ async function finishUpdate(r: SectorRun, opts: RecoverOptions, key: VerifiedSec
   const tp = performance.now();
   const published = await publishUpdate(plan.name, { replicaPath, updateCacheDir }, { resultRoot: opts.resultRoot });
   rep.paths = { update: published.updatePath, updateCache: published.updateCacheDir };
-  if (opts.keepSectorKey) {
+  if (opts.keepSectorKey && (await isPublished(opts.resultRoot, plan.name))) {
+    log.warn('--keep-sector-key: sealed/ and cache/ of this sector already exist in the result path; left as they are');
+  } else if (opts.keepSectorKey) {
     const keyOut = await publish(key, { resultRoot: opts.resultRoot, keepPrecommitFiles: plan.keepPrecommitFiles });
     rep.paths = { ...rep.paths, sealed: keyOut.sealedPath, cache: keyOut.cacheDir };
   }
