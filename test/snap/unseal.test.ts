@@ -11,6 +11,7 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runUnseal } from '../../src/cli/commands/unseal.js';
+import { realHostProbe, type HostProbe } from '../../src/recover/preflight.js';
 import { loadNetwork } from '../../src/devnet/network.js';
 import { startDevnet, type Devnet } from '../../src/devnet/server.js';
 import { entryBytes, loadFamilyVector, loadVector, type SnapVector } from '../helpers/vectors.js';
@@ -45,12 +46,12 @@ describe('unseal (bundled devnet)', () => {
   });
   afterAll(async () => net.close());
 
-  const run = async (numbers: string[], extra: Record<string, unknown>, sealingResult = result) => {
+  const run = async (numbers: string[], extra: Record<string, unknown>, sealingResult = result, probe?: HostProbe) => {
     const out = sink();
     const temp = await mkdtemp(join(tmpdir(), 'unseal-temp-'));
     const code = await runUnseal(
       { miner: 'f01000', numbers, sealingResult, sealingTemp: temp, json: true, ...extra },
-      { stdout: out.s, stderr: sink().s, tty: false, cwd: process.cwd(), env: { FULLNODE_API_INFO: net.apiInfo } },
+      { stdout: out.s, stderr: sink().s, tty: false, cwd: process.cwd(), env: { FULLNODE_API_INFO: net.apiInfo }, ...(probe ? { probe } : {}) },
     );
     return { code, sectors: JSON.parse(out.text()).sectors };
   };
@@ -126,6 +127,15 @@ describe('unseal (bundled devnet)', () => {
       expect(await exists(join(dir, 'unsealed', 's-t01000-4'))).toBe(false);
     }
   }, 60_000);
+
+  it('pre-flight: too little scratch space is refused before PC1, saying the key needs the full SDR even for one piece', async () => {
+    const small: HostProbe = { ...realHostProbe, freeBytes: async () => 4096n };
+    const dir = await mkdtemp(join(tmpdir(), 'unseal-out-'));
+    const r = await run(['5'], { piece: snap.pieces.find((p) => !p.filler)!.cid, out: join(dir, 'p.bin') }, result, small);
+    expect(r.sectors[0].status).toBe('failed');
+    expect(r.sectors[0].reason).toMatch(/needs 7\.0 KiB .* 2 layers of 2\.0 KiB \(the full SDR, even with --piece\).* but 4\.0 KiB is free/);
+    expect(await exists(join(dir, 'p.bin'))).toBe(false);
+  });
 
   it('a CC sector has nothing to unseal', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'unseal-dir-'));
