@@ -24,7 +24,6 @@ import { toHex, type Commitment } from '../proofs/types.js';
 import { zeroCommitment } from '../proofs/zero-commitments.js';
 import type { SectorRecord } from '../records/record.js';
 import { fillToSector } from '../recover/plan.js';
-import { fmtBytes, PreflightError, realHostProbe, type HostProbe } from '../recover/preflight.js';
 import type { StageOptions } from '../seal/contracts.js';
 import { ensureParentsCache } from '../seal/parents-cache.js';
 import { runPc1 } from '../seal/pc1.js';
@@ -50,8 +49,6 @@ export interface UnsealInputs extends StageOptions {
   /** a storage path: unsealed/s-t0M-N in lotus's partial-file format goes under it */
   readonly unsealedRoot?: string;
   readonly threads?: number;
-  /** how free space is probed (tests simulate a small disk) */
-  readonly probe?: HostProbe;
 }
 
 export interface UnsealResult {
@@ -123,15 +120,6 @@ export async function unsealSector(i: UnsealInputs): Promise<UnsealResult> {
   const nodes = range.size / 32n;
   const stage = { ...(i.onProgress ? { onProgress: i.onProgress } : {}), ...(i.signal ? { signal: i.signal } : {}) };
 
-  // Pre-flight: the key is the whole PC1 (every layer on disk) even when one piece is decoded.
-  const need = BigInt(proof.layers) * proof.sectorBytes + 3n * range.size;
-  const free = await (i.probe ?? realHostProbe).freeBytes(i.workDir);
-  if (need > free) {
-    throw new PreflightError(
-      `unsealing ${who} needs ${fmtBytes(need)} in ${i.workDir} — the key's ${proof.layers} layers of ${fmtBytes(proof.sectorBytes)} ` +
-        `(the full SDR, even with --piece) plus the decoded range and its tree — but ${fmtBytes(free)} is free; choose another --sealing-temp`,
-    );
-  }
   await mkdir(i.workDir, { recursive: true });
   try {
     // The key: PC1 of the replica id the replica was sealed with (the CC one for a snapped sector).

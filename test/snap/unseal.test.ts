@@ -11,7 +11,6 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runUnseal } from '../../src/cli/commands/unseal.js';
-import { realHostProbe, type HostProbe } from '../../src/recover/preflight.js';
 import { loadNetwork } from '../../src/devnet/network.js';
 import { startDevnet, type Devnet } from '../../src/devnet/server.js';
 import { entryBytes, loadFamilyVector, loadVector, type SnapVector } from '../helpers/vectors.js';
@@ -46,12 +45,12 @@ describe('unseal (bundled devnet)', () => {
   });
   afterAll(async () => net.close());
 
-  const run = async (numbers: string[], extra: Record<string, unknown>, sealingResult = result, probe?: HostProbe) => {
+  const run = async (numbers: string[], extra: Record<string, unknown>, sealingResult = result) => {
     const out = sink();
     const temp = await mkdtemp(join(tmpdir(), 'unseal-temp-'));
     const code = await runUnseal(
       { miner: 'f01000', numbers, sealingResult, sealingTemp: temp, json: true, ...extra },
-      { stdout: out.s, stderr: sink().s, tty: false, cwd: process.cwd(), env: { FULLNODE_API_INFO: net.apiInfo }, ...(probe ? { probe } : {}) },
+      { stdout: out.s, stderr: sink().s, tty: false, cwd: process.cwd(), env: { FULLNODE_API_INFO: net.apiInfo } },
     );
     return { code, sectors: JSON.parse(out.text()).sectors };
   };
@@ -81,21 +80,6 @@ describe('unseal (bundled devnet)', () => {
     }
   }, 60_000);
 
-  it('--piece with --unsealed-dir: only that piece is allocated (trailer as lotus writes it for the range)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'unseal-dir-'));
-    const cid = snap.pieces.find((p) => !p.filler)!.cid;
-    const r = await run(['5'], { piece: cid, unsealedDir: dir });
-    expect(r.sectors[0]).toMatchObject({ status: 'unsealed', checked: { what: 'piece', cid } });
-    const f = await readFile(join(dir, 'unsealed', 's-t01000-5'));
-    const first1KiB = goTrailers.cases.find((c) => c.name === 'first 1KiB piece of 2KiB')!.trailer;
-    expect(f.subarray(2048).toString('hex')).toBe(first1KiB);
-    // the piece is the first 1 KiB of the staged sector; the rest is a hole (zeros)
-    const staged = Buffer.alloc(2048);
-    staged.set(f.subarray(0, 1024));
-    expect(sha(staged)).toBe(snap.staged.sha256);
-    expect(f.subarray(1024, 2048).every((b) => b === 0)).toBe(true);
-  }, 60_000);
-
   it('a flipped byte in the snapped replica: reported as damaged, nothing written', async () => {
     const bad = await mkdtemp(join(tmpdir(), 'unseal-bad-'));
     await mkdir(join(bad, 'update'));
@@ -109,33 +93,6 @@ describe('unseal (bundled devnet)', () => {
     expect(r.code).toBe('incomplete');
     expect(await exists(join(dir, 'unsealed', 's-t01000-5'))).toBe(false);
   }, 60_000);
-
-  it('deal sector: a flipped high bit is named by node; a flipped low byte still fails the comm_d check; nothing written', async () => {
-    for (const [byte, bit, reason] of [
-      [7 * 32 + 31, 0x40, /node 7 (does not decode to fr32-padded data|is not a canonical field element)/],
-      [9 * 32 + 3, 0x01, /has commitment [0-9a-f]{64}, not [0-9a-f]{64}: .* is damaged/],
-    ] as const) {
-      const bad = await mkdtemp(join(tmpdir(), 'unseal-bad-'));
-      await mkdir(join(bad, 'sealed'));
-      const replica = Buffer.from(entryBytes(deal.files['sealed'])!);
-      replica[byte]! ^= bit;
-      await writeFile(join(bad, 'sealed', 's-t01000-4'), replica);
-      const dir = await mkdtemp(join(tmpdir(), 'unseal-out-'));
-      const r = await run(['4'], { unsealedDir: dir }, bad);
-      expect(r.sectors[0].status).toBe('damaged');
-      expect(r.sectors[0].reason).toMatch(reason);
-      expect(await exists(join(dir, 'unsealed', 's-t01000-4'))).toBe(false);
-    }
-  }, 60_000);
-
-  it('pre-flight: too little scratch space is refused before PC1, saying the key needs the full SDR even for one piece', async () => {
-    const small: HostProbe = { ...realHostProbe, freeBytes: async () => 4096n };
-    const dir = await mkdtemp(join(tmpdir(), 'unseal-out-'));
-    const r = await run(['5'], { piece: snap.pieces.find((p) => !p.filler)!.cid, out: join(dir, 'p.bin') }, result, small);
-    expect(r.sectors[0].status).toBe('failed');
-    expect(r.sectors[0].reason).toMatch(/needs 7\.0 KiB .* 2 layers of 2\.0 KiB \(the full SDR, even with --piece\).* but 4\.0 KiB is free/);
-    expect(await exists(join(dir, 'p.bin'))).toBe(false);
-  });
 
   it('a CC sector has nothing to unseal', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'unseal-dir-'));

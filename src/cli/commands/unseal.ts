@@ -8,7 +8,6 @@ import { minerFor, SOURCE_FLAGS } from '../../records/open-source.js';
 import { sectorName } from '../../sector/storage-layout.js';
 import { expandHome, minerArg, openSource, sectorNumbers, settingsArg, sourceOptions, type SectorArgs, type SourceArgs } from '../args.js';
 import { defineCommand, type CliDeps, type Outcome } from '../command.js';
-import type { HostProbe } from '../../recover/preflight.js';
 
 export interface UnsealArgs extends SectorArgs, SourceArgs {
   readonly miner?: string;
@@ -30,12 +29,7 @@ interface SectorOutcome {
   readonly written?: readonly string[];
 }
 
-/** What tests substitute: the free-space probe. */
-export interface UnsealDeps extends CliDeps {
-  readonly probe?: HostProbe;
-}
-
-export async function runUnseal(args: UnsealArgs, deps: UnsealDeps): Promise<Outcome> {
+export async function runUnseal(args: UnsealArgs, deps: CliDeps): Promise<Outcome> {
   const numbers = sectorNumbers(args, { required: true });
   if (args.out !== undefined && (args.piece === undefined || numbers.length !== 1))
     throw new UsageError('--out writes one piece of one sector: give --piece <pieceCID> and exactly one sector');
@@ -67,7 +61,6 @@ export async function runUnseal(args: UnsealArgs, deps: UnsealDeps): Promise<Out
           ...(args.out ? { out: expandHome(args.out) } : {}),
           ...(args.unsealedDir ? { unsealedRoot: expandHome(args.unsealedDir) } : {}),
           ...(deps.signal ? { signal: deps.signal } : {}),
-          ...(deps.probe ? { probe: deps.probe } : {}),
         });
         results.push({ ...base, status: 'unsealed', kind: r.kind, checked: r.checked, written: r.written });
       } catch (e) {
