@@ -16,6 +16,7 @@ import { stagePieces } from './staging.js';
 import { verifySealed } from './verify-commr.js';
 import { isPublished, publish, recoverInterruptedPublishes, resultPaths, type PublishOptions } from './publish.js';
 import { isUpdatePublished, publishUpdate, recoverInterruptedUpdatePublishes, updateResultPaths } from './publish-update.js';
+import { isPublished as isKeyPublished } from './publish.js';
 import type { VerifiedSector } from './verify-commr.js';
 import { join } from 'node:path';
 import { newReport, finishReport, type RunReport, type SectorReport } from './report.js';
@@ -411,7 +412,7 @@ async function finishUpdate(r: SectorRun, opts: RecoverOptions, key: VerifiedSec
   const tp = performance.now();
   const published = await publishUpdate(plan.name, { replicaPath, updateCacheDir }, { resultRoot: opts.resultRoot });
   rep.paths = { update: published.updatePath, updateCache: published.updateCacheDir };
-  if (opts.keepSectorKey && (await isPublished(opts.resultRoot, plan.name))) {
+  if (opts.keepSectorKey && (await isKeyPublished(opts.resultRoot, plan.name))) {
     log.warn('--keep-sector-key: sealed/ and cache/ of this sector already exist in the result path; left as they are');
   } else if (opts.keepSectorKey) {
     const keyOut = await publish(key, { resultRoot: opts.resultRoot, keepPrecommitFiles: plan.keepPrecommitFiles });
