@@ -169,3 +169,38 @@ describe('recover an 8MiB snap-upgraded sector with three deals from an export f
     for (const f of ['p_aux', 'sc-02-data-tree-r-last.dat']) expect(sha(await readFile(join(uc, f))), f).toBe(v8.files['update-cache'][f]!.sha256);
   }, 300_000);
 });
+
+describe('pre-flight counts the update as well as the key', () => {
+  it('space for the key alone is not enough for a snapped sector: refused before any work, nothing published', async () => {
+    const net = await startDevnet(await loadNetwork(join(root, 'fixtures', 'devnet', 'network.json')));
+    try {
+      const { sectorNeeds } = await import('../../src/recover/preflight.js');
+      const { realHostProbe } = await import('../../src/recover/preflight.js');
+      const { readProofsSettings } = await import('../../src/sector/settings.js');
+      const { sealProof } = await import('../../src/proofs/registry.js');
+      // temp and result on one filesystem: a CC sector of this size fits in exactly this much
+      const cc = sectorNeeds(sealProof(5), { staged: false, keepPrecommitFiles: false, settings: readProofsSettings({}) });
+      const { parentsCacheBytes } = await import('../../src/seal/parents-cache.js');
+      // (plus the parents cache, in case this machine has none yet)
+      const probe = { ...realHostProbe, freeBytes: async () => cc.temp + cc.result + parentsCacheBytes(sealProof(5)), device: async () => 1n };
+      const d = await dirs();
+      const out = sink();
+      await expect(
+        runRecover(
+          { parallel: 1, sealingTemp: d.temp, sealingResult: d.result, miner: 'f01000', numbers: ['5'], pieceDir, json: true },
+          { stdout: out.s, stderr: sink().s, tty: false, cwd: process.cwd(), env: { FULLNODE_API_INFO: net.apiInfo }, probe },
+        ),
+      ).rejects.toThrow(/pre-flight check failed/);
+      expect((await listTree(d.result).catch(() => [])).filter((f) => f.includes('s-t0'))).toEqual([]);
+      // and the same space recovers CC sector 1
+      const d1 = await dirs();
+      const code = await runRecover(
+        { parallel: 1, sealingTemp: d1.temp, sealingResult: d1.result, miner: 'f01000', numbers: ['1'], json: true },
+        { stdout: sink().s, stderr: sink().s, tty: false, cwd: process.cwd(), env: { FULLNODE_API_INFO: net.apiInfo }, probe },
+      );
+      expect(code).toBe('ok');
+    } finally {
+      await net.close();
+    }
+  }, 60_000);
+});
