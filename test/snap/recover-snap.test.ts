@@ -204,3 +204,40 @@ describe('pre-flight counts the update as well as the key', () => {
     }
   }, 60_000);
 });
+
+describe('resume', () => {
+  it('an update that fails after the key was sealed: the rerun reuses the key and publishes the update', async () => {
+    const { nativeSealer } = await import('../../src/recover/sealer.js');
+    const net = await startDevnet(await loadNetwork(join(root, 'fixtures', 'devnet', 'network.json')));
+    try {
+      const real = nativeSealer();
+      let seals = 0;
+      let failNext = true;
+      const sealer = {
+        name: 'native-with-a-fault',
+        seal: async (j: Parameters<typeof real.seal>[0]) => (seals++, real.seal(j)),
+        encodeUpdate: async (j: Parameters<NonNullable<typeof real.encodeUpdate>>[0]) => {
+          if (failNext) {
+            failNext = false;
+            throw new Error('simulated crash while encoding the update');
+          }
+          return real.encodeUpdate!(j);
+        },
+      };
+      const d = await dirs();
+      const args = { parallel: 1, sealingTemp: d.temp, sealingResult: d.result, miner: 'f01000', numbers: ['5'], pieceDir, json: true };
+      const deps = { stderr: sink().s, tty: false, cwd: process.cwd(), env: { FULLNODE_API_INFO: net.apiInfo }, sealer };
+      const first = sink();
+      expect(await runRecover(args, { ...deps, stdout: first.s })).toBe('incomplete');
+      expect(JSON.parse(first.text()).sectors[0]).toMatchObject({ status: 'failed', reason: 'simulated crash while encoding the update' });
+      expect((await listTree(d.result).catch(() => [])).filter((f) => f.includes('s-t0'))).toEqual([]);
+      const second = sink();
+      expect(await runRecover(args, { ...deps, stdout: second.s })).toBe('ok');
+      expect(JSON.parse(second.text()).sectors[0]).toMatchObject({ status: 'recovered', resumed: true });
+      expect(seals).toBe(1); // the key was not sealed again
+      await expectUpdateLikeOracle(d.result);
+    } finally {
+      await net.close();
+    }
+  }, 60_000);
+});
