@@ -124,6 +124,11 @@ for (const name of proofs) {
     let ref: Reference | string | undefined;
     for (let rep = 0; rep < reps; rep++) {
       const o = await ours();
+      // ours first, on its own line, so a reference run that never ends still leaves our figures
+      console.log(
+        `  round ${rep + 1} ours: recovery ${Math.round(o.recoveryMs)} ms (SDR ${Math.round(o.sdrMs)}), encode ${Math.round(o.encodeMs)} ms, ` +
+          `decode ${Math.round(o.decodeMs)} ms, encoding pass ${Object.entries(o.kernelMBps).map(([k, v]) => `${k} ${v.toFixed(0)} MB/s`).join(', ')}`,
+      );
       if (best && best.commRNew !== o.commRNew) throw new Error('rounds disagree on comm_r_new');
       best = !best
         ? o
