@@ -69,6 +69,7 @@ console.log(`SnapDeals, CC key f01000 s1 + one full-sector piece, ${threads} thr
 
 for (const name of proofs) {
   const proof = sealProof(name);
+  console.log(`\n${name}`);
   const dir = mkdtempSync(join(os.tmpdir(), 'bench-snap-'));
   try {
     const settings = { ...readProofsSettings(process.env), parentCacheDir: join(dir, 'parents') };
@@ -171,7 +172,6 @@ for (const name of proofs) {
       loadAverage: load,
     };
     results[name] = row;
-    console.log(`\n${name}`);
     console.log(['', 'ours ms', 'ours MB/s', 'reference ms', 'reference MB/s', 'ref/ours'].map((c) => c.padStart(16)).join(''));
     const line = (what: string, ours: number, refMs: number | undefined) =>
       console.log(
