@@ -52,7 +52,12 @@ function compress(h: bigint[], block: Uint8Array, t: bigint, last: boolean): voi
 }
 
 export function blake2b256(data: Uint8Array): Uint8Array {
-  const outLen = 32;
+  return blake2b(data, 32);
+}
+
+/** BLAKE2b with an `outLen`-byte digest (1–64), unkeyed; e.g. 4 for Filecoin address checksums. */
+export function blake2b(data: Uint8Array, outLen: number): Uint8Array {
+  if (!Number.isInteger(outLen) || outLen < 1 || outLen > 64) throw new RangeError(`blake2b digest length ${outLen} is not 1–64`);
   const h = [...IV];
   h[0] = h[0]! ^ (0x01010000n | BigInt(outLen)); // no key, fanout 1, depth 1
   const block = new Uint8Array(128);

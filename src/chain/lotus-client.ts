@@ -1,8 +1,14 @@
-// Lotus full-node JSON-RPC 2.0 over HTTP POST (spec ecosystem.md §3). Read-only calls; every result
-// is validated here so callers get typed values or an error naming the method, sector and field.
+// Lotus full-node JSON-RPC 2.0 over HTTP POST (docs/chain.md#transport). Read-only calls; every
+// result is validated here so callers get typed values or an error naming the method, sector and
+// field. The transport is node:http(s), not fetch: fetch refuses "bad ports" (6000, 6665–6669, …)
+// a node may well listen on, and it would read an answer of any size into memory.
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { IoError } from '../errors.js';
 import { rpcUrl, type ApiInfo, type RpcVersion } from './api-info.js';
-import { Reader } from './json-shape.js';
+import { Reader, ShapeError } from './json-shape.js';
+import { parseJsonExact, stringifyJsonExact } from './json-exact.js';
+import { bitfieldFromJson, type BitRanges } from './bitfield.js';
 
 /** TipSetKey as JSON: CID objects; null = head. */
 export type TipSetKey = readonly { '/': string }[] | null;
@@ -10,6 +16,8 @@ export type TipSetKey = readonly { '/': string }[] | null;
 export interface TipSet {
   readonly key: TipSetKey;
   readonly height: number;
+  /** unix seconds of the tipset's blocks, when the node sent its block headers */
+  readonly timestamp?: number;
 }
 
 export interface SectorOnChainInfo {
@@ -76,16 +84,95 @@ export interface LotusClientOptions {
   readonly api: ApiInfo;
   readonly version?: RpcVersion;
   readonly timeoutMs?: number;
+  /** largest answer read (bytes); default 64 MiB */
+  readonly maxResponseBytes?: number;
+}
+
+/** Where a sector sits in its miner's proving schedule (miner.SectorLocation). */
+export interface SectorLocation {
+  readonly deadline: number;
+  readonly partition: number;
+}
+
+/** The miner's current proving deadline (dline.Info), epochs. */
+export interface ProvingDeadline {
+  readonly currentEpoch: number;
+  readonly periodStart: number;
+  readonly index: number;
+  readonly open: number;
+  readonly close: number;
+  readonly faultCutoff: number;
+  readonly periodDeadlines: number;
+  readonly provingPeriod: number;
+  readonly challengeWindow: number;
+}
+
+/** One partition of a deadline (api.Partition): sector sets. */
+export interface PartitionSectors {
+  readonly all: BitRanges;
+  readonly faulty: BitRanges;
+  readonly recovering: BitRanges;
+}
+
+interface RawAnswer {
+  readonly status: number;
+  readonly text: string;
+}
+
+/** POST over node:http(s); the body is read up to `max` bytes. */
+function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number, max: number): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const fail = (e: Error) => {
+      if (!settled) reject(e);
+      settled = true;
+    };
+    const u = new URL(url);
+    const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(u, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > max) {
+          fail(new Error(`answer larger than ${max} bytes`));
+          req.destroy();
+          return;
+        }
+        chunks.push(c);
+      });
+      res.on('end', () => {
+        if (!settled) resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+        settled = true;
+      });
+      res.on('error', fail);
+    });
+    // a whole-call deadline, not an idle timeout: a node trickling bytes still ends in time
+    const timer = setTimeout(() => {
+      fail(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError' }));
+      req.destroy();
+    }, timeoutMs);
+    req.on('close', () => clearTimeout(timer));
+    req.on('error', fail);
+    req.end(body);
+  });
 }
 
 export class LotusClient {
   private nextId = 1;
   private readonly url: string;
   private readonly timeoutMs: number;
+  private readonly maxBytes: number;
 
   constructor(private readonly opts: LotusClientOptions) {
     this.url = rpcUrl(opts.api, opts.version ?? 'v1');
     this.timeoutMs = opts.timeoutMs ?? 60_000;
+    this.maxBytes = opts.maxResponseBytes ?? 64 << 20;
+  }
+
+  /** The endpoint, for messages (never the token). */
+  get endpoint(): string {
+    return this.url;
   }
 
   /** Raw call; `context` (e.g. "(f01000, sector 5)") is woven into every error message. */
@@ -94,20 +181,17 @@ export class LotusClient {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.opts.api.token) headers.authorization = `Bearer ${this.opts.api.token}`;
     const id = this.nextId++;
-    let res: Response;
+    let res: RawAnswer;
     try {
-      res = await fetch(this.url, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ jsonrpc: '2.0', method: name, params, id }),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
+      // bigints (sector numbers, deal ids) go out digit for digit: Number() would round past 2^53
+      res = await post(this.url, headers, stringifyJsonExact({ jsonrpc: '2.0', method: name, params, id }), this.timeoutMs, this.maxBytes);
     } catch (e) {
-      const err = e as Error;
-      const why = err.name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : (err.cause as Error | undefined)?.message ?? err.message;
+      const err = e as NodeJS.ErrnoException;
+      const why = err.code ? `${err.code} ${err.message}` : err.message;
       throw new RpcTransportError(`${method}${context}: cannot reach the Lotus node at ${this.url}: ${why}`);
     }
-    const text = await res.text();
+    const text = res.text;
+    const ok = res.status >= 200 && res.status < 300;
     if (res.status === 401 || res.status === 403) {
       throw new RpcTransportError(
         `${method}${context}: the node at ${this.url} refused the request (HTTP ${res.status}); check the token in FULLNODE_API_INFO (TOKEN:/ip4/…)`,
@@ -115,7 +199,7 @@ export class LotusClient {
     }
     let body: unknown;
     try {
-      body = JSON.parse(text);
+      body = parseJsonExact(text);
     } catch {
       throw new RpcTransportError(`${method}${context}: the node at ${this.url} answered HTTP ${res.status} with non-JSON: ${text.slice(0, 120)}`);
     }
@@ -126,7 +210,7 @@ export class LotusClient {
       const msg = err.optional('message')?.raw();
       throw new RpcError(method, typeof code === 'number' ? code : 0, typeof msg === 'string' ? msg : JSON.stringify(err.raw()), context);
     }
-    if (!res.ok) throw new RpcTransportError(`${method}${context}: HTTP ${res.status} from ${this.url}: ${text.slice(0, 120)}`);
+    if (!ok) throw new RpcTransportError(`${method}${context}: HTTP ${res.status} from ${this.url}: ${text.slice(0, 120)}`);
     if (!('result' in (body as object))) {
       throw new RpcTransportError(`${method}${context}: the answer from ${this.url} has neither "result" nor "error"`);
     }
@@ -155,7 +239,7 @@ export class LotusClient {
   }
 
   async stateSectorGetInfo(miner: string, sector: bigint, tsk: TipSetKey = null): Promise<SectorOnChainInfo | null> {
-    const r = await this.call('StateSectorGetInfo', [miner, Number(sector), tsk], `(${miner}, sector ${sector})`);
+    const r = await this.call('StateSectorGetInfo', [miner, sector, tsk], `(${miner}, sector ${sector})`);
     if (r.isNull()) return null;
     const deals = r.optional('DealIDs');
     const key = r.optional('SectorKeyCID');
@@ -173,7 +257,7 @@ export class LotusClient {
   async stateSectorPreCommitInfo(miner: string, sector: bigint, tsk: TipSetKey = null): Promise<PreCommitOnChain | null> {
     let r: Reader;
     try {
-      r = await this.call('StateSectorPreCommitInfo', [miner, Number(sector), tsk], `(${miner}, sector ${sector})`);
+      r = await this.call('StateSectorPreCommitInfo', [miner, sector, tsk], `(${miner}, sector ${sector})`);
     } catch (e) {
       // Nodes before lotus v1.17 (and v0) report absence as an error rather than null.
       if (e instanceof RpcError && /precommit info (does not exist|is not exists)/i.test(e.rpcMessage)) return null;
@@ -209,13 +293,73 @@ export class LotusClient {
   }
 
   async stateMarketStorageDeal(dealId: bigint, tsk: TipSetKey = null): Promise<MarketDealProposal> {
-    const r = await this.call('StateMarketStorageDeal', [Number(dealId), tsk], `(deal ${dealId})`);
+    const r = await this.call('StateMarketStorageDeal', [dealId, tsk], `(deal ${dealId})`);
     const p = r.field('Proposal');
     return { pieceCid: p.field('PieceCID').cid(), pieceSize: p.field('PieceSize').uint64() };
+  }
+
+  /** Sectors the miner has declared (or the chain found) faulty. */
+  async stateMinerFaults(miner: string, tsk: TipSetKey = null): Promise<BitRanges> {
+    return bitfield(await this.call('StateMinerFaults', [miner, tsk], `(${miner})`));
+  }
+
+  /** Faulty sectors declared recovering (the next WindowPoSt of their deadline must prove them). */
+  async stateMinerRecoveries(miner: string, tsk: TipSetKey = null): Promise<BitRanges> {
+    return bitfield(await this.call('StateMinerRecoveries', [miner, tsk], `(${miner})`));
+  }
+
+  async stateSectorPartition(miner: string, sector: bigint, tsk: TipSetKey = null): Promise<SectorLocation | null> {
+    const r = await this.call('StateSectorPartition', [miner, sector, tsk], `(${miner}, sector ${sector})`);
+    if (r.isNull()) return null;
+    return { deadline: r.field('Deadline').int(), partition: r.field('Partition').int() };
+  }
+
+  async stateMinerProvingDeadline(miner: string, tsk: TipSetKey = null): Promise<ProvingDeadline> {
+    const r = await this.call('StateMinerProvingDeadline', [miner, tsk], `(${miner})`);
+    return {
+      currentEpoch: r.field('CurrentEpoch').int(),
+      periodStart: r.field('PeriodStart').int(),
+      index: r.field('Index').int(),
+      open: r.field('Open').int(),
+      close: r.field('Close').int(),
+      faultCutoff: r.field('FaultCutoff').int(),
+      periodDeadlines: r.field('WPoStPeriodDeadlines').int(),
+      provingPeriod: r.field('WPoStProvingPeriod').int(),
+      challengeWindow: r.field('WPoStChallengeWindow').int(),
+    };
+  }
+
+  async stateMinerPartitions(miner: string, deadline: number, tsk: TipSetKey = null): Promise<PartitionSectors[]> {
+    const r = await this.call('StateMinerPartitions', [miner, deadline, tsk], `(${miner}, deadline ${deadline})`);
+    return r.array().map((p) => ({
+      all: bitfield(p.field('AllSectors')),
+      faulty: bitfield(p.field('FaultySectors')),
+      recovering: bitfield(p.field('RecoveringSectors')),
+    }));
+  }
+
+  /** Seconds per epoch (30 on mainnet); undefined when the node lacks StateGetNetworkParams. */
+  async blockDelaySecs(): Promise<number | undefined> {
+    try {
+      return (await this.call('StateGetNetworkParams', [])).field('BlockDelaySecs').int();
+    } catch (e) {
+      if (e instanceof RpcError && e.isMethodNotFound) return undefined;
+      throw e;
+    }
+  }
+}
+
+function bitfield(r: Reader): BitRanges {
+  try {
+    return bitfieldFromJson(r.raw(), `${r.where}: field ${r.path || '(result)'}`);
+  } catch (e) {
+    throw new ShapeError((e as Error).message);
   }
 }
 
 function tipSet(r: Reader): TipSet {
   const cids = r.field('Cids').array().map((c) => ({ '/': c.cid() }));
-  return { key: cids, height: r.field('Height').int() };
+  const first = r.optional('Blocks')?.array()[0];
+  const ts = first?.optional('Timestamp');
+  return { key: cids, height: r.field('Height').int(), ...(ts ? { timestamp: ts.int() } : {}) };
 }

@@ -2,15 +2,22 @@
 // the flags that choose a source of sector records. Values are validated here, at the edge; a bad
 // value is a UsageError or InputError naming the flag (both exit 2).
 import type { Argv } from 'yargs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { parseMinerAddress, type MinerAddress } from '../chain/address.js';
+import { formatMinerAddress, parseMinerAddress, type MinerAddress } from '../chain/address.js';
 import { asSectorNumber, type SectorNumber } from '../proofs/types.js';
 import { openRecordSource } from '../records/open-source.js';
 import type { SectorRecordSource } from '../records/source.js';
 import { readProofsSettings, type ProofsSettings } from '../sector/settings.js';
+import { discoverNode } from '../chain/node-discovery.js';
+import { parseApiInfo } from '../chain/api-info.js';
+import { LotusClient } from '../chain/lotus-client.js';
+import { parseSectorSpec, selectSectors, type Selection, type SelectionArgs } from '../recover/sector-selection.js';
 import { DEFAULT_DEVNET_NETWORK } from './package-info.js';
+import { QUEUE_ENV, queueTarget, type QueueTarget } from '../queue/url.js';
+import type { TreeBuilder } from '../seal/tree-builder.js';
 
 /** `~` expanded consistently (the Go tool expanded it for temp but not for the result dirs). */
 export const expandHome = (p: string): string => resolve(p === '~' ? homedir() : p.startsWith('~/') ? join(homedir(), p.slice(2)) : p);
@@ -20,23 +27,60 @@ export interface SectorArgs {
   readonly sectors?: readonly (string | number)[];
 }
 
-/** Positional numbers and --sectors (repeatable, comma-separated), deduplicated in order. */
+/** Positional numbers and --sectors (repeatable, comma lists, ranges 100-180), deduplicated in order. */
 export function sectorNumbers(args: SectorArgs, opts: { required: boolean }): SectorNumber[] {
-  const raw = [...(args.numbers ?? []), ...(args.sectors ?? [])].flatMap((v) => String(v).split(',')).filter((s) => s.trim() !== '');
-  if (raw.length === 0 && opts.required) throw new UsageError('at least one sector must be specified (positional numbers or --sectors N, repeatable)');
+  const raw = [...(args.numbers ?? []), ...(args.sectors ?? [])].map(String).filter((s) => s.trim() !== '');
+  if (raw.length === 0 && opts.required) throw new UsageError('at least one sector must be specified (positional numbers or --sectors N or 100-180, repeatable)');
   const seen = new Set<bigint>();
   const out: SectorNumber[] = [];
   for (const r of raw) {
-    let n: SectorNumber;
-    try {
-      n = asSectorNumber(r.trim());
-    } catch (e) {
-      throw new UsageError(`could not parse sector number "${r}": ${(e as Error).message}`);
+    for (const [a, b] of parseSectorSpec(r, '--sectors')) {
+      for (let n = a; n <= b; n++) {
+        if (!seen.has(n)) out.push(asSectorNumber(n));
+        seen.add(n);
+      }
     }
-    if (!seen.has(n)) out.push(n);
-    seen.add(n);
   }
   return out;
+}
+
+/** The sector-choosing options of recover and export (positionals and --sectors are declared by each command). */
+export function selectionOptions<T>(y: Argv<T>): Argv<T> {
+  return y
+    .option('sectors-file', { type: 'string', describe: 'read sector numbers or ranges from this file, one per line (# comments)' })
+    .option('faulty', { type: 'boolean', describe: 'every sector the chain marks faulty or recovering for --miner (needs a Lotus node: FULLNODE_API_INFO, $LOTUS_PATH or ~/.lotus, or --devnet)' });
+}
+
+/**
+ * The sectors the flags select. --faulty asks the record source's node, else the node the
+ * environment points at (FULLNODE_API_INFO, $LOTUS_PATH or ~/.lotus).
+ */
+export async function selectedSectors(
+  args: SectorArgs & SelectionArgs & { readonly sectorsFile?: string },
+  chain: LotusClient | undefined,
+  miner: MinerAddress | undefined,
+  opts: { required: boolean },
+): Promise<Selection> {
+  return selectSectors(
+    { ...args, ...(args.sectorsFile ? { sectorsFile: expandHome(args.sectorsFile) } : {}) },
+    { ...(chain ? { chain } : {}), ...(miner ? { miner: formatMinerAddress(miner) } : {}), required: opts.required },
+  );
+}
+
+/** A client for the node the environment points at (FULLNODE_API_INFO, $LOTUS_PATH/~/.lotus), or undefined. */
+export async function environmentNode(env: NodeJS.ProcessEnv): Promise<LotusClient | undefined> {
+  const found = await discoverNode(env);
+  return found ? new LotusClient({ api: parseApiInfo(found.apiInfo) }) : undefined;
+}
+
+/**
+ * `--devnet` takes an optional network file, so `recover --devnet 1` hands it "1": a value that is
+ * no file but reads as sectors goes back to the sector list and the bundled network is served.
+ */
+export function splitDevnetArg<A extends SourceArgs & SectorArgs>(args: A): A {
+  const v = args.devnet;
+  if (typeof v !== 'string' || v === '' || existsSync(expandHome(v)) || !/^\d[\d,.\s-]*$/.test(v)) return args;
+  return { ...args, devnet: true, numbers: [v, ...(args.numbers ?? [])] };
 }
 
 export function parallelArg(v: unknown, flag = '--parallel'): number {
@@ -65,17 +109,48 @@ export function sourceOptions<T>(y: Argv<T>, what: string, opts: { exportFile?: 
       : y.option('sectors-recovery-metadata', { alias: 'metadata', type: 'string', describe: `${what} from this export file (sectors-recovery-<miner>.json, written by \`export\`)` });
   return withFile
     .option('metadata-store', { type: 'string', describe: `${what} from lotus-miner's own store: <repo>/datastore/metadata (stop lotus-miner first)` })
-    .option('devnet', { type: 'string', describe: `${what} from the bundled loopback devnet (or the given network JSON) instead of FULLNODE_API_INFO` });
+    .option('devnet', { type: 'string', describe: `${what} from the bundled loopback devnet (--devnet alone) or from --devnet <network.json>, instead of a Lotus node` });
 }
 
-/** The record source the flags name, or FULLNODE_API_INFO's node, or undefined when there is none. */
+/**
+ * The record source the flags name, or the environment's node (FULLNODE_API_INFO, else $LOTUS_PATH
+ * or ~/.lotus as lotus finds its daemon), or undefined when there is none.
+ */
 export async function openSource(args: SourceArgs, env: NodeJS.ProcessEnv, miner: MinerAddress | undefined): Promise<SectorRecordSource | undefined> {
   const devnet = args.devnet === undefined || args.devnet === false ? undefined : typeof args.devnet === 'string' && args.devnet !== '' ? expandHome(args.devnet) : DEFAULT_DEVNET_NETWORK;
+  const other = args.sectorsRecoveryMetadata || args.metadataStore || devnet;
+  const node = other ? undefined : await discoverNode(env);
   return openRecordSource({
     ...(args.sectorsRecoveryMetadata ? { exportFile: expandHome(args.sectorsRecoveryMetadata) } : {}),
     ...(args.metadataStore ? { metadataStore: expandHome(args.metadataStore) } : {}),
     ...(devnet ? { devnet } : {}),
-    ...(env.FULLNODE_API_INFO ? { apiInfo: env.FULLNODE_API_INFO } : {}),
+    ...(node ? { apiInfo: node.apiInfo } : {}),
     ...(miner ? { miner } : {}),
   });
+}
+
+/** --queue redis://[user:pass@]host:port[/db] (or SEALER_RECOVER_QUEUE) for enqueue, worker and status. */
+export function queueOption<T>(y: Argv<T>): Argv<T> {
+  return y.option('queue', { type: 'string', describe: `Redis holding the job queue: redis://[user:password@]host:port[/db] (default $${QUEUE_ENV})` });
+}
+
+/** The queue the flag or the environment names, checked here; credentials stay out of every message. */
+export const queueArg = (flag: string | undefined, env: NodeJS.ProcessEnv): QueueTarget => queueTarget(flag, env);
+/** --gpu, for the commands that build tree-c / tree-r-last (docs/gpu.md#selection). */
+export const gpuOptionSpec = {
+  type: 'string',
+  default: 'auto',
+  describe: 'who builds the Poseidon trees: auto (an OpenCL GPU that passes its self-test, else the CPU), off, opencl or opencl:<platform>:<device> (see `devices`)',
+} as const;
+
+/**
+ * The TreeBuilder for a --gpu value; `notice` gets the one line saying which device builds the
+ * trees or why the CPU does. The OpenCL library comes from SDR_OPENCL_LIBRARY in `env`.
+ */
+export async function treeBuilderArg(value: string | undefined, env: NodeJS.ProcessEnv, notice: (line: string) => void): Promise<TreeBuilder> {
+  const { selectTreeBuilder, parseGpuMode } = await import('../gpu/select.js');
+  const { openclLibrary } = await import('../gpu/devices.js');
+  const mode = parseGpuMode(value ?? 'auto');
+  const library = openclLibrary(env);
+  return selectTreeBuilder(mode, { ...(library ? { library } : {}), onNotice: notice });
 }

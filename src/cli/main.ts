@@ -5,12 +5,16 @@ import yargs from 'yargs';
 import { errorKind, UsageError, type ErrorKind } from '../errors.js';
 import type { CliCommand, CliDeps, Outcome } from './command.js';
 import { commrCommand } from './commands/commr.js';
+import { devicesCommand } from './commands/devices.js';
 import { devnetCommand } from './commands/devnet.js';
 import { exportCommand } from './commands/export.js';
 import { metastoreCommand } from './commands/metastore.js';
 import { recoverCommand } from './commands/recover.js';
 import { verifyCommand } from './commands/verify.js';
 import { unsealCommand } from './commands/unseal.js';
+import { enqueueCommand } from './commands/enqueue.js';
+import { workerCommand } from './commands/worker.js';
+import { statusCommand } from './commands/status.js';
 import { packageVersion } from './package-info.js';
 
 export const EXIT_CODES: Readonly<Record<Outcome | ErrorKind, number>> = {
@@ -26,7 +30,7 @@ export const EXIT_CODES: Readonly<Record<Outcome | ErrorKind, number>> = {
   cancelled: 130,
 };
 
-const COMMANDS: readonly CliCommand<never>[] = [recoverCommand, exportCommand, verifyCommand, unsealCommand, metastoreCommand, commrCommand, devnetCommand];
+const COMMANDS: readonly CliCommand<never>[] = [recoverCommand, exportCommand, verifyCommand, unsealCommand, metastoreCommand, commrCommand, devnetCommand, enqueueCommand, workerCommand, statusCommand, devicesCommand];
 
 export function processDeps(): CliDeps {
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, tty: process.stderr.isTTY === true, cwd: process.cwd() };

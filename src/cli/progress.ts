@@ -11,7 +11,8 @@ export interface ProgressDisplay extends SectorEvents {
   stop(): void;
 }
 
-const stageLabel = (p: SealProgress): string => (p.layer !== undefined ? `${p.stage} layer ${p.layer}` : p.stage);
+const stageLabel = (p: SealProgress): string =>
+  p.layer !== undefined ? `${p.stage} layer ${p.layer}` : p.device !== undefined && p.device !== 'cpu' ? `${p.stage} on ${p.device}` : p.stage;
 
 export function createProgress(opts: { tty: boolean; out: NodeJS.WritableStream; intervalMs?: number }): ProgressDisplay {
   return opts.tty ? multibar(opts.out) : plain(opts.out, opts.intervalMs ?? 10_000);

@@ -21,6 +21,9 @@ export interface DevnetSector {
   readonly expiration: number;
   /** 32 bytes; when absent the ticket is drawn from the epoch's digest like a real chain */
   readonly ticket?: Uint8Array;
+  /** the proving deadline (0–47) and partition of an active sector; default number % 48, partition 0 */
+  readonly deadline: number;
+  readonly partition: number;
   /**
    * SnapDeals-upgraded: the CC sector key's CommR. Then sealedCid/unsealedCid/dealIds describe the
    * update, and the precommit record (ticket, proof) the key, with SealedCID = this.
@@ -32,7 +35,15 @@ export interface DevnetMiner {
   readonly address: string;
   readonly sectorSize: number;
   readonly sectors: readonly DevnetSector[];
+  /** the miner's proving period offset: its periods start at epochs ≡ this (mod 2880) */
+  readonly provingPeriodStart: number;
+  /** active sectors the chain holds as faulty; `recovering` ones are declared recovered */
+  readonly faults: readonly number[];
+  readonly recovering: readonly number[];
 }
+
+/** WindowPoSt constants of mainnet (go-state-types builtin/vN/miner/policy.go), in epochs. */
+export const WPOST = { challengeWindow: 60, periodDeadlines: 48, provingPeriod: 2880, challengeLookback: 20, faultDeclarationCutoff: 70 } as const;
 
 export interface DevnetDeal {
   readonly id: number;
@@ -43,6 +54,9 @@ export interface DevnetDeal {
 export interface DevnetNetwork {
   readonly networkVersion: number;
   readonly head: number;
+  /** unix seconds of epoch 0 (default mainnet's genesis) and seconds per epoch (default 30) */
+  readonly genesisTimestamp: number;
+  readonly blockDelaySecs: number;
   /** state trees below this epoch are gone (a pruned node); undefined = archival */
   readonly prunedBefore?: number;
   readonly miners: readonly DevnetMiner[];
@@ -76,8 +90,13 @@ export function parseNetwork(json: unknown, source: string): DevnetNetwork {
         if (sectorKeyCid) withWhere(`${source}: ${s.path}.sectorKeyCID`, () => cidToCommR(sectorKeyCid));
         const act = s.optional('activation');
         const deals = s.optional('dealIDs');
+        const number = s.field('number').int();
+        const deadline = s.optional('deadline')?.int() ?? number % WPOST.periodDeadlines;
+        if (deadline < 0 || deadline >= WPOST.periodDeadlines) throw new InputError(`${source}: ${s.path}.deadline must be 0…${WPOST.periodDeadlines - 1}, got ${deadline}`);
         return {
-          number: s.field('number').int(),
+          deadline,
+          partition: s.optional('partition')?.int() ?? 0,
+          number,
           sealProof: sealProofId,
           sealedCid,
           unsealedCid,
@@ -90,7 +109,18 @@ export function parseNetwork(json: unknown, source: string): DevnetNetwork {
           ...(sectorKeyCid ? { sectorKeyCid } : {}),
         };
       });
-      return { address, sectorSize, sectors };
+      const numbers = (field: string) => m.optional(field)?.array().map((x) => x.int()) ?? [];
+      const faults = numbers('faults');
+      const recovering = numbers('recovering');
+      for (const n of faults) {
+        const sec = sectors.find((x) => x.number === n);
+        if (!sec || sec.activation === null) throw new InputError(`${source}: ${m.path}.faults: sector ${n} is not an active sector of ${address}`);
+      }
+      for (const n of recovering) {
+        if (!faults.includes(n)) throw new InputError(`${source}: ${m.path}.recovering: sector ${n} is not in faults (only a faulty sector can be recovering)`);
+      }
+      const provingPeriodStart = m.optional('provingPeriodStart')?.int() ?? 0;
+      return { address, sectorSize, sectors, provingPeriodStart, faults, recovering };
     });
     const dealsR = r.optional('deals');
     const deals = dealsR
@@ -99,6 +129,8 @@ export function parseNetwork(json: unknown, source: string): DevnetNetwork {
     return {
       networkVersion: r.field('networkVersion').int(),
       head,
+      genesisTimestamp: r.optional('genesisTimestamp')?.int() ?? 1598306400,
+      blockDelaySecs: r.optional('blockDelaySecs')?.int() ?? 30,
       ...(pruned ? { prunedBefore: pruned.int() } : {}),
       miners,
       deals,

@@ -9,7 +9,9 @@ import * as Digest from 'multiformats/hashes/digest';
 import { blake2b256 } from '../chain/blake2b.js';
 import { minerEntropy, drawRandomnessFromDigest } from '../chain/ticket.js';
 import { parseMinerAddress } from '../chain/address.js';
-import type { DevnetMiner, DevnetNetwork, DevnetSector } from './network.js';
+import { WPOST, type DevnetMiner, type DevnetNetwork, type DevnetSector } from './network.js';
+import { bitfieldToJson, normalize, type BitRanges } from '../chain/bitfield.js';
+import { sealProof } from '../proofs/registry.js';
 
 type Handler = (params: unknown[]) => unknown;
 
@@ -53,12 +55,49 @@ export function tipSetCid(height: number): string {
 /** The per-epoch randomness digest a real chain derives from its min-ticket VRF proof. */
 export const epochDigest = (epoch: number): Uint8Array => blake2b256(Buffer.from(`devnet vrf ${epoch}`));
 
+/**
+ * The miner's WindowPoSt proof type: by sector size, V1_1 (ids 10–14) from network version 19 on,
+ * V1 (5–9) before (go-state-types abi RegisteredPoStProof; lotus WindowPoStProofTypeFromSectorSize).
+ */
+export function windowPoStProofType(sealProofId: number, networkVersion: number): number {
+  const sizes = ['2KiB', '8MiB', '512MiB', '32GiB', '64GiB'];
+  const k = sizes.indexOf(sealProof(sealProofId).sizeName);
+  return (networkVersion >= 19 ? 10 : 5) + k;
+}
+
+/** dline.Info of a miner at an epoch, the deadline not yet elapsed (lotus StateMinerProvingDeadline). */
+export function provingDeadline(m: Pick<DevnetMiner, 'provingPeriodStart'>, epoch: number) {
+  const P = WPOST.provingPeriod;
+  const W = WPOST.challengeWindow;
+  const offset = ((m.provingPeriodStart % P) + P) % P;
+  const periodStart = offset + Math.floor((epoch - offset) / P) * P;
+  const index = Math.floor((epoch - periodStart) / W);
+  const open = periodStart + index * W;
+  return {
+    CurrentEpoch: epoch,
+    PeriodStart: periodStart,
+    Index: index,
+    Open: open,
+    Close: open + W,
+    Challenge: open - WPOST.challengeLookback,
+    FaultCutoff: open - WPOST.faultDeclarationCutoff,
+    WPoStPeriodDeadlines: WPOST.periodDeadlines,
+    WPoStProvingPeriod: P,
+    WPoStChallengeWindow: W,
+    WPoStChallengeLookback: WPOST.challengeLookback,
+    FaultDeclarationCutoff: WPOST.faultDeclarationCutoff,
+  };
+}
+
+const setOf = (ns: readonly number[]): BitRanges => normalize(ns.map((n) => [BigInt(n), BigInt(n)] as const));
+
 export function startDevnet(net: DevnetNetwork, opts: DevnetOptions = {}): Promise<Devnet> {
   const byKey = new Map<string, number>();
   const tipSet = (h: number) => {
     const c = tipSetCid(h);
     byKey.set(c, h);
-    return { Cids: [cidJson(c)], Blocks: [], Height: h };
+    // one block header's worth: the timestamp is what clients read
+    return { Cids: [cidJson(c)], Blocks: [{ Height: h, Timestamp: net.genesisTimestamp + h * net.blockDelaySecs }], Height: h };
   };
 
   const heightOf = (tsk: unknown): number => {
@@ -88,6 +127,10 @@ export function startDevnet(net: DevnetNetwork, opts: DevnetOptions = {}): Promi
 
   const sectorOf = (m: DevnetMiner, n: unknown): DevnetSector | undefined => m.sectors.find((s) => s.number === n);
 
+  // sectors active at the state of height h (activation before h) are the ones in deadlines
+  const activeAt = (m: DevnetMiner, h: number) => m.sectors.filter((s) => s.activation !== null && s.activation < h);
+  const bf = (ns: readonly number[]) => bitfieldToJson(setOf(ns)).map(Number);
+
   const ticketOf = (s: DevnetSector, m: DevnetMiner): Uint8Array =>
     s.ticket ?? drawRandomnessFromDigest(5, epochDigest(s.sealRandEpoch), s.sealRandEpoch, minerEntropy(parseMinerAddress(m.address).id));
 
@@ -111,7 +154,7 @@ export function startDevnet(net: DevnetNetwork, opts: DevnetOptions = {}): Promi
         WorkerChangeEpoch: -1,
         PeerId: null,
         Multiaddrs: [],
-        WindowPoStProofType: (m.sectors[0]?.sealProof ?? 5) + 3,
+        WindowPoStProofType: windowPoStProofType(m.sectors[0]?.sealProof ?? 5, net.networkVersion),
         SectorSize: m.sectorSize,
         WindowPoStPartitionSectors: 2,
         ConsensusFaultElapsed: -1,
@@ -184,6 +227,47 @@ export function startDevnet(net: DevnetNetwork, opts: DevnetOptions = {}): Promi
       if (typeof epoch !== 'number' || epoch > net.head) throw new RpcFailure(1, 'bad epoch');
       return Buffer.from(epochDigest(epoch)).toString('base64');
     },
+    StateMinerFaults: ([addr, tsk]) => {
+      const h = stateAt(tsk);
+      const m = minerOf(addr);
+      const live = new Set(activeAt(m, h).map((s) => s.number));
+      return bf(m.faults.filter((n) => live.has(n)));
+    },
+    StateMinerRecoveries: ([addr, tsk]) => {
+      const h = stateAt(tsk);
+      const m = minerOf(addr);
+      const live = new Set(activeAt(m, h).map((s) => s.number));
+      return bf(m.recovering.filter((n) => live.has(n)));
+    },
+    StateMinerProvingDeadline: ([addr, tsk]) => provingDeadline(minerOf(addr), stateAt(tsk)),
+    StateSectorPartition: ([addr, n, tsk]) => {
+      const h = stateAt(tsk);
+      const m = minerOf(addr);
+      const s = activeAt(m, h).find((x) => x.number === n);
+      if (!s) throw new RpcFailure(1, `sector ${String(n)} not due at any deadline`);
+      return { Deadline: s.deadline, Partition: s.partition };
+    },
+    StateMinerPartitions: ([addr, dl, tsk]) => {
+      const h = stateAt(tsk);
+      const m = minerOf(addr);
+      if (typeof dl !== 'number' || dl < 0 || dl >= WPOST.periodDeadlines) throw new RpcFailure(1, `invalid deadline ${String(dl)}`);
+      const inDl = activeAt(m, h).filter((s) => s.deadline === dl);
+      const parts = [...new Set(inDl.map((s) => s.partition))].sort((a, b) => a - b);
+      return parts.map((p) => {
+        const all = inDl.filter((s) => s.partition === p).map((s) => s.number);
+        const faulty = all.filter((n) => m.faults.includes(n));
+        const recovering = all.filter((n) => m.recovering.includes(n));
+        const active = all.filter((n) => !faulty.includes(n));
+        return { AllSectors: bf(all), FaultySectors: bf(faulty), RecoveringSectors: bf(recovering), LiveSectors: bf(all), ActiveSectors: bf(active) };
+      });
+    },
+    StateGetNetworkParams: () => ({
+      NetworkName: 'devnet',
+      BlockDelaySecs: net.blockDelaySecs,
+      ConsensusMinerMinPower: '0',
+      PreCommitChallengeDelay: 150,
+      Eip155ChainID: 31415926,
+    }),
     StateMarketStorageDeal: ([id]) => {
       const d = net.deals.find((x) => x.id === id);
       if (!d) throw new RpcFailure(1, `deal ${String(id)} not found`);
@@ -236,7 +320,7 @@ export function startDevnet(net: DevnetNetwork, opts: DevnetOptions = {}): Promi
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
       const { address, port } = server.address() as AddressInfo;
       const host = address.includes(':') ? `[${address}]` : address;
-      const ma = `/ip4/${address}/tcp/${port}/http`;
+      const ma = `/${address.includes(':') ? 'ip6' : 'ip4'}/${address}/tcp/${port}/http`;
       resolve({
         url: `http://${host}:${port}/rpc/v1`,
         apiInfo: opts.token ? `${opts.token}:${ma}` : ma,

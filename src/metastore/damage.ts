@@ -9,6 +9,7 @@ export type DamageKind =
   | 'truncated' // a file shorter than its format or its manifest entry requires
   | 'missing' // a file the manifest lists that is absent
   | 'decode' // a record that passed its checksum but does not decode (batch, version edit)
+  | 'unreadable' // a store file that is not a readable regular file (FIFO, device, directory, link loop, permission)
   | 'sequence'; // a sequence number that cannot be right (> 2^56−1, or going backwards)
 
 export interface Damage {
@@ -21,4 +22,6 @@ export interface Damage {
   readonly message: string;
   /** what the region held, when known (e.g. "data block, keys /sectors/1…/sectors/9") */
   readonly held?: string;
+  /** unreadable only: why (permission = the environment; the rest = the store's own state) */
+  readonly cause?: 'permission' | 'not-a-file' | 'symlink-loop' | 'vanished' | 'io';
 }

@@ -6,6 +6,7 @@ import { isLiveLog } from './store-files.js';
 import type { TableScan } from './table-reader.js';
 import { parseInternalKey, showKey } from './internal-key.js';
 import type { Damage } from './damage.js';
+import { allocatorWarnings } from './allocator-check.js';
 import type { FileRole } from './store-files.js';
 
 export interface InspectedFile {
@@ -54,6 +55,8 @@ export interface InspectReport {
   /** keys lenient keeps that strict would lose or keep at an older version (first 100) */
   readonly strictLoses: { count: number; keys: string[] };
   readonly bytesRead: number;
+  /** lenient view: the sector-number allocator may have gone backwards */
+  readonly allocatorWarnings: string[];
 }
 
 function outcome(v: LatestView): ModeOutcome {
@@ -86,7 +89,7 @@ export async function inspectStore(dir: string): Promise<InspectReport> {
   let bytesRead = 0;
   const lenient = await buildView(dir, 'lenient', { scans, onFile: (_f, n) => (bytesRead += n) });
   // with nothing damaged and sequences in order, strict reads exactly what lenient reads
-  const strict = lenient.damage.length === 0 && lenient.seqRegressions === 0 ? lenient : await buildView(dir, 'strict', { scans });
+  const strict = lenient.damage.length === 0 && lenient.seqRegressions === 0 ? lenient : await buildView(dir, 'strict', { scans, tolerateUnreadable: true });
   const layout = lenient.layout;
   const version = layout.version;
   const byFile = new Map<string, Damage[]>();
@@ -129,6 +132,7 @@ export async function inspectStore(dir: string): Promise<InspectReport> {
   const healthy = lenient.damage.length === 0 && layout.pointer.from === 'CURRENT' && orphanTables.length === 0;
   return {
     dir,
+    allocatorWarnings: allocatorWarnings(lenient),
     pointer: layout.pointer,
     manifest: version
       ? { name: version.manifest, records: version.records, comparator: version.comparator, logNumber: version.logNumber, nextFileNumber: version.nextFileNumber, lastSequence: version.lastSequence, missingFields: version.missingFields }
@@ -175,6 +179,7 @@ export function formatInspect(r: InspectReport): string {
   const mode = (name: string, m: ModeOutcome) =>
     `${name}: keeps ${m.keys} keys (${m.deletedKeys} deleted keys stay deleted), ${m.staleKeys} possibly stale, ${m.lostRanges} lost range(s)` +
     (m.filesDropped.length ? `; drops ${m.filesDropped.map((f) => `${f.file} (${f.why})`).join(', ')}` : '');
+  for (const w of r.allocatorWarnings) out.push(`\nWARNING: ${w}`);
   out.push('\nrepair would:');
   out.push('  ' + mode('lenient', r.lenient));
   out.push('  ' + mode('strict', r.strict));

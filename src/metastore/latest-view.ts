@@ -1,8 +1,7 @@
 // The newest surviving version of every key, merged by sequence number across every table and
 // journal in the directory (as LevelDB's merging iterator would, but without trusting the
 // manifest), plus what is known about versions that did not survive.
-import { readFile } from 'node:fs/promises';
-import { isLiveLog, scanStore, type StoreLayout } from './store-files.js';
+import { isLiveLog, readStoreFile, scanStore, StoreError, StoreFileAccessError, type StoreFile, type StoreLayout } from './store-files.js';
 import { scanTable, type TableScan } from './table-reader.js';
 import { readLog, type ReadMode } from './log-reader.js';
 import { decodeWriteBatch } from './write-batch.js';
@@ -87,14 +86,55 @@ export interface ViewOptions {
    * some of them may hold corrupted bytes.
    */
   readonly includeUnverified?: boolean;
+  /**
+   * Strict mode refuses a store with a file it cannot read (a FIFO, device, directory or link loop
+   * where a store file belongs, or one it lacks permission for). Set to report them as damage and
+   * go on (inspect does, to show everything it can).
+   */
+  readonly tolerateUnreadable?: boolean;
+}
+
+/** A damaged journal stretch and the write sequence numbers it may have held. */
+interface JournalGap {
+  readonly file: string;
+  readonly offset: number;
+  /** the raw bytes of the stretch (keys of lost writes can often still be seen in them) */
+  readonly bytes: Uint8Array;
+  /** sequence numbers the lost writes can have: [from, to], null = unbounded */
+  readonly from: bigint | null;
+  readonly to: bigint | null;
+  /** false when the stretch holds no readable bytes (zero-filled, or the journal could not be read): which keys it wrote is unknown */
+  readonly legible: boolean;
+  /** for an illegible stretch: what happened to it ("is zero-filled", "is missing", …) */
+  readonly why?: string;
+}
+
+/** Strict mode's refusal of a file it cannot read: permission is the environment, the rest damage. */
+function refuseUnreadable(dir: string, d: Damage): never {
+  const msg = `${dir}: ${d.message}. Strict mode reads every store file; fix the file (or its permissions) or use --mode lenient, which skips it and reports what it held`;
+  if (d.cause === 'permission') throw new StoreFileAccessError(msg);
+  throw new StoreError(msg);
 }
 
 export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions = {}): Promise<LatestView> {
   const layout = await scanStore(dir);
+  const refuse = mode === 'strict' && !opts.tolerateUnreadable;
+  if (refuse) {
+    const bad = layout.damage.find((d) => d.kind === 'unreadable');
+    if (bad) refuseUnreadable(dir, bad);
+  }
   const damage: Damage[] = [...layout.damage];
+  const read = async (f: StoreFile): Promise<Buffer | null> => {
+    const r = await readStoreFile(f);
+    if (r.buf) return r.buf;
+    if (refuse) refuseUnreadable(dir, r.damage);
+    if (!layout.damage.some((d) => d.file === f.name && d.kind === 'unreadable')) damage.push(r.damage);
+    return null;
+  };
   const versions = new Map<string, KeyVersion>();
   const evidence = new Map<string, KeyVersion>();
   const lostRanges: LostRange[] = [];
+  const gaps: JournalGap[] = [];
   const sources: SourceSummary[] = [];
   const tables: TableScan[] = [];
   const strict = mode === 'strict';
@@ -118,7 +158,11 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
   };
 
   for (const d of layout.damage) {
-    if (d.kind === 'missing' && d.file.endsWith('.log')) lostRanges.push({ file: d.file, lo: null, hi: null, maxSeq: null, what: 'live journal missing; the keys it wrote are unknown' });
+    if (d.kind === 'missing' && d.file.endsWith('.log')) {
+      lostRanges.push({ file: d.file, lo: null, hi: null, maxSeq: null, what: 'live journal missing; the keys it wrote are unknown' });
+      const last = layout.version?.lastSequence ?? null;
+      gaps.push({ file: d.file, offset: 0, bytes: new Uint8Array(0), from: last !== null ? last + 1n : null, to: null, legible: false, why: 'is missing' });
+    }
   }
   for (const m of layout.missingTables) {
     const meta = layout.version!.files.get(m)!;
@@ -134,20 +178,29 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
   }
 
   // tables, in file-number order
-  const tableFiles = layout.files.filter((f) => f.role === 'table').sort((a, b) => a.number! - b.number!);
+  // (an unreadable table is not read at all; if the manifest lists it, it counts as missing above)
+  const tableFiles = layout.files.filter((f) => f.role === 'table' && !f.problem).sort((a, b) => a.number! - b.number!);
   // read the next table while this one is parsed
-  const reads = new Map<string, Promise<Buffer>>();
+  const reads = new Map<string, Promise<Buffer | null>>();
   const prefetch = (i: number) => {
     const f = tableFiles[i];
-    if (f && !opts.scans?.has(f.name) && !reads.has(f.name)) reads.set(f.name, readFile(f.path));
+    if (f && !opts.scans?.has(f.name) && !reads.has(f.name)) {
+      const p = read(f);
+      p.catch(() => {}); // a refusal is rethrown where it is awaited; never an unhandled rejection meanwhile
+      reads.set(f.name, p);
+    }
   };
   prefetch(0);
   for (const [i, f] of tableFiles.entries()) {
     prefetch(i + 1);
     let scan = opts.scans?.get(f.name);
     if (!scan) {
-      const buf = await (reads.get(f.name) ?? readFile(f.path));
+      const buf = await (reads.get(f.name) ?? read(f));
       reads.delete(f.name);
+      if (!buf) {
+        sources.push({ file: f.name, kind: 'table', live: manifestOk ? layout.version!.files.has(f.number!) : null, used: false, entries: 0, note: 'could not be read' });
+        continue;
+      }
       opts.onFile?.(f.name, buf.length);
       scan = scanTable(buf, f.name, { correct: !strict });
       if (!strict) opts.scans?.set(f.name, scan);
@@ -204,7 +257,16 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
       sources.push({ file: f.name, kind: 'log', live, used: false, entries: 0, note: 'not replayed: strict replay stopped at an earlier bad record' });
       continue;
     }
-    const buf = await readFile(f.path);
+    const buf = f.problem ? null : await read(f);
+    if (!buf) {
+      const why = f.problem?.message ?? 'could not be read';
+      sources.push({ file: f.name, kind: 'log', live, used: false, entries: 0, note: `not read: ${why}` });
+      if (live !== false) {
+        lostRanges.push({ file: f.name, lo: null, hi: null, maxSeq: null, what: `journal ${why}; the keys it wrote are unknown` });
+        gaps.push({ file: f.name, offset: 0, bytes: new Uint8Array(0), from: null, to: null, legible: false, why: `could not be read (${why})` });
+      }
+      continue;
+    }
     opts.onFile?.(f.name, buf.length);
     const log = readLog(buf, f.name, mode);
     const put = offerFrom(live);
@@ -251,6 +313,13 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
       const held =
         from !== null && to !== null ? (to >= from ? `writes with sequence numbers ${from}–${to}` : 'no complete write (the neighbouring batches are consecutive)') : from !== null ? `writes after sequence ${from - 1n}` : to !== null ? `writes before sequence ${to + 1n}` : 'unknown writes';
       damage.push({ ...d, held });
+      // a torn tail is the write the crash interrupted (never acknowledged); anything else lost
+      // writes that lotus had been told were stored
+      if (d.kind !== 'torn-tail' && live !== false && !(from !== null && to !== null && to < from)) {
+        const next = log.records.find((r) => r.offset > d.offset);
+        const bytes = buf.subarray(d.offset, Math.max(d.offset + d.length, next ? next.offset : buf.length));
+        gaps.push({ file: f.name, offset: d.offset, bytes, from, to, legible: bytes.some((x) => x !== 0), why: 'is zero-filled' });
+      }
     }
     if (log.stoppedAt !== null && !stopped) {
       stopped = true;
@@ -306,7 +375,8 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
 
   // stale / possibly resurrected keys
   const stale: StaleKey[] = [];
-  if (evidence.size || resurrected.size || unverifiedUsed.size || lostRanges.some((r) => r.lo !== null || r.hi !== null)) {
+  const gapReasons = strict ? new Map<string, string>() : journalGapReasons(gaps, versions);
+  if (gapReasons.size || evidence.size || resurrected.size || unverifiedUsed.size || lostRanges.some((r) => r.lo !== null || r.hi !== null)) {
     for (const [k, v] of versions) {
       const reasons: string[] = [];
       const ev = evidence.get(k);
@@ -322,10 +392,39 @@ export async function buildView(dir: string, mode: ReadMode, opts: ViewOptions =
       }
       const res = resurrected.get(k);
       if (res) reasons.push(res);
+      const gap = gapReasons.get(k);
+      if (gap) reasons.push(gap);
       if (reasons.length) stale.push({ key: showKey(v.key), seq: v.seq, reason: reasons.join('; ') });
     }
   }
   return { mode, layout, versions, stale, lostRanges, sources, tables, damage, maxSeq, obsoleteIgnored, unverified, seqRegressions };
+}
+
+/**
+ * Keys whose surviving version may be older than a write lost in a damaged journal stretch
+ * (docs/metastore-recovery.md#stale-journal): a key whose bytes still appear in the stretch was
+ * written there; when the stretch is zero-filled, every key older than the lost writes may be.
+ */
+function journalGapReasons(gaps: JournalGap[], versions: Map<string, KeyVersion>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const g of gaps) {
+    const seqs = g.from !== null && g.to !== null ? `sequence numbers ${g.from}–${g.to}` : g.from !== null ? `sequence numbers from ${g.from}` : g.to !== null ? `sequence numbers up to ${g.to}` : 'unknown sequence numbers';
+    const hay = Buffer.from(g.bytes.buffer, g.bytes.byteOffset, g.bytes.byteLength);
+    for (const [k, v] of versions) {
+      if (v.kind !== Kind.Value || out.has(k)) continue;
+      // only a version older than the lost writes can have been superseded by them
+      if (g.to !== null && v.seq > g.to) continue;
+      if (g.from !== null && v.seq >= g.from && v.source === g.file) continue;
+      if (g.legible) {
+        if (hay.indexOf(k, 0, 'latin1') < 0) continue;
+        out.set(k, `a newer write of this key was lost in the damaged journal region ${g.file}@${g.offset} (${seqs}); the value kept (seq ${v.seq}, from ${v.source}) is older`);
+      } else {
+        const where = g.bytes.length ? `the journal region ${g.file}@${g.offset}` : `the journal ${g.file}`;
+        out.set(k, `${where} ${g.why ?? 'is illegible'}: it lost writes (${seqs}) whose keys are unknown; this value (seq ${v.seq}, from ${v.source}) is older and may have been superseded`);
+      }
+    }
+  }
+  return out;
 }
 
 /** Live key/value pairs of a view (tombstones removed), sorted bytewise. */

@@ -80,9 +80,9 @@ export function readLog(buf: Uint8Array, file: string, mode: ReadMode): LogReadR
     damage.push({ file, offset, length, kind, message });
     if (strict && stoppedAt === null && kind !== 'corrected') stoppedAt = offset;
   };
-  const dropOpen = (why: string) => {
+  const dropOpen = (why: string, kind: Damage['kind'] = 'structure') => {
     if (parts) {
-      damage.push({ file, offset: partStart, length: 0, kind: 'structure', message: `fragmented record lost: ${why}` });
+      damage.push({ file, offset: partStart, length: 0, kind, message: `fragmented record lost: ${why}` });
       parts = null;
     }
   };
@@ -140,7 +140,7 @@ export function readLog(buf: Uint8Array, file: string, mode: ReadMode): LogReadR
     } else if (pos + LOG_HEADER_SIZE + len > blockEnd) {
       if (blockEnd === n && fullBlockEnd > n) {
         report(pos, n - pos, 'torn-tail', `chunk of ${len} bytes overruns the end of the file (torn tail)`);
-        dropOpen('torn tail');
+        dropOpen('torn tail', 'torn-tail');
         pos = n;
         break;
       }

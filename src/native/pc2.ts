@@ -11,6 +11,8 @@ export interface Pc2NativeProgress {
   readonly total: number;
   /** trees only: base tree `treeDone` is now durable under its final name */
   readonly treeDone?: number;
+  /** trees only: the device building them when it is not the CPU (src/gpu/select.ts) */
+  readonly device?: string;
 }
 
 interface Common {

@@ -6,6 +6,7 @@
 import { readFile, writeFile, rename } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import { asSectorNumber, asTicket } from '../proofs/types.js';
+import { parseJsonExact, stringifyJsonExact } from '../chain/json-exact.js';
 import { sealProof } from '../proofs/registry.js';
 import { parseMinerAddress, type MinerAddress, formatMinerAddress } from '../chain/address.js';
 import { Reader, ShapeError } from '../chain/json-shape.js';
@@ -23,7 +24,7 @@ export const exportFileName = (miner: MinerAddress): string => `sectors-recovery
 export function parseRecoveryFile(text: string, source: string): RecoveryFile {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonExact(text);
   } catch (e) {
     throw new InputError(`${source}: not valid JSON (${(e as Error).message}); expected a sectors-recovery-<miner>.json written by \`export\``);
   }
@@ -108,10 +109,8 @@ function parseEntry(e: Reader, sectorSize: bigint, source: string): SectorRecord
 
 const stripSource = (msg: string, source: string): string => (msg.startsWith(`${source}: `) ? msg.slice(source.length + 2) : msg);
 
-const num = (v: bigint): number => {
-  if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new InputError(`value ${v} does not fit the Go tool's JSON number`);
-  return Number(v);
-};
+/** Go writes uint64 digit for digit; so do we (a bigint beyond 2^53 stays exact). */
+const num = (v: bigint): number | bigint => (v > BigInt(Number.MAX_SAFE_INTEGER) ? v : Number(v));
 
 /** Serialise exactly like Go's json.MarshalIndent(v, "", "\t") (no trailing newline). */
 export function formatRecoveryFile(f: RecoveryFile): string {
@@ -132,7 +131,7 @@ export function formatRecoveryFile(f: RecoveryFile): string {
     })),
   };
   // Go escapes <, > and & in strings; none can occur in these values (addresses, base64, CIDs).
-  return JSON.stringify(doc, null, '\t');
+  return stringifyJsonExact(doc, '\t');
 }
 
 export async function readRecoveryFile(path: string): Promise<RecoveryFile> {

@@ -16,6 +16,7 @@ export function lotusNodeSource(client: LotusClient, description: string, close:
   return {
     kind: 'node',
     description,
+    chain: client,
     async sectorSize(miner) {
       return (await client.stateMinerInfo(formatMinerAddress(miner))).sectorSize;
     },

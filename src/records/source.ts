@@ -4,6 +4,7 @@
 import type { MinerAddress } from '../chain/address.js';
 import type { ActorId, SectorNumber } from '../proofs/types.js';
 import type { ChainAnswer, SectorRecord } from './record.js';
+import type { LotusClient } from '../chain/lotus-client.js';
 
 export type SourceKind = 'export-file' | 'metadata-store' | 'node';
 
@@ -27,6 +28,8 @@ export interface SectorRecordSource {
   readonly description: string;
   /** the miner the source speaks for, when it names one (an export file, a store); a node serves any */
   readonly miner?: MinerAddress;
+  /** a node source's client, for what only the chain knows (faults, proving deadlines) */
+  readonly chain?: LotusClient;
   /** the miner's sector size, when the source knows it without a sector (export file, node) */
   sectorSize?(miner: MinerAddress): Promise<bigint>;
   /** Recovery inputs of each sector; one sector's problem is returned in `failed`, never thrown. */

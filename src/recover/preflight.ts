@@ -1,6 +1,6 @@
 // Before any work: will the temp and result filesystems hold what the planned sectors need, and
 // will memory hold the labeling buffers? Sizes from docs/trees.md. Refuses with numbers.
-import { statfs, stat, mkdir } from 'node:fs/promises';
+import { statfs, stat, mkdir, readdir, lstat } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { availableParallelism, freemem } from 'node:os';
@@ -125,6 +125,32 @@ export interface PreflightReport {
   readonly sameFilesystem: boolean;
   /** bytes of parents cache files that must still be generated */
   readonly parentsCacheNeeded: bigint;
+  /** bytes the sectors' own working dirs already hold (checkpoints reused, or freed by --restart) */
+  readonly alreadyPaid: bigint;
+}
+
+/**
+ * Disk blocks a sector's working dir occupies. They are already taken from the free space the
+ * probe reports, and a rerun either reuses them (the checkpoints are part of what the sector
+ * needs) or frees them first (--restart, other inputs), so they count as paid. Blocks, not sizes:
+ * a sparse file has not paid for its holes. docs/reliability.md#disk-full
+ */
+export async function checkpointBytes(dir: string): Promise<bigint> {
+  let total = 0n;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0n;
+  }
+  for (const n of names) {
+    const p = join(dir, n);
+    const st = await lstat(p, { bigint: true }).catch(() => null);
+    if (!st) continue;
+    if (st.isDirectory()) total += await checkpointBytes(p);
+    else if (st.isFile()) total += st.blocks * 512n;
+  }
+  return total;
 }
 
 export const fmtBytes = (n: bigint): string => {
@@ -140,11 +166,14 @@ export const fmtBytes = (n: bigint): string => {
 
 export async function preflight(inp: PreflightInput): Promise<PreflightReport> {
   const probe = inp.probe ?? realHostProbe;
-  const needs = inp.plans.map((p) => {
+  const paid = await Promise.all(inp.plans.map((p) => checkpointBytes(p.workDir)));
+  const alreadyPaid = paid.reduce((s, b) => s + b, 0n);
+  const needs = inp.plans.map((p, i) => {
     const key = sectorNeeds(p.proof, { staged: p.data.kind === 'pieces', keepPrecommitFiles: inp.keepPrecommitFiles || p.keepPrecommitFiles, settings: inp.settings });
-    return p.update
+    const n = p.update
       ? withUpdateNeeds(key, p.proof, { staged: p.update.data.kind === 'pieces', keepSectorKey: inp.keepSectorKey ?? false, settings: inp.settings })
       : key;
+    return { ...n, temp: n.temp > paid[i]! ? n.temp - paid[i]! : 0n };
   });
   const inFlight = Math.max(1, Math.min(inp.parallel, needs.length));
   // The largest sectors may run together: sum the `inFlight` largest temp needs.
@@ -163,7 +192,7 @@ export async function preflight(inp: PreflightInput): Promise<PreflightReport> {
   const sameFilesystem = tempDev === resultDev;
   const memoryAvailable = probe.availableMemory();
   const problems: string[] = [];
-  const what = `${inp.plans.length} sector(s), ${inFlight} at a time`;
+  const what = `${inp.plans.length} sector(s), ${inFlight} at a time${alreadyPaid > 0n ? ` (beyond the ${fmtBytes(alreadyPaid)} of checkpoints already in their working dirs)` : ''}`;
   if (sameFilesystem) {
     // Publishing hard-links/renames: the finished files are counted in the temp need already.
     if (tempNeeded + resultNeeded > tempFree) {
@@ -210,5 +239,5 @@ export async function preflight(inp: PreflightInput): Promise<PreflightReport> {
         `Free space, choose other --sealing-temp/--sealing-result paths, or lower --parallel.`,
     );
   }
-  return { tempNeeded, tempFree, resultNeeded, resultFree, memoryNeeded, memoryAvailable, sameFilesystem, parentsCacheNeeded };
+  return { tempNeeded, tempFree, resultNeeded, resultFree, memoryNeeded, memoryAvailable, sameFilesystem, parentsCacheNeeded, alreadyPaid };
 }

@@ -5,36 +5,47 @@
 // written, then each entry is renamed into place, cache first and the sealed file last. A crash
 // before the intent leaves nothing under sealed/ or cache/ (the staging dir is discarded on the
 // next run); a crash after it is rolled forward by the next run. Nothing is ever copied in place.
+// The whole publish of a sector runs under its publish lock (<result>/.sealer-recover/<name>.lock,
+// src/platform/lock.ts), so two runs or workers on one result path never interleave: the second
+// waits, then finds the sector published (docs/reliability.md#result-dir).
 import { randomUUID } from 'node:crypto';
 import { access, copyFile, link, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { tAuxWithCacheDir } from '../sector/aux-files.js';
 import { T_AUX, isFinalizedFile, isPrecommitOnlyFile } from '../sector/cache-files.js';
-import { SECTORSTORE_JSON, STORAGE_DIRS, storagePaths } from '../sector/storage-layout.js';
+import { SECTORSTORE_JSON, STORAGE_DIRS } from '../sector/storage-layout.js';
 import type { VerifiedSector } from './verify-commr.js';
-import { processAlive } from '../platform/process-alive.js';
+import { writeFileDurably } from '../platform/durable-write.js';
+import { IoError } from '../errors.js';
+import { acquireLock, LockHeldError, type HeldLock } from '../platform/lock.js';
+import { STAGING_DIR, isLockEntry, publishLockPath, resultPaths, type PublishedPaths } from './result-paths.js';
+import { halfSectorError, moveToBackup, publishedState } from './result-dir.js';
 
-export const STAGING_DIR = '.sealer-recover';
+export { STAGING_DIR, resultPaths };
 
 export interface PublishOptions {
   readonly resultRoot: string;
   /** keep layers/tree-c/tree-d: a pre-committed sector still needs them for ProveCommit (C1) */
   readonly keepPrecommitFiles?: boolean;
+  /** --overwrite: move what is published for the sector to sealer-recover-backup/<stamp>/ first */
+  readonly overwrite?: { readonly stamp: string };
+  /** how long to wait for another process publishing the same sector; default 30 min */
+  readonly lockWaitMs?: number;
+  readonly signal?: AbortSignal;
   /** test hook: called at each step name; throwing (or killing the process) simulates a crash there */
   readonly fault?: (step: PublishStep) => void | Promise<void>;
 }
 
-export type PublishStep = 'staged-cache' | 'staged-sealed' | 'intent-written' | 'cache-renamed' | 'sealed-renamed';
+export type PublishStep = 'locked' | 'staged-cache' | 'staged-sealed' | 'intent-written' | 'cache-renamed' | 'sealed-renamed';
 
-export interface Published {
-  readonly sealedPath: string;
-  readonly cacheDir: string;
-}
+export type Published = PublishedPaths;
 
-export function resultPaths(resultRoot: string, name: string): Published {
-  const p = storagePaths(resultRoot, name);
-  return { sealedPath: p.sealed, cacheDir: p.cache };
-}
+/** What publish did: put the files in place (moving older ones to `backup`), or found them put there by another run. */
+export type PublishResult =
+  | { readonly kind: 'published'; readonly paths: Published; readonly backup?: readonly string[] }
+  | { readonly kind: 'already-present'; readonly paths: Published };
+
+const DEFAULT_LOCK_WAIT_MS = 30 * 60_000;
 
 // Inside a staging dir the two entries keep the names of their storage dirs.
 const SEALED = STORAGE_DIRS.sealed;
@@ -77,15 +88,37 @@ async function stageTAux(src: string, dst: string, finalCacheDir: string): Promi
   await fsyncPath(dst);
 }
 
-export async function publish(v: VerifiedSector, opts: PublishOptions): Promise<Published> {
+/** Takes the sector's publish lock (waiting for another publisher), publishes, releases. */
+export async function publish(v: VerifiedSector, opts: PublishOptions): Promise<PublishResult> {
+  const root = opts.resultRoot;
+  const name = v.plan.name;
+  const lock = await acquireLock(publishLockPath(root, name), {
+    purpose: `the publish of ${name} into ${root}`,
+    waitMs: opts.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  try {
+    await (opts.fault ?? (() => undefined))('locked');
+    return await publishLocked(v, opts, lock);
+  } finally {
+    await lock.release();
+    await rmdir(join(root, STAGING_DIR)).catch(() => undefined);
+  }
+}
+
+async function publishLocked(v: VerifiedSector, opts: PublishOptions, lock: HeldLock): Promise<PublishResult> {
   const { plan, dir } = v;
   const fault = opts.fault ?? (() => undefined);
   const root = opts.resultRoot;
   const target = resultPaths(root, plan.name);
   await mkdir(join(root, SEALED), { recursive: true });
   await mkdir(join(root, CACHE), { recursive: true });
-  if ((await exists(target.sealedPath)) || (await exists(target.cacheDir))) {
-    throw new Error(`${plan.name} already exists under ${root} (sealed/ or cache/); move it away before recovering it again`);
+  let backup: string[] | undefined;
+  const there = await publishedState(root, plan.name);
+  if (there.kind !== 'absent') {
+    if (opts.overwrite) backup = await moveToBackup(root, plan.name, opts.overwrite.stamp);
+    else if (there.kind === 'complete') return { kind: 'already-present', paths: target };
+    else throw halfSectorError(root, [{ name: plan.name, state: there }]);
   }
   await ensureSectorStore(root);
 
@@ -98,12 +131,30 @@ export async function publish(v: VerifiedSector, opts: PublishOptions): Promise<
 
   const staging = join(root, STAGING_DIR, plan.name);
   await rm(staging, { recursive: true, force: true });
+  try {
+    await stage(v, staging, resolve(target.cacheDir), names, fault);
+    // The intent appears whole or not at all: a full disk while writing it must not leave an empty
+    // publish.json that the next run would take for a finished intent.
+    await writeFileDurably(join(staging, 'publish.json'), JSON.stringify({ name: plan.name, at: new Date().toISOString(), lock: lock.owner.nonce }));
+  } catch (e) {
+    // No intent yet: the staging dir is of no use (the working dir still has everything).
+    await rm(staging, { recursive: true, force: true }).catch(() => undefined);
+    throw e;
+  }
+  // Another process may have taken the lock over while we stalled (our heartbeat stopped): then
+  // it owns the sector now, and the renames must not happen twice.
+  if (!(await lock.heartbeat())) throw new IoError(`lost the publish lock of ${plan.name} (${lock.path}) to another process while staging; nothing was renamed`);
+  await fault('intent-written');
+  await finishPublish(root, plan.name, fault);
+  return { kind: 'published', paths: target, ...(backup?.length ? { backup } : {}) };
+}
+
+async function stage(v: VerifiedSector, staging: string, finalCacheDir: string, names: readonly string[], fault: NonNullable<PublishOptions['fault']>): Promise<void> {
+  const { dir } = v;
   await mkdir(join(staging, CACHE), { recursive: true });
-  // Another run on the same result path must not discard or finish this publish under our feet.
-  await writeFile(join(staging, 'owner'), String(process.pid));
   const same = await sameFilesystem(dir.root, staging);
   for (const n of names) {
-    if (n === T_AUX) await stageTAux(join(dir.cacheDir, n), join(staging, CACHE, n), resolve(target.cacheDir));
+    if (n === T_AUX) await stageTAux(join(dir.cacheDir, n), join(staging, CACHE, n), finalCacheDir);
     else await stageFile(join(dir.cacheDir, n), join(staging, CACHE, n), same);
   }
   await fsyncPath(join(staging, CACHE));
@@ -111,13 +162,6 @@ export async function publish(v: VerifiedSector, opts: PublishOptions): Promise<
   await stageFile(dir.sealedPath, join(staging, SEALED), same);
   await fsyncPath(staging);
   await fault('staged-sealed');
-
-  await writeFile(join(staging, 'publish.json'), JSON.stringify({ name: plan.name, at: new Date().toISOString() }));
-  await fsyncPath(join(staging, 'publish.json'));
-  await fsyncPath(staging);
-  await fault('intent-written');
-  await finishPublish(root, plan.name, fault);
-  return target;
 }
 
 async function finishPublish(root: string, name: string, fault: NonNullable<PublishOptions['fault']>): Promise<void> {
@@ -140,20 +184,32 @@ async function finishPublish(root: string, name: string, fault: NonNullable<Publ
 
 /**
  * Run at start-up: complete publishes interrupted after their intent was written, discard staging
- * left by ones interrupted before. Returns the names rolled forward.
+ * left by ones interrupted before, and remove publish locks of dead processes. A sector whose
+ * publish lock a live process holds is that process's business and is left alone. Returns the
+ * names rolled forward.
  */
 export async function recoverInterruptedPublishes(root: string): Promise<string[]> {
   const base = join(root, STAGING_DIR);
-  const names = await readdir(base).catch(() => [] as string[]);
+  const entries = await readdir(base).catch(() => [] as string[]);
+  const names = new Set(entries.map((e) => (isLockEntry(e) ? e.slice(0, e.indexOf('.lock')) : e)));
   const done: string[] = [];
   for (const name of names) {
-    const owner = Number(await readFile(join(base, name, 'owner'), 'utf8').catch(() => '0'));
-    if (owner && owner !== process.pid && processAlive(owner)) continue;
-    if (await exists(join(base, name, 'publish.json'))) {
-      await finishPublish(root, name, () => undefined);
-      done.push(name);
-    } else {
-      await rm(join(base, name), { recursive: true, force: true });
+    let lock: HeldLock;
+    try {
+      lock = await acquireLock(publishLockPath(root, name), { purpose: `the publish of ${name} into ${root}`, heartbeatMs: 0 });
+    } catch (e) {
+      if (e instanceof LockHeldError) continue;
+      throw e;
+    }
+    try {
+      if (await exists(join(base, name, 'publish.json'))) {
+        await finishPublish(root, name, () => undefined);
+        done.push(name);
+      } else {
+        await rm(join(base, name), { recursive: true, force: true });
+      }
+    } finally {
+      await lock.release();
     }
   }
   await rmdir(base).catch(() => undefined);

@@ -14,7 +14,9 @@ import { batchesOf, scheduleBatches } from './scheduler.js';
 import { SectorWorkDir } from './workdir.js';
 import { stagePieces } from './staging.js';
 import { verifySealed } from './verify-commr.js';
-import { isPublished, publish, recoverInterruptedPublishes, resultPaths, type PublishOptions } from './publish.js';
+import { publish, recoverInterruptedPublishes, type PublishOptions } from './publish.js';
+import { backupStamp, checkResultDirUsable, describePublished, halfSectorError, inspectPublished, type PublishedVerdict } from './result-dir.js';
+import { explainDiskFull, type SectorStep } from './disk-full.js';
 import { isUpdatePublished, publishUpdate, recoverInterruptedUpdatePublishes, updateResultPaths } from './publish-update.js';
 import { isPublished as isKeyPublished } from './publish.js';
 import type { VerifiedSector } from './verify-commr.js';
@@ -29,6 +31,10 @@ export interface RecoverOptions {
   readonly resultRoot: string;
   readonly parallel: number;
   readonly restart?: boolean;
+  /** move published copies (complete, damaged or half) to sealer-recover-backup/<stamp>/ and recover again */
+  readonly overwrite?: boolean;
+  /** the <stamp> of this run's backups; default the start time */
+  readonly backupStamp?: string;
   readonly keepPrecommitFiles?: boolean;
   /** snapped sectors: also publish the rebuilt sector key as sealed/ + cache/ */
   readonly keepSectorKey?: boolean;
@@ -65,16 +71,20 @@ export async function recoverSectors(
     sealingTemp: opts.tempRoot,
     sealingResult: opts.resultRoot,
   });
+  opts = { ...opts, backupStamp: opts.backupStamp ?? backupStamp() };
+  await checkResultDirUsable(opts.resultRoot);
   const rolled = [...(await recoverInterruptedPublishes(opts.resultRoot)), ...(await recoverInterruptedUpdatePublishes(opts.resultRoot))];
   if (rolled.length) log.warn({ sectors: rolled }, 'completed publishes interrupted by an earlier run');
 
   const entries: { report: SectorReport; plan?: SectorPlan }[] = [];
+  const halves: { name: string; state: Extract<PublishedVerdict, { kind: 'half' }>['state'] }[] = [];
   for (const n of requested) {
     const rep: SectorReport = { miner: minerStr, sector: String(n), status: 'skipped' };
     const name = sectorName(miner.id, n); // logs name sectors as their files do
     entries.push({ report: rep });
     const rec = records.find((r) => r.sectorNumber === n);
     if (!rec) {
+      rep.kind = 'not-found';
       rep.reason = 'not found in the recovery metadata (export it first, or check the sector number)';
       log.warn({ sector: name }, rep.reason);
       continue;
@@ -97,17 +107,24 @@ export async function recoverSectors(
       if (plan.update) {
         const u = plan.update;
         rep.update = { sealedCid: u.sealedCid, commD: toHex(u.commD), data: u.data.kind, commR: { expected: toHex(u.expectedCommR) } };
+        // TODO(hardening for update/): no quick check, --overwrite or publish lock for update/ yet
         if (await isUpdatePublished(opts.resultRoot, plan.name)) {
+          rep.status = 'skipped';
+          rep.kind = 'already-present';
           rep.reason = `already present in ${opts.resultRoot} (update/${plan.name} and update-cache/${plan.name}); move them away to recover again`;
           const published = updateResultPaths(opts.resultRoot, plan.name);
           rep.paths = { update: published.updatePath, updateCache: published.updateCacheDir };
           continue;
         }
-      } else if (await isPublished(opts.resultRoot, plan.name)) {
-        rep.reason = `already present in ${opts.resultRoot} (sealed/${plan.name} and cache/${plan.name}); move them away to recover again`;
-        const published = resultPaths(opts.resultRoot, plan.name);
-        rep.paths = { sealed: published.sealedPath, cache: published.cacheDir };
-        continue;
+      } else {
+        const there = await inspectPublished(opts.resultRoot, plan, { overwrite: opts.overwrite ?? false, settings: opts.settings, source: opts.source });
+        if (there.kind !== 'to-seal') {
+          describePublished(rep, there, opts.resultRoot, plan.name);
+          if (there.kind === 'half') halves.push({ name: plan.name, state: there.state });
+          // a run killed after publishing left its working dir behind
+          if (there.kind === 'present') await SectorWorkDir.discardIfIdle(plan);
+          continue;
+        }
       }
       entries[entries.length - 1]!.plan = plan;
     } catch (e) {
@@ -117,6 +134,8 @@ export async function recoverSectors(
     }
   }
 
+  // Before any sealing: half-published sectors need the operator's decision (--overwrite).
+  if (halves.length) throw halfSectorError(opts.resultRoot, halves);
   const planned = entries.filter((e): e is { report: SectorReport; plan: SectorPlan } => e.plan !== undefined);
   if (planned.length) {
     const pf = await preflight({
@@ -138,6 +157,7 @@ export async function recoverSectors(
       memoryAvailable: fmtBytes(pf.memoryAvailable),
       sameFilesystem: pf.sameFilesystem,
       parentsCacheToGenerate: fmtBytes(pf.parentsCacheNeeded),
+      ...(pf.alreadyPaid > 0n ? { checkpointsOnDisk: fmtBytes(pf.alreadyPaid) } : {}),
     };
     log.info(report.preflight, 'pre-flight ok');
   }
@@ -150,6 +170,7 @@ export async function recoverSectors(
     (batch) => recoverBatch(batch, opts),
     (e) => {
       e.report.status = 'skipped';
+      e.report.kind = 'cancelled';
       e.report.reason = 'cancelled before it started';
       opts.events?.phase?.(e.plan.name, 'done', 'cancelled');
     },
@@ -185,6 +206,8 @@ interface SectorRun {
   readonly t0: number;
   readonly timings: NonNullable<SectorReport['timings']>;
   readonly stageStart: Map<string, number>;
+  /** what the sector is doing, for error messages (a full disk names the step) */
+  step: SectorStep;
   wd?: SectorWorkDir;
   removed: boolean;
   /** set when the sector cannot go on (error already recorded) */
@@ -203,6 +226,7 @@ async function recoverBatch(batch: readonly { plan: SectorPlan; report: SectorRe
     t0: performance.now(),
     timings: { totalMs: 0 },
     stageStart: new Map(),
+    step: 'staging',
     removed: false,
     done: false,
   }));
@@ -252,7 +276,8 @@ async function guarded(r: SectorRun, opts: RecoverOptions, step: () => Promise<v
   if (r.done) return;
   try {
     await step();
-  } catch (e) {
+  } catch (thrown) {
+    const e = explainDiskFull(thrown, { step: r.step, sector: r.plan.name, tempRoot: opts.tempRoot, resultRoot: opts.resultRoot });
     r.done = true;
     r.rep.status = 'failed';
     r.rep.reason = opts.signal?.aborted ? `cancelled (${(e as Error).message}); rerun to resume from the working dir` : (e as Error).message;
@@ -279,6 +304,7 @@ async function prepare(r: SectorRun, opts: RecoverOptions): Promise<void> {
     // is ignored as rust's set_len() cuts it (no copy needed).
     stagedPath = plan.data.path;
   }
+  r.step = 'sealing';
   const prior = wd.sealed;
   if (prior && (await exists(wd.dir.sealedPath))) {
     r.outcome = { commC: c(prior.commC), commRLast: c(prior.commRLast), commR: c(prior.commR) };
@@ -325,8 +351,10 @@ async function finish(r: SectorRun, opts: RecoverOptions): Promise<void> {
   const outcome = r.outcome!;
   rep.commC = toHex(outcome.commC);
   rep.commRLast = toHex(outcome.commRLast);
+  if (outcome.treeDevices) rep.trees = { ...outcome.treeDevices };
   rep.commR = { expected: toHex(plan.expectedCommR), got: toHex(outcome.commR) };
 
+  r.step = 'verifying';
   ev?.phase?.(plan.name, 'verifying');
   const tv = performance.now();
   const verdict = await verifySealed(plan, wd.dir, outcome, opts.settings);
@@ -347,20 +375,34 @@ async function finish(r: SectorRun, opts: RecoverOptions): Promise<void> {
     await finishUpdate(r, opts, verdict.sector);
     return;
   }
+  r.step = 'publishing';
   ev?.phase?.(plan.name, 'publishing');
   const tp = performance.now();
   const out = await publish(verdict.sector, {
     resultRoot: opts.resultRoot,
     keepPrecommitFiles: plan.keepPrecommitFiles,
+    ...(opts.overwrite ? { overwrite: { stamp: opts.backupStamp! } } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.publishFault ? { fault: opts.publishFault } : {}),
   });
   r.timings.publishMs = Math.round(performance.now() - tp);
-  rep.status = 'recovered';
-  delete rep.reason;
-  rep.paths = { sealed: out.sealedPath, cache: out.cacheDir };
+  rep.paths = { sealed: out.paths.sealedPath, cache: out.paths.cacheDir };
+  if (out.kind === 'already-present') {
+    // another run on the same result path published it while this one sealed
+    rep.status = 'skipped';
+    rep.kind = 'already-present';
+    rep.reason = `already present in ${opts.resultRoot}: another run published it while this one was sealing`;
+  } else {
+    rep.status = 'recovered';
+    delete rep.reason;
+    if (out.backup) rep.backup = [...out.backup];
+  }
   await wd.remove();
   r.removed = true;
-  log.info({ sealed: out.sealedPath }, 'recovered');
+  log.info(
+    { sealed: out.paths.sealedPath, ...(out.kind === 'published' && out.backup ? { backup: out.backup } : {}) },
+    out.kind === 'published' ? 'recovered' : 'already present: another run published it',
+  );
 }
 
 /**
@@ -416,7 +458,7 @@ async function finishUpdate(r: SectorRun, opts: RecoverOptions, key: VerifiedSec
     log.warn('--keep-sector-key: sealed/ and cache/ of this sector already exist in the result path; left as they are');
   } else if (opts.keepSectorKey) {
     const keyOut = await publish(key, { resultRoot: opts.resultRoot, keepPrecommitFiles: plan.keepPrecommitFiles });
-    rep.paths = { ...rep.paths, sealed: keyOut.sealedPath, cache: keyOut.cacheDir };
+    rep.paths = { ...rep.paths, sealed: keyOut.paths.sealedPath, cache: keyOut.paths.cacheDir };
   }
   r.timings.publishMs = Math.round(performance.now() - tp);
   rep.status = 'recovered';

@@ -2,15 +2,32 @@
 // outcome, the commitments needed to diagnose a mismatch, timings and paths.
 import { writeFile, rename } from 'node:fs/promises';
 import { cpus } from 'node:os';
+import type { DeadlinePlan } from './deadline-order.js';
+import type { QueueStatus } from '../queue/status.js';
+import type { NextSteps } from './next-steps.js';
 
 export type SectorStatus = 'recovered' | 'mismatch' | 'failed' | 'skipped';
+
+/**
+ * Why a sector was not worked on or not published by this run, as data (decisions never read
+ * `reason`): `already-present` = a complete copy that passes the quick check is in the result path
+ * (counts as done); `damaged-published` = the published copy fails the quick check (rerun with
+ * --overwrite); `not-found` = no record for it; `cancelled` = the run stopped before it started.
+ */
+export type SectorOutcomeKind = 'already-present' | 'damaged-published' | 'not-found' | 'cancelled';
 
 export interface SectorReport {
   miner: string;
   sector: string;
   proof?: string;
   status: SectorStatus;
+  /** set with status skipped/failed when the cause is one of the typed kinds above */
+  kind?: SectorOutcomeKind;
   reason?: string;
+  /** the quick checks the published copy failed (kind damaged-published) */
+  damage?: { check: string; detail: string }[];
+  /** where --overwrite moved the files it replaced */
+  backup?: string[];
   inputs?: { ticket: string; sealedCid: string; commD: string; data: 'cc' | 'pieces' | 'unsealed' };
   replicaId?: string;
   commC?: string;
@@ -19,6 +36,8 @@ export interface SectorReport {
   resumed?: boolean;
   /** sectors labeled together in this sector's PC1 run (multi-sector labeling), 1 = alone */
   pc1BatchSize?: number;
+  /** who built tree-c and tree-r-last: 'cpu', an OpenCL device id, or 'resumed' (docs/gpu.md) */
+  trees?: { treeC: string; treeRLast: string };
   /** layers, tree-c and tree-d were published too (pre-committed only, or --keep-precommit-files) */
   keptPrecommitFiles?: boolean;
   timings?: { sealMs?: number; updateMs?: number; pc1Ms?: number; pc2Ms?: number; verifyMs?: number; publishMs?: number; totalMs: number };
@@ -36,6 +55,14 @@ export interface RunReport {
   preflight?: Record<string, string | boolean>;
   sectors: SectorReport[];
   summary?: Record<SectorStatus, number>;
+  /** how the sectors were chosen (arguments, file, chain faults) */
+  selection?: { origins: string[]; faulty?: { faults: number; recovering: number; via: string } };
+  /** the order the sectors were worked in, with their proving deadlines when a node gave them */
+  order?: DeadlinePlan;
+  /** commands to bring the recovered sectors back into proving; sectors still failing */
+  nextSteps?: NextSteps;
+  /** `status --queue`: where each sector stands in the queue (docs/queue.md#status) */
+  queue?: QueueStatus;
 }
 
 export function newReport(version: string, inputs: RunReport['inputs']): RunReport {
@@ -59,7 +86,7 @@ export function finishReport(r: RunReport): RunReport {
 
 /** Exit code for the CLI: 0 only if every requested sector was recovered (or already present). */
 export const allRecovered = (r: RunReport): boolean =>
-  r.sectors.length > 0 && r.sectors.every((s) => s.status === 'recovered' || (s.status === 'skipped' && s.reason?.startsWith('already present')));
+  r.sectors.length > 0 && r.sectors.every((s) => s.status === 'recovered' || (s.status === 'skipped' && s.kind === 'already-present'));
 
 export async function writeReport(path: string, r: RunReport): Promise<void> {
   await writeFile(`${path}.tmp`, `${JSON.stringify(r, null, 2)}\n`);
@@ -67,13 +94,19 @@ export async function writeReport(path: string, r: RunReport): Promise<void> {
 }
 
 /** Human table for a terminal. */
+/** " (trees on opencl:0:0)" when a device other than the CPU built them; nothing otherwise. */
+function treesOn(s: SectorReport): string {
+  const on = [...new Set([s.trees?.treeC, s.trees?.treeRLast])].filter((d) => d && d !== 'cpu' && d !== 'resumed');
+  return on.length ? ` (trees on ${on.join(', ')})` : '';
+}
+
 export function renderReport(r: RunReport): string {
   const rows = [['sector', 'proof', 'status', 'time', 'detail']];
   for (const s of r.sectors) {
     const t = s.timings ? `${(s.timings.totalMs / 1000).toFixed(1)}s` : '';
     const detail =
       s.status === 'recovered'
-        ? (s.paths?.update ?? s.paths?.sealed ?? '')
+        ? (s.paths?.update ?? s.paths?.sealed ?? '') + treesOn(s)
         : s.status === 'mismatch'
           ? s.update?.commR.got !== undefined
             ? `update CommR expected ${s.update.commR.expected.slice(0, 16)}… got ${s.update.commR.got.slice(0, 16)}…`

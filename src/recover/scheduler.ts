@@ -14,8 +14,8 @@ function checkParallel(parallel: number): void {
 }
 
 /**
- * Groups items by `key` (in first-seen order) and cuts each group into batches of at most
- * `maxBatch`, keeping the input order inside a batch.
+ * Groups items by `key` and cuts each group into batches of at most `maxBatch`, keeping the input
+ * order inside a batch; batches are returned in the input order of their first items.
  */
 export function batchesOf<T>(items: readonly T[], key: (item: T) => string, maxBatch: number): T[][] {
   if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError(`batch size must be ≥ 1, got ${maxBatch}`);
@@ -28,7 +28,10 @@ export function batchesOf<T>(items: readonly T[], key: (item: T) => string, maxB
   }
   const out: T[][] = [];
   for (const g of groups.values()) for (let i = 0; i < g.length; i += maxBatch) out.push(g.slice(i, i + maxBatch));
-  return out;
+  // Batches start in the order of their first item, so an ordered input (deadline order) stays
+  // ordered across proofs too.
+  const pos = new Map(items.map((it, i) => [it, i]));
+  return out.sort((a, b) => pos.get(a[0]!)! - pos.get(b[0]!)!);
 }
 
 /** Runs batches in order, each taking as many of the `parallel` slots as it has items. */

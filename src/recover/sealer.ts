@@ -4,6 +4,7 @@
 import type { SealProof } from '../proofs/registry.js';
 import type { ActorId, Commitment, ReplicaId, SectorNumber, Ticket } from '../proofs/types.js';
 import type { SealProgress } from '../seal/contracts.js';
+import type { TreeBuilder } from '../seal/tree-builder.js';
 import type { ProofsSettings } from '../sector/settings.js';
 
 export interface SealJob {
@@ -32,6 +33,8 @@ export interface SealOutcome {
   readonly commR: Commitment;
   /** how many sectors were labeled together in one PC1 run (1 = alone) */
   readonly pc1BatchSize?: number;
+  /** who built tree-c and tree-r-last (docs/gpu.md) */
+  readonly treeDevices?: { readonly treeC: string; readonly treeRLast: string };
 }
 
 /** One result per job of a batch, in order: a failing sector does not fail the others. */
@@ -71,7 +74,8 @@ export interface Sealer {
 
 /** The real pipeline (src/seal/seal.ts), loaded on first use so `export`, `--help` and the tests
  * with a stand-in sealer never load the native addon. */
-export function nativeSealer(): Sealer {
+export function nativeSealer(o: { readonly treeBuilder?: TreeBuilder } = {}): Sealer {
+  const withBuilder = (job: SealJob) => (o.treeBuilder ? { ...job, treeBuilder: o.treeBuilder } : job);
   let loaded: Promise<typeof import('../seal/seal.js')> | undefined;
   const load = () =>
     (loaded ??= import('../seal/seal.js').catch((e: unknown) => {
@@ -82,7 +86,7 @@ export function nativeSealer(): Sealer {
     name: 'native',
     // SealJob is a superset of SealInputs: miner/sector/ticket are for the report, not the sealer.
     async seal(job) {
-      return { ...(await (await load()).sealSector(job)), pc1BatchSize: 1 };
+      return { ...(await (await load()).sealSector(withBuilder(job))), pc1BatchSize: 1 };
     },
     async encodeUpdate(job) {
       let snap: typeof import('../snap/encode.js');
@@ -99,13 +103,14 @@ export function nativeSealer(): Sealer {
         commDNew: job.commD,
         replicaPath: job.replicaPath,
         updateCacheDir: job.updateCacheDir,
+        ...(o.treeBuilder ? { treeBuilder: o.treeBuilder } : {}),
         ...(job.onProgress ? { onProgress: job.onProgress } : {}),
         ...(job.signal ? { signal: job.signal } : {}),
       });
       return { commD: r.commDNew, commC: r.commC, commRLast: r.commRLastNew, commR: r.commRNew };
     },
     async sealBatch(jobs, onNotice) {
-      const rs = await (await load()).sealSectors(jobs, onNotice ? { onNotice } : {});
+      const rs = await (await load()).sealSectors(jobs.map(withBuilder), onNotice ? { onNotice } : {});
       return rs.map((r) => (r.ok ? { ok: true, outcome: { ...r.result, pc1BatchSize: r.pc1BatchSize } } : r));
     },
   };

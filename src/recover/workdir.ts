@@ -1,12 +1,13 @@
 // Per-sector working directory <temp>/s-t0M-N: the cache dir the sealer fills (and resumes from),
 // the replica being built, staged deal data, and state.json tying the files to the exact inputs.
 // A rerun with the same inputs resumes; different inputs or --restart discard the old files.
-import { createHash } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rm, writeFile, rename } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { toHex, type Commitment } from '../proofs/types.js';
 import type { SectorPlan } from './plan.js';
-import { processAlive } from '../platform/process-alive.js';
+import { acquireLock, LockHeldError, type HeldLock } from '../platform/lock.js';
+import { writeFileDurably } from '../platform/durable-write.js';
 
 export interface WorkDir {
   readonly root: string;
@@ -28,6 +29,9 @@ interface State {
   sealed?: SealedState;
 }
 
+/** The work dir's lock file (src/platform/lock.ts); its name prefix also covers the lock's temp files. */
+export const WORKDIR_LOCK = 'lock';
+
 export const workDirLayout = (root: string): WorkDir => ({
   root,
   cacheDir: join(root, 'cache'),
@@ -48,18 +52,27 @@ export class SectorWorkDir {
     private state: State,
     /** true when checkpoints from an earlier run were kept */
     readonly resumed: boolean,
-    private readonly lock: string,
+    private readonly lock: HeldLock,
   ) {}
 
   static async open(plan: SectorPlan, opts: { restart?: boolean } = {}): Promise<SectorWorkDir> {
     const dir = workDirLayout(plan.workDir);
     const inputs = inputsDigest(plan);
     await mkdir(dir.root, { recursive: true });
-    const lock = join(dir.root, 'lock');
     // Lock first: --restart must not wipe a directory another run is still writing.
-    await takeLock(lock, plan.name);
-    if (opts.restart) {
-      for (const n of await readdir(dir.root)) if (n !== 'lock') await rm(join(dir.root, n), { recursive: true, force: true });
+    const lock = await acquireLock(join(dir.root, WORKDIR_LOCK), { purpose: `the working dir of ${plan.name}` });
+    try {
+      await removeLeftAside(dir.root);
+      return await SectorWorkDir.openLocked(dir, inputs, lock, opts.restart ?? false);
+    } catch (e) {
+      await lock.release();
+      throw e;
+    }
+  }
+
+  private static async openLocked(dir: WorkDir, inputs: string, lock: HeldLock, restart: boolean): Promise<SectorWorkDir> {
+    if (restart) {
+      for (const n of await readdir(dir.root)) if (!n.startsWith(WORKDIR_LOCK)) await rm(join(dir.root, n), { recursive: true, force: true });
     }
     let state: State | undefined;
     try {
@@ -83,6 +96,24 @@ export class SectorWorkDir {
     return wd;
   }
 
+  /**
+   * A published sector's working dir left by a run killed after its publish: removed unless a live
+   * process holds it. Returns whether it was removed.
+   */
+  static async discardIfIdle(plan: SectorPlan): Promise<boolean> {
+    if (!(await stat(plan.workDir).then(() => true, () => false))) return false;
+    let lock: HeldLock;
+    try {
+      lock = await acquireLock(join(plan.workDir, WORKDIR_LOCK), { purpose: `the working dir of ${plan.name}`, heartbeatMs: 0 });
+    } catch (e) {
+      if (e instanceof LockHeldError || (e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw e;
+    }
+    await removeLocked(plan.workDir);
+    await lock.release();
+    return true;
+  }
+
   get staged(): boolean {
     return this.state.staged === true;
   }
@@ -101,37 +132,41 @@ export class SectorWorkDir {
   }
 
   async release(): Promise<void> {
-    await rm(this.lock, { force: true });
+    await this.lock.release();
   }
 
   /** After a publish or a mismatch: the big files are not needed any more. */
   async remove(): Promise<void> {
-    await rm(this.dir.root, { recursive: true, force: true });
+    await removeLocked(this.dir.root);
+    await this.lock.release();
   }
 
+  /** temp + fsync + rename + fsync of the dir: a crash leaves the old state or the new one. */
   private async save(): Promise<void> {
-    const p = join(this.dir.root, 'state.json');
-    await writeFile(`${p}.tmp`, JSON.stringify(this.state, null, 2));
-    await rename(`${p}.tmp`, p);
+    await writeFileDurably(join(this.dir.root, 'state.json'), JSON.stringify(this.state, null, 2));
   }
 }
 
-/** One process per sector: a second run on the same temp dir must not interleave writes. */
-async function takeLock(path: string, name: string): Promise<void> {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fh = await open(path, 'wx');
-      await fh.writeFile(String(process.pid));
-      await fh.close();
-      return;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-      if (pid && pid !== process.pid && processAlive(pid)) {
-        throw new Error(`${name} is being worked on by process ${pid} (lock ${path}); wait for it or stop it first`);
-      }
-      await rm(path, { force: true }); // stale lock from a killed run
-    }
+/**
+ * Removes a working dir whose lock we hold. It is first renamed aside in one step, lock file
+ * included: a recursive delete in place could also delete the lock and files of another run that
+ * opens the same sector meanwhile (it recreates the dir as soon as our lock is gone).
+ */
+async function removeLocked(root: string): Promise<void> {
+  const aside = `${root}.removing-${randomBytes(4).toString('hex')}`;
+  try {
+    await rename(root, aside);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
   }
-  throw new Error(`could not lock ${path}`);
+  await rm(aside, { recursive: true, force: true });
+}
+
+/** Copies renamed aside by a removal that was killed before it finished deleting them. */
+async function removeLeftAside(root: string): Promise<void> {
+  const prefix = `${basename(root)}.removing-`;
+  for (const n of await readdir(dirname(root)).catch(() => [] as string[])) {
+    if (n.startsWith(prefix)) await rm(join(dirname(root), n), { recursive: true, force: true });
+  }
 }

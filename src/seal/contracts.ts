@@ -13,6 +13,8 @@ export interface SealProgress {
   readonly stage: SealStage;
   /** 1-based layer, for pc1 */
   readonly layer?: number;
+  /** tree-c / tree-r-last: who builds it ('cpu' or an OpenCL device id, docs/gpu.md) */
+  readonly device?: string;
   readonly done: number;
   readonly total: number;
 }
@@ -55,5 +57,9 @@ export interface Pc2Result {
   readonly commC: Commitment;
   readonly commRLast: Commitment;
   readonly commR: Commitment;
+  /** who built tree-c and tree-r-last: 'cpu' or the OpenCL device(s) (docs/gpu.md) */
+  readonly treeDevice?: string;
+  /** who built each tree this run ('cpu', an OpenCL device, or 'resumed' when a previous run had) */
+  readonly treeDevices?: { readonly treeC: string; readonly treeRLast: string };
 }
 export type RunPc2 = (o: Pc2Options) => Promise<Pc2Result>;

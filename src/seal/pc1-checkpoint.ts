@@ -54,6 +54,13 @@ export function writeState(cacheDir: string, state: Pc1State): void {
     closeSync(fd);
   }
   renameSync(tmp, path);
+  // and the rename itself durable: a crash must not bring back the previous state file
+  const dfd = openSync(cacheDir, 'r');
+  try {
+    fsyncSync(dfd);
+  } finally {
+    closeSync(dfd);
+  }
 }
 
 export const withFinishedLayer = (s: Pc1State, layer: number, bytes: number): Pc1State => ({
@@ -73,7 +80,13 @@ export interface ResumePoint {
  * Works out where PC1 for these inputs should start in `cacheDir`, cleaning up what cannot be trusted:
  * leftover temp files always, and every layer file when the state belongs to other inputs.
  */
-export function resumePoint(cacheDir: string, proof: SealProof, replicaId: ReplicaId): ResumePoint {
+export function resumePoint(
+  cacheDir: string,
+  proof: SealProof,
+  replicaId: ReplicaId,
+  /** checks a whole layer file that the state does not list yet (src/seal/layer-check.ts); absent = never reuse one */
+  verifyUnrecorded?: (layer: number) => boolean,
+): ResumePoint {
   const fresh = freshState(proof, replicaId);
   const old = readState(cacheDir);
   const partial = partialSuffix();
@@ -102,7 +115,11 @@ export function resumePoint(cacheDir: string, proof: SealProof, replicaId: Repli
   const kept: Array<{ layer: number; bytes: number }> = [];
   for (let layer = 1; layer <= proof.layers; layer++) {
     const f = old.finished.find((x) => x.layer === layer);
-    if (!f || f.bytes !== want || fileSize(join(cacheDir, layerFileName(layer))) !== want) break;
+    if (fileSize(join(cacheDir, layerFileName(layer))) !== want) break;
+    // A whole file the state does not list: killed after its rename, before the state write.
+    if (!f || f.bytes !== want) {
+      if (!verifyUnrecorded?.(layer)) break;
+    }
     kept.push({ layer, bytes: want });
   }
   const state = { ...fresh, finished: kept };

@@ -7,6 +7,7 @@ import type { SealProof } from '../proofs/registry.js';
 import { type ReplicaId } from '../proofs/types.js';
 import { InputError } from '../errors.js';
 import type { Pc1Options, RunPc1, StageOptions } from './contracts.js';
+import { sampledLabelsMatch } from './layer-check.js';
 import { resumePoint, withFinishedLayer, writeState, type Pc1State } from './pc1-checkpoint.js';
 import { cacheFiles } from '../sector/cache-files.js';
 
@@ -65,7 +66,9 @@ export async function runPc1Batch(o: Pc1BatchOptions): Promise<{ layerPaths: str
   const pending: Array<Pc1BatchSector & { start: number }> = [];
   for (const s of o.sectors) {
     mkdirSync(s.cacheDir, { recursive: true });
-    const r = resumePoint(s.cacheDir, proof, s.replicaId);
+    const r = resumePoint(s.cacheDir, proof, s.replicaId, (layer) =>
+      sampledLabelsMatch({ proof, replicaId: s.replicaId, cacheDir: s.cacheDir, layer, parentsCachePath: o.parentsCachePath }),
+    );
     if (r.discarded) o.onNotice?.(`${s.cacheDir}: ${r.discarded}; PC1 restarts from layer 1`);
     else if (r.startLayer > 1 && r.startLayer <= proof.layers)
       o.onNotice?.(`${s.cacheDir}: resuming PC1 at layer ${r.startLayer} of ${proof.layers}`);

@@ -5,7 +5,7 @@
 // kept, and a finished sealed file is not encoded again.
 import { stat } from 'node:fs/promises';
 import { InputError } from '../errors.js';
-import { buildTreeC, buildTreeRLast, encodeReplica, type Pc2NativeProgress, type TreeRoots } from '../native/pc2.js';
+import { encodeReplica, type Pc2NativeProgress, type TreeRoots } from '../native/pc2.js';
 import { temporaryAuxFor, writePAux, writeTAux } from '../sector/aux-files.js';
 import { cacheFiles } from '../sector/cache-files.js';
 import { proofsSettings, type ProofsSettings } from '../sector/settings.js';
@@ -13,6 +13,7 @@ import { treeSizes } from '../sector/tree-shape.js';
 import type { Pc2Options, Pc2Result, RunPc2, SealStage } from './contracts.js';
 import { commR, compoundRoot } from './comm-r.js';
 import { finishedRoots, Pc2Checkpoint, type TreeFiles } from './pc2-checkpoint.js';
+import { cpuTreeBuilder, type TreeBuilder } from './tree-builder.js';
 
 async function requireSize(path: string, bytes: bigint, what: string): Promise<void> {
   let size: bigint;
@@ -49,6 +50,8 @@ export interface Pc2Tuning {
   readonly chunkLeaves?: bigint;
   /** told when earlier work in the cache dir is discarded or resumed */
   readonly onNotice?: (message: string) => void;
+  /** who builds tree-c and tree-r-last (src/gpu/select.ts); default the CPU */
+  readonly treeBuilder?: TreeBuilder;
 }
 
 /**
@@ -78,7 +81,15 @@ export async function runPc2(o: Pc2Options & Pc2Tuning): Promise<Pc2Result> {
   for (const [i, p] of layerPaths.entries()) await requireSize(p, sizes.layerBytes, `layer ${i + 1} file`);
   if (stagedPath !== null) await requireStaged(stagedPath);
 
-  const progress = (stage: SealStage) => (p: Pc2NativeProgress) => o.onProgress?.({ stage, done: p.done, total: p.total });
+  const builder = o.treeBuilder ?? cpuTreeBuilder;
+  const builtOn: Partial<Record<SealStage, string>> = {};
+  const progress = (stage: SealStage) => (p: Pc2NativeProgress) => {
+    if (stage === 'tree-c' || stage === 'tree-r-last') {
+      const device = p.device ?? 'cpu';
+      builtOn[stage] = device;
+      o.onProgress?.({ stage, device, done: p.done, total: p.total });
+    } else o.onProgress?.({ stage, done: p.done, total: p.total });
+  };
   const leavesPerTree = proof.nodesPerBaseTree;
   const treeC: TreeFiles = { paths: files.treeC, bytes: sizes.treeCBytes };
   const treeRLast: TreeFiles = { paths: files.treeRLast, bytes: sizes.treeRLastBytes };
@@ -87,7 +98,7 @@ export async function runPc2(o: Pc2Options & Pc2Tuning): Promise<Pc2Result> {
   const tuning = { leavesPerTree, threads, ...(chunkLeaves ? { chunkLeaves } : {}), signal };
 
   const cRoots = await resumeTrees('tree-c', treeC, o.onNotice, (outPaths) =>
-    buildTreeC({ ...tuning, layerPaths, outPaths, onProgress: progress('tree-c') }),
+    builder.buildTreeC({ ...tuning, layerPaths, outPaths, onProgress: progress('tree-c') }),
   );
   const commC = compoundRoot(proof.shape, cRoots);
 
@@ -110,13 +121,14 @@ export async function runPc2(o: Pc2Options & Pc2Tuning): Promise<Pc2Result> {
   }
 
   const rRoots = await resumeTrees('tree-r-last', treeRLast, o.onNotice, (outPaths) =>
-    buildTreeRLast({ ...tuning, replicaPath: sealedPath, outPaths, rowsToDiscard: sizes.rowsToDiscard, onProgress: progress('tree-r-last') }),
+    builder.buildTreeRLast({ ...tuning, replicaPath: sealedPath, outPaths, rowsToDiscard: sizes.rowsToDiscard, onProgress: progress('tree-r-last') }),
   );
   const commRLast = compoundRoot(proof.shape, rRoots);
 
   await writePAux(cacheDir, { commC, commRLast });
   await writeTAux(cacheDir, temporaryAuxFor(proof, cacheDir, settings.rowsToDiscard));
   o.onProgress?.({ stage: 'aux', done: 1, total: 1 });
-  return { commC, commRLast, commR: commR(commC, commRLast) };
+  const treeDevices = { treeC: builtOn['tree-c'] ?? 'resumed', treeRLast: builtOn['tree-r-last'] ?? 'resumed' };
+  return { commC, commRLast, commR: commR(commC, commRLast), treeDevice: builder.device, treeDevices };
 }
 runPc2 satisfies RunPc2;

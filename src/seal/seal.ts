@@ -2,7 +2,9 @@
 // Every stage is resumable on its own (pc1 checkpoints per layer); seal.ts only chains them.
 // sealSectors does the same for several sectors of one proof, labeling them together
 // (runPc1Batch: one thread, interleaved SHA-256 streams) while every other stage stays per sector.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
+import { cacheFiles } from '../sector/cache-files.js';
+import { treeSizes } from '../sector/tree-shape.js';
 import type { SealProof } from '../proofs/registry.js';
 import { toHex, type Commitment, type ReplicaId } from '../proofs/types.js';
 import type { Pc2Result, SealProgress, StageOptions } from './contracts.js';
@@ -10,6 +12,7 @@ import { ensureParentsCache } from './parents-cache.js';
 import { buildTreeD } from './tree-d.js';
 import { runPc1, runPc1Batch } from './pc1.js';
 import { runPc2 } from './pc2.js';
+import type { TreeBuilder } from './tree-builder.js';
 import { MismatchError } from '../errors.js';
 import { proofsSettings, type ProofsSettings } from '../sector/settings.js';
 
@@ -25,6 +28,8 @@ export interface SealInputs extends StageOptions {
   readonly sealedPath: string;
   /** FIL_PROOFS_* settings (parents cache dir, rows_to_discard); default this process's */
   readonly settings?: ProofsSettings;
+  /** who builds tree-c and tree-r-last (src/gpu/select.ts); default the CPU */
+  readonly treeBuilder?: TreeBuilder;
 }
 
 export class CommDMismatchError extends MismatchError {
@@ -34,11 +39,36 @@ export class CommDMismatchError extends MismatchError {
 async function treeDChecked(i: SealInputs): Promise<void> {
   const stage = { onProgress: i.onProgress, signal: i.signal };
   await mkdir(i.cacheDir, { recursive: true });
+  if (await treeDOnDisk(i)) return;
   const commD = await buildTreeD({ ...stage, proof: i.proof, stagedPath: i.stagedPath, cacheDir: i.cacheDir });
   if (toHex(commD) !== toHex(i.commD)) {
     throw new CommDMismatchError(
       `comm_d of the staged data is ${toHex(commD)} but the sector's comm_d is ${toHex(i.commD)}: the pieces or unsealed copy do not match this sector`,
     );
+  }
+}
+
+/**
+ * A resumed sector keeps its tree-d: the file exists only when written whole (the addon renames it
+ * from .partial after fsync), so one of the full size whose root — the last node, docs/trees.md —
+ * is this sector's comm_d is the tree these inputs give.
+ */
+async function treeDOnDisk(i: SealInputs): Promise<boolean> {
+  const path = cacheFiles(i.proof, i.cacheDir).treeD;
+  let fh;
+  try {
+    fh = await open(path, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const size = (await fh.stat()).size;
+    if (BigInt(size) !== treeSizes(i.proof, 0).treeDBytes) return false;
+    const root = Buffer.alloc(32);
+    await fh.read(root, 0, 32, size - 32);
+    return root.equals(i.commD);
+  } finally {
+    await fh.close();
   }
 }
 
@@ -51,6 +81,7 @@ const pc2 = (i: SealInputs) =>
     stagedPath: i.stagedPath,
     sealedPath: i.sealedPath,
     ...(i.settings ? { settings: i.settings } : {}),
+    ...(i.treeBuilder ? { treeBuilder: i.treeBuilder } : {}),
   });
 
 export async function sealSector(i: SealInputs): Promise<Pc2Result> {

@@ -5,13 +5,12 @@
 // tree-r-last. comm_r_new = Poseidon_2(comm_c, comm_r_last_new).
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { InputError, MismatchError } from '../errors.js';
-import { buildTreeRLast } from '../native/pc2.js';
-import { snapEncodeNative } from '../native/snap.js';
 import type { FrKernel } from '../native/poseidon.js';
 import type { SealProof } from '../proofs/registry.js';
 import { toHex, type Commitment } from '../proofs/types.js';
 import { commR, compoundRoot } from '../seal/comm-r.js';
 import type { StageOptions } from '../seal/contracts.js';
+import { cpuTreeBuilder, type TreeBuilder } from '../seal/tree-builder.js';
 import { buildTreeD } from '../seal/tree-d.js';
 import { decodePAux, decodeTAux, writePAux, writeAtomic } from '../sector/aux-files.js';
 import { cacheFiles } from '../sector/cache-files.js';
@@ -35,6 +34,8 @@ export interface SnapEncodeInputs extends StageOptions {
   readonly updateCacheDir: string;
   readonly threads?: number;
   readonly kernel?: FrKernel;
+  /** who builds the new tree-r-last (docs/gpu.md); default the CPU */
+  readonly treeBuilder?: TreeBuilder;
 }
 
 export interface SnapEncodeResult {
@@ -83,7 +84,8 @@ export async function snapEncode(i: SnapEncodeInputs): Promise<SnapEncodeResult>
     );
 
   const { rhos } = rhoTables(u, commDNew, commROld, false);
-  await snapEncodeNative({
+  const builder = i.treeBuilder ?? cpuTreeBuilder;
+  await builder.snapEncode({
     keyPath: i.keyPath,
     dataPath: i.stagedPath,
     outPath: i.replicaPath,
@@ -96,15 +98,15 @@ export async function snapEncode(i: SnapEncodeInputs): Promise<SnapEncodeResult>
     signal,
   });
 
-  const roots = await buildTreeRLast({
+  const roots = (await builder.buildTreeRLast({
     replicaPath: i.replicaPath,
     outPaths: out.treeRLast,
     leavesPerTree: proof.nodesPerBaseTree,
     rowsToDiscard,
     ...(i.threads !== undefined ? { threads: i.threads } : {}),
-    onProgress: (p) => i.onProgress?.({ stage: 'tree-r-last', done: p.done, total: p.total }),
+    onProgress: (p) => i.onProgress?.({ stage: 'tree-r-last', ...(p.device ? { device: p.device } : {}), done: p.done, total: p.total }),
     signal,
-  });
+  })) as Uint8Array[];
   const commRLastNew = compoundRoot(proof.shape, roots);
   await writePAux(i.updateCacheDir, { commC, commRLast: commRLastNew });
   // encode_into copies the key's t_aux unchanged (its paths still name the key's cache dir).

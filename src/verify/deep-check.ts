@@ -5,10 +5,10 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildTreeRLast } from '../native/pc2.js';
 import type { SealProof } from '../proofs/registry.js';
 import { toHex, type Commitment } from '../proofs/types.js';
 import { compoundRoot } from '../seal/comm-r.js';
+import { cpuTreeBuilder, type TreeBuilder } from '../seal/tree-builder.js';
 import { treeFileNames } from '../sector/cache-files.js';
 import { storedRowWidths } from '../sector/tree-shape.js';
 import { fail, pass, type Check } from './findings.js';
@@ -23,6 +23,8 @@ export interface DeepOptions {
   /** scratch parent dir (default os.tmpdir()) */
   readonly tempRoot?: string;
   readonly threads?: number;
+  /** who rebuilds tree-r-last (docs/gpu.md); default the CPU */
+  readonly treeBuilder?: TreeBuilder;
   readonly onProgress?: (done: number, total: number) => void;
   readonly signal?: AbortSignal;
 }
@@ -41,7 +43,7 @@ export async function deepCheck(loc: SectorLocation, o: DeepOptions): Promise<Ch
     const names = treeFileNames(o.proof.baseTrees, 'tree-r-last');
     let roots: Uint8Array[];
     try {
-      roots = await buildTreeRLast({
+      roots = (await (o.treeBuilder ?? cpuTreeBuilder).buildTreeRLast({
         replicaPath: loc.sealedPath,
         outPaths: names.map((n) => join(scratch, n)),
         leavesPerTree: o.proof.nodesPerBaseTree,
@@ -49,7 +51,7 @@ export async function deepCheck(loc: SectorLocation, o: DeepOptions): Promise<Ch
         ...(o.threads ? { threads: o.threads } : {}),
         ...(o.onProgress ? { onProgress: (p: { done: number; total: number }) => o.onProgress!(p.done, p.total) } : {}),
         ...(o.signal ? { signal: o.signal } : {}),
-      });
+      })) as Uint8Array[];
     } catch (e) {
       if (o.signal?.aborted) throw e;
       return fail('replica-tree-r-last', `the replica cannot be hashed: ${(e as Error).message}`);
@@ -74,7 +76,8 @@ export async function deepCheck(loc: SectorLocation, o: DeepOptions): Promise<Ch
       }
     }
     const rootOk = o.commRLast === undefined || Buffer.compare(rebuilt, o.commRLast) === 0;
-    if (!differ.length && rootOk) return pass('replica-tree-r-last', `tree-r-last rebuilt from the replica matches the stored file(s) and p_aux (root ${toHex(rebuilt)})`);
+    const on = o.treeBuilder && o.treeBuilder.device !== 'cpu' ? ` on ${o.treeBuilder.device}` : '';
+    if (!differ.length && rootOk) return pass('replica-tree-r-last', `tree-r-last rebuilt${on} from the replica matches the stored file(s) and p_aux (root ${toHex(rebuilt)})`);
     // Which side is wrong: the stored tree and p_aux were already held against each other by the quick scan.
     const verdict =
       !rootOk && differ.length

@@ -7,6 +7,7 @@ import { toHex } from '../proofs/types.js';
 import type { ProofsSettings } from '../sector/settings.js';
 import type { SectorEvents } from '../sector-events.js';
 import type { SectorRecordSource } from '../records/source.js';
+import type { TreeBuilder } from '../seal/tree-builder.js';
 import { deepCheck } from './deep-check.js';
 import { fail, statusOf } from './findings.js';
 import { quickCheck } from './quick-check.js';
@@ -22,6 +23,8 @@ export interface ScanOptions extends FindOptions {
   /** FIL_PROOFS_* settings the sectors were sealed with */
   readonly settings: ProofsSettings;
   readonly tempRoot?: string;
+  /** who rebuilds tree-r-last under deep (docs/gpu.md); default the CPU */
+  readonly treeBuilder?: TreeBuilder;
   readonly events?: SectorEvents;
   readonly signal?: AbortSignal;
   readonly version: string;
@@ -53,6 +56,7 @@ async function checkSector(loc: SectorLocation, o: ScanOptions, t0: number): Pro
           rowsToDiscard: q.rowsToDiscard,
           ...(q.pAux ? { commRLast: q.pAux.commRLast } : {}),
           ...(o.tempRoot ? { tempRoot: o.tempRoot } : {}),
+          ...(o.treeBuilder ? { treeBuilder: o.treeBuilder } : {}),
           ...(o.signal ? { signal: o.signal } : {}),
           onProgress: (done, total) => o.events?.progress?.(loc.name, { stage: 'tree-r-last', done, total }),
         }),

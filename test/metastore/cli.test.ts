@@ -76,14 +76,14 @@ describe('metastore CLI', () => {
     expect(again.stderr).toMatch(/already exists/);
   });
 
-  it('exits 2 naming the problem for a directory that does not exist, 1 for one with no store', () => {
+  it('exits 2 (input) naming the problem for a directory that does not exist or holds no store', () => {
     const r = cli(['inspect', join(root, 'nope')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/cannot open/);
     const empty = join(root, 'empty');
     mkdirSync(empty);
     const e = cli(['repair', empty, '--out', join(root, 'o2'), '--mode', 'lenient']);
-    expect(e.status).toBe(1);
+    expect(e.status).toBe(2);
     expect(e.stderr).toMatch(/no LevelDB tables, logs or manifests/);
   });
 

@@ -31,7 +31,8 @@ let built: string | null = null;
 export function leveldbGen(): string {
   if (built) return built;
   const h = createHash('sha256');
-  for (const f of readdirSync(genSrc).sort()) if (/\.(go|mod|sum)$/.test(f)) h.update(f).update(readFileSync(join(genSrc, f)));
+  // every Go source of the module, subpackages (lotustypes/) included
+  for (const f of (readdirSync(genSrc, { recursive: true }) as string[]).sort()) if (/\.(go|mod|sum)$/.test(f)) h.update(f).update(readFileSync(join(genSrc, f)));
   const dir = join(tmpdir(), `sealer-recover-leveldb-gen-${h.digest('hex').slice(0, 16)}`);
   const bin = join(dir, 'leveldb-gen');
   if (!existsSync(bin)) {

@@ -18,6 +18,17 @@ describe('plain == optimized, portable == adx', () => {
       }
     });
   }
+  for (const arity of [2, 4, 8, 11]) {
+    it(`arity ${arity}: batches of 1…9 hashes (4-hash lockstep groups and the one-at-a-time rest) equal hashing each alone`, () => {
+      const inputs = seededElements(`lanes-${arity}`, 45 * arity);
+      const single = (k: number) => hex(poseidonHashMany(arity, inputs.subarray(k * arity * 32, (k + 1) * arity * 32), { form: 'plain', kernel: 'portable' }));
+      const alone = Array.from({ length: 45 }, (_, k) => single(k));
+      let off = 0;
+      for (let n = 1; n <= 9; off += n, n++)
+        for (const kernel of frKernels())
+          expect(hex(poseidonHashMany(arity, inputs.subarray(off * arity * 32, (off + n) * arity * 32), { form: 'optimized', kernel }))).toBe(alone.slice(off, off + n).join(''));
+    });
+  }
   for (const arity of [2, 8, 11]) {
     it(`arity ${arity}: 300 MerkleTree hashes in one batch agree across forms and kernels`, () => {
       const inputs = seededElements(`batch-${arity}`, 300 * arity);

@@ -10,6 +10,106 @@ import { parseMinerAddress } from '../../src/chain/address.js';
 import { toHex, asCommitment, fromHex } from '../../src/proofs/types.js';
 import { commDToCid } from '../../src/proofs/cid.js';
 import { goStore, tempDir } from '../metastore/helpers.js';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { metadataStoreSource } from '../../src/records/metastore-source.js';
+import { readLog } from '../../src/metastore/log-reader.js';
+import { decodeWriteBatch } from '../../src/metastore/write-batch.js';
+import { scanStore } from '../../src/metastore/store-files.js';
+import { scanTable } from '../../src/metastore/table-reader.js';
+import { asSectorNumber } from '../../src/proofs/types.js';
+import { cidToCommR } from '../../src/proofs/cid.js';
+
+// records encoded by lotus's cbor-gen marshallers; expected values written by the Go program
+const fixture = join(dirname(fileURLToPath(import.meta.url)), '..', 'metastore', 'fixtures', 'sectorinfo');
+type Want = { number: string; commRCid: string; commDCid: string | null; updateSealedCid: string | null; updateUnsealedCid: string | null; pieces: Array<{ pieceCid: string; size: string; dealId: string | null }>; ccPieces: Array<{ pieceCid: string }> };
+const want = (n: number): Want => (JSON.parse(readFileSync(join(fixture, 'expected.json'), 'utf8')) as { sectors: Want[] }).sectors.find((s) => s.number === String(n))!;
+
+describe('--metadata-store: State, snap fields and damage (cbor-gen fixture)', () => {
+  const store = join(fixture, 'store');
+
+  it('a snap-upgraded sector: CommR from UpdateSealed, sector key from CommR, new pieces, and says so', async () => {
+    const m = await metastoreInputs(store);
+    const rec = m.records.find((r) => r.sectorNumber === 3n)!;
+    const w = want(3);
+    expect(rec.sealedCid).toBe(w.updateSealedCid);
+    expect(toHex(rec.commR)).toBe(toHex(cidToCommR(w.updateSealedCid!)));
+    expect(rec.sectorKey?.cid).toBe(w.commRCid);
+    expect(toHex(rec.sectorKey!.commR)).toBe(toHex(cidToCommR(w.commRCid)));
+    expect(rec.unsealedCid).toBe(w.updateUnsealedCid);
+    expect(rec.pieces).toEqual(w.pieces.map((p) => ({ size: BigInt(p.size), pieceCid: p.pieceCid })));
+    expect(rec.pieces!.map((p) => p.pieceCid)).not.toContain(w.ccPieces[0]!.pieceCid);
+    expect(rec.preCommitOnly).toBeUndefined();
+    expect(m.provenance.get(3n)!.join('\n')).toMatch(/CommR .* from UpdateSealed; sector key .* from CommR/);
+    // verify's CommR source names where it came from
+    const src = await metadataStoreSource(store);
+    const ans = await src.expectedCommR(m.miner.id, asSectorNumber(3n));
+    expect(ans.kind).toBe('found');
+    if (ans.kind === 'found') {
+      // like the chain source: sealed/ holds the original replica, whose CommR is the sector key
+      expect(ans.value.cid).toBe(w.commRCid);
+      expect(ans.value.source).toContain('/sectors/3');
+      expect(ans.value.note).toMatch(/snap-upgraded: compared with the sector key .*UpdateSealed/);
+    }
+  });
+
+  it('preCommitOnly follows the sector State', async () => {
+    const m = await metastoreInputs(store);
+    const by = (n: bigint) => m.records.find((r) => r.sectorNumber === n);
+    expect(by(4n)?.preCommitOnly).toBe(true); // WaitSeed
+    expect(by(1n)?.preCommitOnly).toBeUndefined(); // Proving
+    expect(by(2n)?.preCommitOnly).toBeUndefined();
+    expect(by(2n)?.dealIds).toEqual([77n]);
+    expect(by(1n)?.sealedCid).toBe(want(1).commRCid);
+    expect(by(1n)?.unsealedCid).toBe(want(1).commDCid);
+    expect(m.provenance.get(4n)!.join('\n')).toMatch(/pre-commit only: state WaitSeed/);
+    expect(m.unusable.get(5n)).toMatch(/no CommR in the record \(state PreCommit1\)/);
+    expect(m.unusable.get(6n)).toMatch(/state Removed/);
+    expect(by(7n)?.sealedCid).toBe(want(7).commRCid); // legacy record shape
+    expect(by(7n)?.dealIds).toEqual([12n]);
+    expect(by(8n)?.dealIds).toEqual([3n]); // early record: a deal id without PublishCid
+    expect(by(8n)?.pieces).toEqual(want(8).pieces.map((p) => ({ size: BigInt(p.size), pieceCid: p.pieceCid })));
+  });
+
+  it('a sector whose record was in a damaged journal region is reported as lost there, not "never held"', async () => {
+    const d = join(tempDir('lost-journal'), 'store');
+    cpSync(store, d, { recursive: true });
+    const log = join(d, '000001.log');
+    const buf = readFileSync(log);
+    const rec = readLog(buf, log, 'strict').records.find((r) => decodeWriteBatch(r.data).entries.some((e) => Buffer.from(e.key).toString() === '/sectors/4'))!;
+    buf.fill(0, rec.offset, rec.offset + 7 + rec.data.length);
+    writeFileSync(log, buf);
+    const src = await metadataStoreSource(d);
+    const r = await src.recoveryRecords(src.miner!, [asSectorNumber(4n), asSectorNumber(99n)]);
+    expect(r.failed.get(4n)).toMatch(/possibly lost in the damaged store region 000001\.log/);
+    expect(r.failed.get(4n)).not.toMatch(/never held/);
+    expect(r.failed.get(99n)).toMatch(/possibly lost in the damaged store region/);
+  });
+});
+
+describe('--metadata-store: a sector in a damaged table block', () => {
+  it('is reported as lost in the damaged store region, with the region', async () => {
+    const dir = join(tempDir('lost-table'), 'metadata');
+    const truth = goStore(dir, { sectors: 60 });
+    const v = (await scanStore(dir)).version!;
+    // the deepest table's first data block: overwrite its middle so neither checksum nor correction saves it
+    const t = [...v.files.values()].sort((a, b) => b.level - a.level || b.size - a.size)[0]!;
+    const file = join(dir, `${String(t.number).padStart(6, '0')}.ldb`);
+    const before = scanTable(readFileSync(file), file, { correct: false });
+    const block = before.blocks.find((b) => b.role === 'data')!;
+    const b = readFileSync(file);
+    for (let i = block.offset + 8; i < block.offset + block.size - 8; i += 3) b[i] = b[i]! ^ 0x5a;
+    writeFileSync(file, b);
+    const keysInBlock = before.entries.filter((e) => e.seq >= 0n).map((e) => Buffer.from(e.userKey).toString('latin1'));
+    const m = await metastoreInputs(dir, parseMinerAddress('f01000'));
+    const lostSector = [...keysInBlock].map((k) => /^\/sectors\/(\d+)$/.exec(k)?.[1]).filter((x): x is string => !!x).map(BigInt).find((n) => !m.records.some((r) => r.sectorNumber === n) && !m.unusable.has(n) && truth.final.has(Buffer.from(`/sectors/${n}`).toString('base64')));
+    expect(lostSector, 'a sector whose only version was in the damaged block').toBeDefined();
+    expect(m.lostIn(lostSector!)).toMatch(/lost in the damaged store region/);
+    expect(m.lostIn(lostSector!)).toContain(`${String(t.number).padStart(6, '0')}.ldb`);
+  });
+});
+
 
 // A lotus-style store written by real goleveldb (tools/leveldb-gen); its truth file is the expectation.
 describe('--metadata-store inputs', () => {
@@ -28,6 +128,13 @@ describe('--metadata-store inputs', () => {
         expect(m.unusable.get(BigInt(t.number))).toMatch(/no CommR in the record .*never pre-committed/);
         continue;
       }
+      if (t.state === 'Removed') {
+        expect(rec).toBeUndefined();
+        expect(m.unusable.get(BigInt(t.number))).toMatch(/lotus-miner removed this sector \(state Removed\)/);
+        continue;
+      }
+      // the State decides pre-commit-only (lotus: WaitSeed … CommitWait precede the ProveCommit)
+      expect(rec?.preCommitOnly ?? false, `sector ${t.number} in ${t.state}`).toBe(['WaitSeed', 'PreCommit2', 'CommitWait'].includes(t.state));
       expect(rec, `sector ${t.number}`).toBeDefined();
       expect(toHex(rec!.ticket)).toBe(t.ticketValue);
       expect(toHex(rec!.commR)).toBe(t.commR);

@@ -56,6 +56,9 @@ describe('recover command', () => {
     expect(code).toBe('ok');
     const rep = JSON.parse(o.out());
     expect(rep.sectors.map((s: { status: string }) => s.status)).toEqual(['recovered', 'recovered', 'recovered', 'recovered']);
+    // reported in request order, worked in proving-deadline order: 1 (deadline 31, open now), 2 (40), 4 (5, next period), 3 (pre-committed: none)
+    expect(rep.sectors.map((s: { sector: string }) => s.sector)).toEqual(['1', '2', '3', '4']);
+    expect(rep.order.sectors.map((s: { sector: string }) => s.sector)).toEqual(['1', '2', '4', '3']);
     expect(rep.sectors[3].inputs.data).toBe('pieces');
     expect(JSON.parse(await readFile(join(d.root, 'report.json'), 'utf8')).summary).toEqual({ recovered: 4, mismatch: 0, failed: 0, skipped: 0 });
     expect((await readdir(join(d.result, 'sealed'))).sort()).toEqual(['s-t01000-1', 's-t01000-2', 's-t01000-3', 's-t01000-4']);

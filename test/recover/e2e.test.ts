@@ -19,9 +19,11 @@ import { loadNetwork } from '../../src/devnet/network.js';
 import { loadVector, type OracleVector } from '../helpers/vectors.js';
 import { dirs, listTree } from './helpers/setup.js';
 import { withCachePath } from '../seal/helpers/oracle-files.js';
+import { skipUnless } from '../helpers/requires.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const hasSealer = existsSync(join(root, 'src', 'seal', 'seal.ts')) && existsSync(join(root, 'native', 'sdr', 'build', 'Release', 'sdr.node'));
+const noSealer = skipUnless(hasSealer, 'the native sealer is not built (native/sdr/build/Release/sdr.node): run `npm run build:native`');
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const exists = (p: string) => access(p).then(() => true, () => false);
 
@@ -48,7 +50,7 @@ async function expectLikeOracle(result: string, name: string, v: OracleVector, p
   expect(ours.toString('hex')).toBe(theirs.toString('hex'));
 }
 
-describe.skipIf(!hasSealer)('end-to-end recovery with the native sealer (bundled devnet vs oracle)', () => {
+describe.skipIf(noSealer)('end-to-end recovery with the native sealer (bundled devnet vs oracle)', () => {
   let net: Devnet;
   beforeAll(async () => {
     net = await startDevnet(await loadNetwork(join(root, 'fixtures', 'devnet', 'network.json')));
@@ -153,7 +155,7 @@ describe.skipIf(!hasSealer)('end-to-end recovery with the native sealer (bundled
   }, 120_000);
 });
 
-describe.skipIf(!hasSealer)('kill -9 in the middle of sealing, then rerun', () => {
+describe.skipIf(noSealer)('kill -9 in the middle of sealing, then rerun', () => {
   it('8MiB sector 5: the rerun resumes and the published files equal the oracle', async () => {
     const net = await startDevnet(await loadNetwork(join(root, 'fixtures', 'devnet', 'network-8mib.json')));
     try {
@@ -191,7 +193,7 @@ describe.skipIf(!hasSealer)('kill -9 in the middle of sealing, then rerun', () =
   }, 600_000);
 });
 
-describe.skipIf(!hasSealer)('kill -9 in the middle of a shared (multi-sector) labeling run, then rerun', () => {
+describe.skipIf(noSealer)('kill -9 in the middle of a shared (multi-sector) labeling run, then rerun', () => {
   it('two 8MiB sectors labeled together: both resume and their published files equal the oracle', async () => {
     const d = await dirs();
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test', 'recover', 'helpers', 'batch-child.ts'), d.temp, d.result], { stdio: 'ignore' });

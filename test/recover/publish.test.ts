@@ -75,17 +75,20 @@ describe('atomic publish', () => {
     expect(second.calls).toHaveLength(1);
   });
 
-  it('leaves another live run’s staging alone and discards a dead run’s', async () => {
+  it('leaves another live run’s staging alone and discards a dead run’s, with its publish lock', async () => {
     const d = await dirs();
     const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 5000)']);
     try {
+      // publish locks naming their owner (a bare pid, as the simplest lock record)
       for (const [name, pid] of [['s-t01000-8', other.pid!], ['s-t01000-9', 999_999_999]] as const) {
         await mkdir(join(d.result, STAGING_DIR, name, 'cache'), { recursive: true });
-        await writeFile(join(d.result, STAGING_DIR, name, 'owner'), String(pid));
+        await writeFile(join(d.result, STAGING_DIR, `${name}.lock`), String(pid));
       }
       expect(await recoverInterruptedPublishes(d.result)).toEqual([]);
       expect(await exists(join(d.result, STAGING_DIR, 's-t01000-8'))).toBe(true);
+      expect(await exists(join(d.result, STAGING_DIR, 's-t01000-8.lock'))).toBe(true);
       expect(await exists(join(d.result, STAGING_DIR, 's-t01000-9'))).toBe(false);
+      expect(await exists(join(d.result, STAGING_DIR, 's-t01000-9.lock'))).toBe(false);
     } finally {
       other.kill();
     }

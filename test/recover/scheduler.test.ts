@@ -4,10 +4,11 @@ import { batchesOf, scheduleBatches } from '../../src/recover/scheduler.js';
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('batchesOf', () => {
-  it('groups by key in first-seen order and cuts groups at the batch size', () => {
+  it('groups by key, cuts groups at the batch size, and starts batches in the order of their first items', () => {
     const items = ['a1', 'b1', 'a2', 'a3', 'b2', 'a4', 'a5'];
-    expect(batchesOf(items, (s) => s[0]!, 2)).toEqual([['a1', 'a2'], ['a3', 'a4'], ['a5'], ['b1', 'b2']]);
-    expect(batchesOf(items, (s) => s[0]!, 1)).toHaveLength(7);
+    expect(batchesOf(items, (s) => s[0]!, 2)).toEqual([['a1', 'a2'], ['b1', 'b2'], ['a3', 'a4'], ['a5']]);
+    // one at a time: exactly the input order (deadline order survives mixed proofs)
+    expect(batchesOf(items, (s) => s[0]!, 1)).toEqual(items.map((i) => [i]));
     expect(() => batchesOf(items, (s) => s[0]!, 0)).toThrow(/batch size must be ≥ 1/);
   });
 });

@@ -2,6 +2,7 @@
 // and runs goleveldb's own open/recover on a store, so the TypeScript metastore readers are tested
 // against real files and real reference behaviour.
 //
+//	leveldb-gen sectorinfo -dir D -truth T.json   SectorInfo records of every shape, cbor-gen encoded (lotusrecords.go)
 //	leveldb-gen write   -dir D -truth T.json [-sectors N] [-compression none|snappy] [-seed S] [-wb BYTES] [-table BYTES] [-log N]
 //	leveldb-gen dump    -dir D [-strict all|default|none] [-readonly]   → JSON {ok, error, keys}
 //	leveldb-gen recover -dir D [-strict all|default|none]                → JSON {ok, error, keys} (RecoverFile, then iterate)
@@ -101,6 +102,11 @@ func main() {
 				die("%v", err)
 			}
 		}
+	case "sectorinfo":
+		if *truthPath == "" {
+			die("sectorinfo needs -truth")
+		}
+		writeSectorInfoStore(*dir, *truthPath)
 	case "dump":
 		o := &opt.Options{Compression: opt.NoCompression, Strict: strictOf(*strict), ReadOnly: *ro, ErrorIfMissing: true}
 		db, err := leveldb.OpenFile(*dir, o)

@@ -29,6 +29,7 @@ static CpuFeatures detect() {
   if (disabled("SDR_DISABLE_SHA_NI")) f.sha_ni = f.arm_sha2 = false;
   if (disabled("SDR_DISABLE_ADX")) f.adx = f.bmi2 = false;
   if (disabled("SDR_DISABLE_AVX512")) f.avx512f = f.avx512ifma = false;
+  if (disabled("SDR_DISABLE_IFMA")) f.avx512ifma = false;  // IFMA only: the scalar Poseidon path
   if (disabled("SDR_DISABLE_AVX2")) f.avx2 = false;
   return f;
 }

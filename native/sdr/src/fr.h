@@ -144,7 +144,7 @@ struct MulAdx {
   static constexpr const char* name = "adx";
   // Only call when cpu_features() reports adx && bmi2 (the assembler accepts the opcodes on any
   // x86-64 target; the CPU must too).
-  static inline void mul(Fr& r, const Fr& a, const Fr& b) {
+  __attribute__((always_inline)) static inline void mul(Fr& r, const Fr& a, const Fr& b) {
     uint64_t t0, t1, t2, t3, t4, lo, hi;
     __asm__(
         "movq 0(%[b]), %%rdx\n\t"
@@ -201,29 +201,46 @@ inline void wide_clear(Wide& w) {
   for (int i = 0; i < 9; i++) w.l[i] = 0;
 }
 
-inline void wide_mul_acc(Wide& w, const Fr& a, const Fr& b) {
-  uint64_t p[8];
-  u128 c = 0;
-  // schoolbook 4×4 → 8 limbs
-  for (int j = 0; j < 4; j++) {
-    c = (u128)a.l[j] * b.l[0] + (uint64_t)(c >> 64);
-    p[j] = (uint64_t)c;
-  }
-  p[4] = (uint64_t)(c >> 64);
-  for (int i = 1; i < 4; i++) {
-    c = 0;
-    for (int j = 0; j < 4; j++) {
-      c = (u128)a.l[j] * b.l[i] + p[i + j] + (uint64_t)(c >> 64);
-      p[i + j] = (uint64_t)c;
+// w = Σ_k a[k]·b[k·bstride] (n ≤ 37 terms, every factor < p) column by column (product scanning):
+// each 64-bit column of the 512-bit sum collects every a_k[i]·b_k[c−i] into a 192-bit accumulator,
+// so a product costs one multiply and a three-word add — no per-term 8-limb product and 9-limb add.
+// N > 0: the term count is a compile-time constant and every loop unrolls (Poseidon widths);
+// N == 0: n terms at run time.
+template <int N = 0>
+__attribute__((always_inline)) inline void wide_dot(Wide& w, const Fr* a, const Fr* b, size_t bstride, int n = N) {
+  if (N > 0) n = N;
+  uint64_t lo = 0, hi = 0, top = 0;
+  for (int c = 0; c < 8; c++) {
+    const int i0 = c > 3 ? c - 3 : 0, i1 = c < 3 ? c : 3;
+    for (int k = 0; k < n; k++) {
+      const uint64_t* x = a[k].l;
+      const uint64_t* y = b[(size_t)k * bstride].l;
+      for (int i = i0; i <= i1; i++) {
+#if defined(__x86_64__)
+        uint64_t ax = x[i];
+        __asm__("mulq %[y]\n\t"
+                "addq %%rax, %[lo]\n\t"
+                "adcq %%rdx, %[hi]\n\t"
+                "adcq $0, %[top]"
+                : [lo] "+r"(lo), [hi] "+r"(hi), [top] "+r"(top), "+a"(ax)
+                : [y] "rm"(y[c - i])
+                : "rdx", "cc");
+#else
+        const u128 p = (u128)x[i] * y[c - i];
+        const u128 s = (u128)lo + (uint64_t)p;
+        lo = (uint64_t)s;
+        const u128 h = (u128)hi + (uint64_t)(p >> 64) + (uint64_t)(s >> 64);
+        hi = (uint64_t)h;
+        top += (uint64_t)(h >> 64);
+#endif
+      }
     }
-    p[i + 4] = (uint64_t)(c >> 64);
+    w.l[c] = lo;
+    lo = hi;
+    hi = top;
+    top = 0;
   }
-  c = 0;
-  for (int k = 0; k < 8; k++) {
-    c = (u128)w.l[k] + p[k] + (uint64_t)(c >> 64);
-    w.l[k] = (uint64_t)c;
-  }
-  w.l[8] += (uint64_t)(c >> 64);
+  w.l[8] = lo;
 }
 
 // Limb i (of 5) of p << shift, shift < 64: the multiples 16p, 8p, 4p, 2p, p used to finish a

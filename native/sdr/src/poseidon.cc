@@ -33,13 +33,22 @@ inline void mix(Fr* s, const Fr* m, int t) {
   for (int j = 0; j < t; j++) s[j] = out[j];
 }
 
+// Σ_k a[k]·b[k·bstride] over t terms, unrolled for the widths sealing uses (arity 2, 4, 8, 11).
+inline void dot(fr::Wide& w, const Fr* a, const Fr* b, size_t bstride, int t) {
+  switch (t) {
+    case 5: return fr::wide_dot<5>(w, a, b, bstride);
+    case 9: return fr::wide_dot<9>(w, a, b, bstride);
+    case 12: return fr::wide_dot<12>(w, a, b, bstride);
+    default: return fr::wide_dot<0>(w, a, b, bstride, t);
+  }
+}
+
 // Same product as mix(), with one Montgomery reduction per output instead of one per term.
 inline void mix_lazy(Fr* s, const Fr* m, int t) {
   Fr out[kMaxT];
   for (int j = 0; j < t; j++) {
     fr::Wide w;
-    fr::wide_clear(w);
-    for (int i = 0; i < t; i++) fr::wide_mul_acc(w, s[i], m[i * t + j]);
+    dot(w, s, m + j, (size_t)t, t);
     fr::wide_reduce(out[j], w);
   }
   for (int j = 0; j < t; j++) s[j] = out[j];
@@ -91,8 +100,7 @@ void permute_optimized(const Constants& c, Fr* s) {
     Fr s0 = s[0], acc, p;
     if (t >= kLazyMinWidth) {
       fr::Wide w;
-      fr::wide_clear(w);
-      for (int i = 0; i < t; i++) fr::wide_mul_acc(w, s[i], sp[i]);
+      dot(w, s, sp, 1, t);
       fr::wide_reduce(acc, w);
     } else {
       M::mul(acc, s0, sp[0]);
@@ -119,6 +127,66 @@ void permute_optimized(const Constants& c, Fr* s) {
   mix_opt<M>(s, c.mds.data(), t);
 }
 
+// L independent hashes in lockstep (docs/poseidon.md#interleaved-hashes): every step of the
+// optimized permutation runs for each lane before the next step starts, so the out-of-order core
+// overlaps the lanes' multiply chains. Within one hash the partial rounds are one serial chain
+// (x^5 of s0, then the sparse row that feeds the next x^5); L chains side by side hide that latency.
+// Same arithmetic, same order per lane as permute_optimized: the output is identical.
+template <class M, int L>
+inline void pow5_lanes(Fr (*s)[kMaxT], int i) {
+  Fr x2[L], x4[L];
+  for (int l = 0; l < L; l++) M::mul(x2[l], s[l][i], s[l][i]);
+  for (int l = 0; l < L; l++) M::mul(x4[l], x2[l], x2[l]);
+  for (int l = 0; l < L; l++) M::mul(s[l][i], x4[l], s[l][i]);
+}
+
+template <class M, int L>
+void permute_optimized_lanes(const Constants& c, Fr (*s)[kMaxT]) {
+  const int t = c.t, hf = c.rf / 2;
+  const Fr* k = c.compressed.data();
+  for (int l = 0; l < L; l++)
+    for (int i = 0; i < t; i++) add(s[l][i], s[l][i], k[i]);
+  k += t;
+  auto full_round = [&](const Fr* m, bool add_constants) {
+    for (int i = 0; i < t; i++) pow5_lanes<M, L>(s, i);
+    if (add_constants) {
+      for (int l = 0; l < L; l++)
+        for (int i = 0; i < t; i++) add(s[l][i], s[l][i], k[i]);
+      k += t;
+    }
+    for (int l = 0; l < L; l++) mix_opt<M>(s[l], m, t);
+  };
+  for (int r = 0; r < hf; r++) full_round(r == hf - 1 ? c.pre_sparse.data() : c.mds.data(), true);
+  const Fr* sp = c.sparse.data();
+  for (int r = 0; r < c.rp; r++) {
+    pow5_lanes<M, L>(s, 0);
+    for (int l = 0; l < L; l++) add(s[l][0], s[l][0], k[r]);
+    Fr acc[L], p;
+    if (t >= kLazyMinWidth) {
+      fr::Wide w[L];
+      for (int l = 0; l < L; l++) dot(w[l], s[l], sp, 1, t);
+      for (int l = 0; l < L; l++) fr::wide_reduce(acc[l], w[l]);
+    } else {
+      for (int l = 0; l < L; l++) M::mul(acc[l], s[l][0], sp[0]);
+      for (int i = 1; i < t; i++)
+        for (int l = 0; l < L; l++) {
+          M::mul(p, s[l][i], sp[i]);
+          add(acc[l], acc[l], p);
+        }
+    }
+    for (int j = 1; j < t; j++)
+      for (int l = 0; l < L; l++) {
+        M::mul(p, s[l][0], sp[t - 1 + j]);
+        add(s[l][j], s[l][j], p);
+      }
+    for (int l = 0; l < L; l++) s[l][0] = acc[l];
+    sp += 2 * t - 1;
+  }
+  k += c.rp;
+  for (int r = 0; r < hf - 1; r++) full_round(c.mds.data(), true);
+  full_round(c.mds.data(), false);
+}
+
 template <class M>
 void permute_with(const Constants& c, Fr* s, Form form) {
   if (form == Form::Plain) permute_plain<M>(c, s);
@@ -134,12 +202,37 @@ bool use_adx(Kernel k) {
   return fr::adx_usable();
 }
 
+// Hashes per lockstep group in hash_many (optimized form); 1 turns interleaving off.
+// SDR_POSEIDON_LANES=1 selects the one-at-a-time path (the twin tests hold the two together).
+constexpr int kLanes = 4;
+int lanes_wanted() {
+  static const int n = [] {
+    const char* env = std::getenv("SDR_POSEIDON_LANES");
+    return env && *env ? std::atoi(env) : kLanes;
+  }();
+  return n;
+}
+
 template <class M>
 void hash_many_with(const Constants& c, const uint8_t* in, uint8_t* out, size_t n, Form form) {
   const int t = c.t;
   const Fr tag = merkle_tag(c.arity);
+  const size_t row = (size_t)c.arity * 32;
+  size_t h = 0;
+  if (form == Form::Optimized && lanes_wanted() >= kLanes) {
+    Fr sl[kLanes][kMaxT];
+    for (; h + kLanes <= n; h += kLanes) {
+      for (int l = 0; l < kLanes; l++) {
+        sl[l][0] = tag;
+        const uint8_t* x = in + (h + l) * row;
+        for (int i = 1; i < t; i++) fr::from_bytes_unchecked(sl[l][i], x + (size_t)(i - 1) * 32);
+      }
+      permute_optimized_lanes<M, kLanes>(c, sl);
+      for (int l = 0; l < kLanes; l++) fr::to_bytes(out + (h + l) * 32, sl[l][1]);
+    }
+  }
   Fr s[kMaxT];
-  for (size_t h = 0; h < n; h++) {
+  for (; h < n; h++) {
     s[0] = tag;
     const uint8_t* x = in + h * (size_t)c.arity * 32;
     for (int i = 1; i < t; i++) fr::from_bytes_unchecked(s[i], x + (size_t)(i - 1) * 32);

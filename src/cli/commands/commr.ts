@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { asSectorNumber, cidToCommD, cidToCommP, commDToCid, commRToCid, computeCommD, formatIdAddress, fromHex, asCommitment, parseMinerAddress, parseTicket, proverId, replicaId, sealProof, toHex, type ActorId, type Commitment, type PieceInfo, type PorepId, type ProverId, type ReplicaId, type SealProof, type SectorNumber, type Ticket } from '../../proofs/index.js';
 import { InputError } from '../../errors.js';
 import type { ProofsSettings } from '../../sector/settings.js';
-import { settingsArg } from '../args.js';
+import { gpuOptionSpec, settingsArg, treeBuilderArg } from '../args.js';
+import type { TreeBuilder } from '../../seal/tree-builder.js';
 import { defineCommand, type CliDeps, type Outcome } from '../command.js';
 
 export interface CommrInputs {
@@ -42,6 +43,8 @@ export interface SealOptions {
   /** FIL_PROOFS_* settings; default this process's */
   readonly settings?: ProofsSettings;
   readonly signal?: AbortSignal;
+  /** who builds tree-c and tree-r-last (docs/gpu.md); default the CPU */
+  readonly treeBuilder?: TreeBuilder;
 }
 
 /**
@@ -65,6 +68,7 @@ export async function sealCommitments(inputs: CommrInputs, ids: SectorIdentities
       sealedPath: join(work, 'sealed'),
       ...(o.settings ? { settings: o.settings } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.treeBuilder ? { treeBuilder: o.treeBuilder } : {}),
     });
   } finally {
     if (!o.workDir) await rm(work, { recursive: true, force: true });
@@ -82,6 +86,7 @@ interface CommrArgs {
   seal?: boolean;
   staged?: string;
   'work-dir'?: string;
+  gpu?: string;
 }
 
 /** `<piece cid>:<padded size>`, e.g. `baga6ea4seaq…:2048`. */
@@ -177,9 +182,21 @@ export async function runCommr(argv: CommrArgs, deps: CliDeps): Promise<Outcome>
   const inputs = resolveInputs(argv);
   const ids = identitiesOf(inputs);
   const seal = argv.seal ?? inputs.proof.sectorBytes <= 8n << 20n;
-  const sealed = seal
-    ? await sealCommitments(inputs, ids, { stagedPath: argv.staged, workDir: argv['work-dir'], settings: settingsArg(deps.env), ...(deps.signal ? { signal: deps.signal } : {}) })
-    : undefined;
+  const treeBuilder = seal ? await treeBuilderArg(argv.gpu, deps.env, (line) => void deps.stderr.write(`sealer-recover: ${line}\n`)) : undefined;
+  let sealed;
+  try {
+    sealed = seal
+      ? await sealCommitments(inputs, ids, {
+          stagedPath: argv.staged,
+          workDir: argv['work-dir'],
+          settings: settingsArg(deps.env),
+          ...(deps.signal ? { signal: deps.signal } : {}),
+          ...(treeBuilder ? { treeBuilder } : {}),
+        })
+      : undefined;
+  } finally {
+    treeBuilder?.close();
+  }
   deps.stdout.write(render(inputs, ids, sealed, argv.json === true));
   return 'ok';
 }
@@ -202,6 +219,7 @@ export const commrCommand = defineCommand<CommrArgs>({
         describe: 'seal in a scratch dir to get comm_c, comm_r_last, comm_r (default: on up to 8MiB; hours for 32GiB)',
       })
       .option('staged', { type: 'string', describe: 'fr32-padded staged sector file (data sectors)' })
-      .option('work-dir', { type: 'string', describe: 'keep the sealing scratch files here instead of a temp dir' }) as Argv,
+      .option('work-dir', { type: 'string', describe: 'keep the sealing scratch files here instead of a temp dir' })
+      .option('gpu', { ...gpuOptionSpec, describe: `with --seal: ${gpuOptionSpec.describe}` }) as Argv,
   run: runCommr,
 });

@@ -19,7 +19,9 @@ export async function runDevnet(a: DevnetArgs, deps: CliDeps): Promise<Outcome> 
   const network = expandHome(a.network);
   const net = await loadNetwork(network);
   const d = await startDevnet(net, { port: a.port, host: a.host, ...(a.token ? { token: a.token } : {}) });
-  const miners = net.miners.map((m) => `${m.address} (${m.sectors.map((s) => s.number).join(', ')})`).join('; ');
+  const miners = net.miners
+    .map((m) => `${m.address} (sectors ${m.sectors.map((s) => s.number).join(', ')}${m.faults.length ? `; faulty ${m.faults.join(', ')}` : ''})`)
+    .join('; ');
   deps.stdout.write(`devnet serving ${network}\n  miners: ${miners}\n  export FULLNODE_API_INFO=${d.apiInfo}\n`);
   const signal = deps.signal;
   if (signal && !signal.aborted) await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));

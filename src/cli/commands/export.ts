@@ -7,17 +7,20 @@ import { join } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { exportFileName, writeRecoveryFile } from '../../records/export-file.js';
 import { minerFor } from '../../records/open-source.js';
-import { expandHome, minerArg, openSource, sectorNumbers, sourceOptions, type SectorArgs, type SourceArgs } from '../args.js';
+import { environmentNode, expandHome, minerArg, openSource, selectedSectors, selectionOptions, sourceOptions, splitDevnetArg, type SectorArgs, type SourceArgs } from '../args.js';
+import { precheckSelection, type SelectionArgs } from '../../recover/sector-selection.js';
+import { formatMinerAddress } from '../../chain/address.js';
 import { defineCommand, type CliDeps, type Outcome } from '../command.js';
 
-export interface ExportArgs extends SectorArgs, SourceArgs {
+export interface ExportArgs extends SectorArgs, SourceArgs, SelectionArgs {
   readonly miner?: string;
   readonly output?: string;
   readonly json?: boolean;
 }
 
-export async function runExport(args: ExportArgs, deps: CliDeps): Promise<Outcome> {
-  const numbers = sectorNumbers(args, { required: true });
+export async function runExport(given: ExportArgs, deps: CliDeps): Promise<Outcome> {
+  const args = splitDevnetArg(given);
+  precheckSelection(args);
   const requested = minerArg(args.miner);
   const source = await openSource(args, deps.env, requested);
   if (!source) throw new UsageError('no node to export from: set FULLNODE_API_INFO (or use --devnet, or --metadata-store for the miner\'s own records)');
@@ -25,6 +28,12 @@ export async function runExport(args: ExportArgs, deps: CliDeps): Promise<Outcom
   let written: string | null = null;
   try {
     const miner = minerFor(source, requested);
+    const chain = source.chain ?? (args.faulty ? await environmentNode(deps.env) : undefined);
+    const { numbers } = await selectedSectors(args, chain, miner, { required: true });
+    if (numbers.length === 0) {
+      deps.stdout.write(`${formatMinerAddress(miner)} has no faulty or recovering sectors on chain: nothing to export\n`);
+      return 'ok';
+    }
     const path = join(args.output ? expandHome(args.output) : deps.cwd, exportFileName(miner));
     const sectorSize = await source.sectorSize?.(miner);
     const result = await source.recoveryRecords(miner, numbers, {
@@ -52,10 +61,10 @@ export const exportCommand = defineCommand<ExportArgs>({
   command: 'export [numbers..]',
   describe: 'Write sectors-recovery-<miner>.json (ticket, CommR, pieces) from a Lotus node (FULLNODE_API_INFO), the devnet or a metadata store',
   builder: (y: Argv) =>
-    sourceOptions(y, 'read the records', { exportFile: false })
-      .positional('numbers', { type: 'string', array: true, describe: 'sector numbers' })
+    selectionOptions(sourceOptions(y, 'read the records', { exportFile: false }))
+      .positional('numbers', { type: 'string', array: true, describe: 'sector numbers or ranges (100-180)' })
       .option('miner', { type: 'string', describe: 'miner ID address, e.g. f01000 (required with a node)' })
-      .option('sectors', { alias: 'sector', type: 'string', array: true, describe: 'sector number (repeatable)' })
+      .option('sectors', { alias: 'sector', type: 'string', array: true, describe: 'sector number, comma list or range 100-180 (repeatable)' })
       .option('output', { type: 'string', describe: 'directory for the file (default: current directory, as the Go tool)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' }) as Argv,
   run: runExport,

@@ -2,12 +2,12 @@
 // lotus-miner metadata store (datastore/metadata, a goleveldb LevelDB). See src/metastore/.
 import type { Argv } from 'yargs';
 import { stat } from 'node:fs/promises';
-import { CorruptionError, UsageError } from '../../errors.js';
+import { InputError, UsageError } from '../../errors.js';
 import { inspectStore, formatInspect } from '../../metastore/inspect.js';
 import { dumpStore } from '../../metastore/dump.js';
-import { readSectorsFromStore, type MetastoreSector } from '../../metastore/sector-info.js';
-import { repairStore, formatRepair, RepairError } from '../../metastore/repair.js';
-import { StoreError } from '../../metastore/store-files.js';
+import { readSectorsFromStore } from '../../metastore/sector-info.js';
+import { formatSector } from '../../metastore/sector-format.js';
+import { repairStore, formatRepair } from '../../metastore/repair.js';
 import { toJson } from '../../metastore/json.js';
 import { defineCommand, type CliDeps, type Outcome } from '../command.js';
 
@@ -22,31 +22,14 @@ export interface MetastoreArgs {
   includeUnverified: boolean;
 }
 
-const hex = (b: Uint8Array | null): string => (b ? Buffer.from(b).toString('hex') : '-');
-
-function sectorLine(s: MetastoreSector): string {
-  const pieces = s.pieces.map((p) => `${p.size}${p.dealId !== null ? `@deal${p.dealId}` : ''}`).join(',');
-  return [
-    String(s.number).padStart(8),
-    s.state.padEnd(22),
-    (s.proof?.name ?? `type ${s.sectorType}`).padEnd(28),
-    `ticket ${hex(s.ticket)} @${s.ticketEpoch ?? '-'}`,
-    `CommD ${s.commDCid ?? '-'}`,
-    `CommR ${s.commRCid ?? '-'}`,
-    `pieces [${pieces}]`,
-    s.fieldErrors.length ? `FIELD ERRORS: ${s.fieldErrors.join('; ')}` : '',
-    s.possiblyStale ? `POSSIBLY STALE: ${s.possiblyStale}` : '',
-  ]
-    .filter(Boolean)
-    .join('  ');
-}
-
-async function run(a: MetastoreArgs, deps: CliDeps): Promise<Outcome> {
+// Errors keep their kinds (src/errors.ts): a store that is not one = input, a damaged store in
+// strict mode = corruption, unreadable files or output trouble = io/usage.
+export async function runMetastore(a: MetastoreArgs, deps: CliDeps): Promise<Outcome> {
   try {
-    if (!(await stat(a.dir)).isDirectory()) throw new UsageError(`${a.dir} is not a directory; pass the store directory (e.g. ~/.lotusminer/datastore/metadata)`);
+    if (!(await stat(a.dir)).isDirectory()) throw new InputError(`${a.dir} is not a directory; pass the store directory (e.g. ~/.lotusminer/datastore/metadata)`);
   } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`cannot open ${a.dir}: ${(e as Error).message}`);
+    if (e instanceof InputError) throw e;
+    throw new InputError(`cannot open ${a.dir}: ${(e as Error).message}`, { cause: e });
   }
   const print = (s: string) => void deps.stdout.write(s);
   switch (a.action) {
@@ -71,7 +54,7 @@ async function run(a: MetastoreArgs, deps: CliDeps): Promise<Outcome> {
       const { sectors, problems, view } = await readSectorsFromStore(a.dir);
       if (a.json) print(toJson({ sectors, problems, damage: view.damage }) + '\n');
       else {
-        for (const s of sectors) print(sectorLine(s) + '\n');
+        for (const s of sectors) print(formatSector(s) + '\n');
         for (const p of problems) print(`UNDECODABLE ${p.key}: ${p.error}\n`);
         print(`${sectors.length} sectors, ${problems.length} undecodable record(s)\n`);
       }
@@ -88,16 +71,6 @@ async function run(a: MetastoreArgs, deps: CliDeps): Promise<Outcome> {
   }
 }
 
-export async function runMetastore(a: MetastoreArgs, deps: CliDeps): Promise<Outcome> {
-  try {
-    return await run(a, deps);
-  } catch (e) {
-    if (e instanceof RepairError && /already exists|inside it/.test(e.message)) throw new UsageError(e.message);
-    if (e instanceof StoreError || e instanceof RepairError) throw new CorruptionError(`metastore ${a.action}: ${e.message}`);
-    throw e;
-  }
-}
-
 export const metastoreCommand = defineCommand<MetastoreArgs>({
   command: 'metastore <action> <dir>',
   describe: 'Inspect, dump, list sectors of, or repair a lotus-miner metadata store (LevelDB); never writes to <dir>',
@@ -106,7 +79,7 @@ export const metastoreCommand = defineCommand<MetastoreArgs>({
       .positional('action', {
         choices: ['inspect', 'dump', 'sectors', 'repair'] as const,
         demandOption: true,
-        describe: 'inspect: forensic report; dump: newest value of every key; sectors: decoded SectorInfo records (exit 1 if any does not decode); repair: write a fresh store at --out',
+        describe: 'inspect: forensic report; dump: newest value of every key; sectors: every field of each decoded SectorInfo record (exit 1 if any does not decode); repair: write a fresh store at --out',
       })
       .positional('dir', { type: 'string', demandOption: true, describe: 'the store directory (datastore/metadata)' })
       .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })

@@ -7,7 +7,7 @@ import { scan } from '../../verify/scan.js';
 import { allOk, passReportPath, renderVerifyReport, writeVerifyReport, type VerifyReport } from '../../verify/report.js';
 import { repeatEvery } from '../../verify/schedule.js';
 import { createProgress } from '../progress.js';
-import { expandHome, minerArg, openSource, parallelArg, sectorNumbers, settingsArg, sourceOptions, type SectorArgs, type SourceArgs } from '../args.js';
+import { expandHome, gpuOptionSpec, minerArg, treeBuilderArg, openSource, parallelArg, sectorNumbers, settingsArg, sourceOptions, type SectorArgs, type SourceArgs } from '../args.js';
 import { defineCommand, type CliDeps, type Outcome } from '../command.js';
 import { packageVersion } from '../package-info.js';
 
@@ -20,6 +20,7 @@ export interface VerifyArgs extends SectorArgs, SourceArgs {
   readonly parallel?: number;
   /** minutes between scan starts; absent = one pass */
   readonly interval?: number;
+  readonly gpu?: string;
 }
 
 export async function runVerify(args: VerifyArgs, deps: CliDeps): Promise<Outcome> {
@@ -29,6 +30,8 @@ export async function runVerify(args: VerifyArgs, deps: CliDeps): Promise<Outcom
   const miner = minerArg(args.miner);
   const sectors = sectorNumbers(args, { required: false });
   const settings = settingsArg(deps.env);
+  // Only --deep builds a tree; the quick scan never probes OpenCL.
+  const treeBuilder = args.deep ? await treeBuilderArg(args.gpu, deps.env, (line) => void deps.stderr.write(`sealer-recover: ${line}\n`)) : undefined;
   const source = await openSource(args, deps.env, miner);
   try {
     const storage = expandHome(args.sealingResult);
@@ -38,6 +41,7 @@ export async function runVerify(args: VerifyArgs, deps: CliDeps): Promise<Outcom
         return await scan({
           storage,
           deep: args.deep ?? false,
+          ...(treeBuilder ? { treeBuilder } : {}),
           parallel,
           settings,
           ...(source ? { source } : {}),
@@ -86,6 +90,7 @@ export async function runVerify(args: VerifyArgs, deps: CliDeps): Promise<Outcom
     });
     return last;
   } finally {
+    treeBuilder?.close();
     await source?.close();
   }
 }
@@ -104,6 +109,7 @@ export const verifyCommand = defineCommand<VerifyArgs>({
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON on stdout' })
       .option('report', { type: 'string', describe: 'write the JSON report to this file (with --interval also one file per pass, time-stamped)' })
       .option('parallel', { type: 'number', default: 1, describe: 'sectors checked at once' })
-      .option('interval', { type: 'number', describe: 'repeat the scan every N minutes until Ctrl-C (scheduled scans)' }) as Argv,
+      .option('interval', { type: 'number', describe: 'repeat the scan every N minutes until Ctrl-C (scheduled scans)' })
+      .option('gpu', { ...gpuOptionSpec, describe: `with --deep: ${gpuOptionSpec.describe}` }) as Argv,
   run: runVerify,
 });

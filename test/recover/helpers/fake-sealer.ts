@@ -79,7 +79,9 @@ export class FakeSealer implements Sealer {
       if (job.signal?.aborted) throw new Error('aborted');
       if (this.opts.failFor === toHex(job.replicaId)) throw new Error('simulated sealing failure');
       await writeFile(job.sealedPath, Buffer.alloc(S, 7));
-      await writeFile(join(job.cacheDir, 'sc-02-data-tree-r-last.dat'), Buffer.alloc(sz.treeRLast, 9));
+      // 2KiB keeps only the root of tree-r-last (rows_to_discard 2): comm_r_last itself, so a
+      // published fake sector passes the quick check as a real one does
+      await writeFile(join(job.cacheDir, 'sc-02-data-tree-r-last.dat'), sz.treeRLast === 32 ? fromHex(o.commRLast) : Buffer.alloc(sz.treeRLast, 9));
       await writeFile(join(job.cacheDir, 'p_aux'), Buffer.concat([fromHex(o.commC), fromHex(o.commRLast)]));
       // a well-formed t_aux naming the working dir, as the real sealer writes it
       await writeFile(join(job.cacheDir, 't_aux'), encodeTAux(temporaryAuxFor(job.proof, job.cacheDir, job.settings.rowsToDiscard)));

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import { asCommitment, asReplicaId, fr32Pad, fromHex, sealProof, stagedLayout, toHex, type SealProof } from '../../../src/proofs/index.js';
 import { sealSector } from '../../../src/seal/seal.js';
+import type { TreeBuilder } from '../../../src/seal/tree-builder.js';
 import { testSettings } from '../../helpers/settings.js';
 import { vectorPieceData, type OracleVector } from '../../helpers/vectors.js';
 
@@ -74,7 +75,8 @@ export async function sealLikeReference(
   dir: string,
   parentsDir: string,
   staged?: Buffer,
-): Promise<{ cacheDir: string; sealedPath: string }> {
+  treeBuilder?: TreeBuilder,
+): Promise<{ cacheDir: string; sealedPath: string; treeDevice: string | undefined }> {
   if (staged === undefined) {
     const own = stagedSector(v, proof.sectorBytes);
     if (own) expect(sha256(own.subarray(0, v.staged.size)), 'staged file').toBe(v.staged.sha256);
@@ -95,10 +97,11 @@ export async function sealLikeReference(
     cacheDir,
     sealedPath,
     settings: testSettings(parentsDir),
+    ...(treeBuilder ? { treeBuilder } : {}),
   });
   expect(toHex(out.commC), 'comm_c').toBe(v.comm_c);
   expect(toHex(out.commRLast), 'comm_r_last').toBe(v.comm_r_last);
   expect(toHex(out.commR), 'comm_r').toBe(v.comm_r);
   await expectOracleFiles(v, cacheDir, sealedPath);
-  return { cacheDir, sealedPath };
+  return { cacheDir, sealedPath, treeDevice: out.treeDevice };
 }

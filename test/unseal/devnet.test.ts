@@ -1,4 +1,4 @@
-// `unseal` through the CLI command on the bundled devnet: deal sector 4 (sealed by rust-fil-proofs,
+// `unseal` through the CLI command on the bundled devnet (records from the loopback node): deal sector 4 (sealed by rust-fil-proofs,
 // fixtures/vectors/2KiB-V1_1-deal-f01000-s4) and snapped sector 5 (encode_into by rust-fil-proofs,
 // snap/2KiB-V1_1-cc-f01000-s5-snap-devnet). The replicas are the reference's own files; the decoded
 // piece must equal the committed raw piece, the unsealed file the reference's staged sector plus
@@ -20,10 +20,9 @@ const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const exists = (p: string) => access(p).then(() => true, () => false);
 const deal = loadVector('2KiB-V1_1-deal-f01000-s4');
 const snap = loadFamilyVector<SnapVector>('snap', '2KiB-V1_1-cc-f01000-s5-snap-devnet');
-const goTrailers = JSON.parse(await readFile(join(root, 'fixtures', 'partialfile', 'trailers.json'), 'utf8')) as {
-  cases: { name: string; sectorSize: number; trailer: string }[];
-};
-const WHOLE_2KIB = goTrailers.cases.find((c) => c.name === 'whole sector' && c.sectorSize === 2048)!.trailer;
+// the whole-2KiB-sector trailer go-bitfield + lotus's partialfile logic write (tools/partialfile-gen)
+const goFiles = JSON.parse(await readFile(join(root, 'fixtures', 'unsealed', 'cases.json'), 'utf8')) as { cases: { name: string; trailerHex: string }[] };
+const WHOLE_2KIB = `${goFiles.cases.find((c) => c.name === 'full-2KiB')!.trailerHex}03000000`;
 
 function sink() {
   const s = new PassThrough();
@@ -89,15 +88,31 @@ describe('unseal (bundled devnet)', () => {
     const dir = await mkdtemp(join(tmpdir(), 'unseal-out-'));
     const r = await run(['5'], { unsealedDir: dir }, bad);
     expect(r.sectors[0].status).toBe('damaged');
-    expect(r.sectors[0].reason).toMatch(/node 40 does not decode to fr32-padded data/);
+    // bit 6 of byte 30 of node 40: found by the one-byte search (the 2KiB tree-r-last would only say "the sector")
+    expect(r.sectors[0].badNodes.map((n: { node: string }) => n.node)).toEqual(['40']);
+    expect(r.sectors[0].reason).toMatch(/node 40 \(byte offset 1280\)/);
     expect(r.code).toBe('incomplete');
     expect(await exists(join(dir, 'unsealed', 's-t01000-5'))).toBe(false);
   }, 60_000);
 
-  it('a CC sector has nothing to unseal', async () => {
+  it('a flipped low bit in the snapped replica: the one-byte search (data moves by δ·rho⁻¹) names the node and byte', async () => {
+    const bad = await mkdtemp(join(tmpdir(), 'unseal-bad-'));
+    await mkdir(join(bad, 'update'));
+    const replica = Buffer.from(entryBytes(snap.files.update)!);
+    replica[12 * 32 + 3]! ^= 0x01;
+    await writeFile(join(bad, 'update', 's-t01000-5'), replica);
+    const dir = await mkdtemp(join(tmpdir(), 'unseal-out-'));
+    const r = await run(['5'], { unsealedDir: dir }, bad);
+    expect(r.sectors[0].status).toBe('damaged');
+    expect(r.sectors[0].badNodes.map((n: { node: string }) => n.node)).toEqual(['12']);
+    expect(r.sectors[0].reason).toMatch(/byte 3 of the node \(file offset 387\).*one-byte search/s);
+    expect(await exists(join(dir, 'unsealed', 's-t01000-5'))).toBe(false);
+  }, 60_000);
+
+  it('a CC sector whose sealed file is not under --sealing-result: failed, naming the path', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'unseal-dir-'));
     const r = await run(['1'], { unsealedDir: dir });
     expect(r.sectors[0]).toMatchObject({ status: 'failed' });
-    expect(r.sectors[0].reason).toMatch(/nothing to unseal/);
+    expect(r.sectors[0].reason).toMatch(/no sealed file at .*sealed\/s-t01000-1/);
   });
 });
