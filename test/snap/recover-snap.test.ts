@@ -241,3 +241,30 @@ describe('resume', () => {
     }
   }, 60_000);
 });
+
+describe('update/ in the result path: already there, half there, --overwrite', () => {
+  it('complete → skipped; one half → refused before work; --overwrite backs up and publishes again', async () => {
+    const { rm: rmp } = await import('node:fs/promises');
+    const net = await startDevnet(await loadNetwork(join(root, 'fixtures', 'devnet', 'network.json')));
+    try {
+      const d = await dirs();
+      const base = { parallel: 1, sealingTemp: d.temp, sealingResult: d.result, miner: 'f01000', numbers: ['5'], pieceDir, json: true };
+      const deps = () => ({ stderr: sink().s, tty: false, cwd: process.cwd(), env: { FULLNODE_API_INFO: net.apiInfo } });
+      expect(await runRecover(base, { ...deps(), stdout: sink().s })).toBe('ok');
+      const again = sink();
+      await runRecover(base, { ...deps(), stdout: again.s });
+      expect(JSON.parse(again.text()).sectors[0]).toMatchObject({ status: 'skipped', kind: 'already-present' });
+      // one half gone: lotus could not prove it; nothing starts without the operator's word
+      await rmp(join(d.result, 'update-cache', NAME), { recursive: true });
+      await expect(runRecover(base, { ...deps(), stdout: sink().s })).rejects.toThrow(/holds half of 1 requested sector.*--overwrite/s);
+      const over = sink();
+      expect(await runRecover({ ...base, overwrite: true }, { ...deps(), stdout: over.s })).toBe('ok');
+      expect(JSON.parse(over.text()).sectors[0].status).toBe('recovered');
+      await expectUpdateLikeOracle(d.result);
+      const backups = (await listTree(d.result)).filter((f) => f.includes('sealer-recover-backup') && f.endsWith(`update/${NAME}`));
+      expect(backups).toHaveLength(1);
+    } finally {
+      await net.close();
+    }
+  }, 60_000);
+});
