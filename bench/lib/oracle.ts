@@ -20,6 +20,8 @@ let cached: OracleBinary | undefined;
 export function oracleBinary(): OracleBinary {
   if (cached) return cached;
   if (process.env.BENCH_SKIP_REFERENCE) return (cached = { skipped: 'reference skipped (BENCH_SKIP_REFERENCE is set)' });
+  // A prebuilt binary (e.g. one shared between worktrees): used as is, never rebuilt.
+  if (process.env.ORACLE_BIN) return (cached = existsSync(process.env.ORACLE_BIN) ? { path: process.env.ORACLE_BIN } : { skipped: `ORACLE_BIN ${process.env.ORACLE_BIN} does not exist` });
   const cargo = spawnSync('cargo', ['--version'], { encoding: 'utf8' });
   if (cargo.error || cargo.status !== 0) {
     cached = existsSync(binary)

@@ -52,6 +52,7 @@ export interface SnapDecodeOptions extends Common {
 
 type Native<T> = Omit<T, 'onProgress' | 'signal'>;
 interface SnapAddon {
+  snapRhos(phi: Uint8Array, groups: number, inverse: boolean): Uint8Array;
   snapEncode(o: Native<SnapEncodeOptions>, cb: Common['onProgress'], flag: Int32Array): Promise<void>;
   snapDecode(o: Native<SnapDecodeOptions>, cb: Common['onProgress'], flag: Int32Array): Promise<void>;
 }
@@ -68,3 +69,6 @@ export function snapDecodeNative(o: SnapDecodeOptions): Promise<void> {
   const { onProgress, signal, ...rest } = o;
   return withCancel(signal, (f) => addon().snapDecode(rest, onProgress, f));
 }
+
+/** rho(phi, high) for high = 0..groups−1 (or their inverses), 32 bytes each, in one native call. */
+export const snapRhosNative = (phi: Uint8Array, groups: number, inverse: boolean): Uint8Array => addon().snapRhos(phi, groups, inverse);

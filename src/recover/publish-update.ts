@@ -6,6 +6,9 @@
 import { access, copyFile, link, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { processAlive } from '../platform/process-alive.js';
+import { acquireLock } from '../platform/lock.js';
+import { publishLockPath } from './result-paths.js';
+import { BACKUP_DIR, halfSectorError, type Published } from './result-dir.js';
 import { tAuxWithCacheDir } from '../sector/aux-files.js';
 import { T_AUX, isFinalizedFile } from '../sector/cache-files.js';
 import { STORAGE_DIRS, storagePaths } from '../sector/storage-layout.js';
@@ -22,6 +25,11 @@ export type UpdatePublishStep = 'staged' | 'intent-written' | 'cache-renamed' | 
 
 export interface PublishUpdateOptions {
   readonly resultRoot: string;
+  /** --overwrite: move what is published under update/ and update-cache/ to sealer-recover-backup/<stamp>/ first */
+  readonly overwrite?: { readonly stamp: string };
+  /** how long to wait for another process publishing the same sector (default 30 min) */
+  readonly lockWaitMs?: number;
+  readonly signal?: AbortSignal;
   /** test hook, as publish.ts's */
   readonly fault?: (step: UpdatePublishStep) => void | Promise<void>;
 }
@@ -47,6 +55,30 @@ export async function isUpdatePublished(root: string, name: string): Promise<boo
   return (await exists(r.updatePath)) && (await exists(r.updateCacheDir));
 }
 
+/** update/ and update-cache/ of a sector: absent, complete, or one half (lotus cannot prove that). */
+export async function updatePublishedState(root: string, name: string): Promise<Published> {
+  const p = updateResultPaths(root, name);
+  const [u, c] = await Promise.all([exists(p.updatePath), exists(p.updateCacheDir)]);
+  if (u && c) return { kind: 'complete' };
+  if (!u && !c) return { kind: 'absent' };
+  return u ? { kind: 'half', present: [p.updatePath], missing: [p.updateCacheDir] } : { kind: 'half', present: [`${p.updateCacheDir}/`], missing: [p.updatePath] };
+}
+
+/** Moves whatever of update/ and update-cache/ exists to <root>/sealer-recover-backup/<stamp>/…; rename only. */
+export async function moveUpdateToBackup(root: string, name: string, stamp: string): Promise<string[]> {
+  const from = updateResultPaths(root, name);
+  const moved: string[] = [];
+  for (const [sub, path] of [[STORAGE_DIRS.updateCache, from.updateCacheDir], [STORAGE_DIRS.update, from.updatePath]] as const) {
+    if (!(await exists(path))) continue;
+    const to = join(root, BACKUP_DIR, stamp, sub, name);
+    await mkdir(join(root, BACKUP_DIR, stamp, sub), { recursive: true });
+    if (await exists(to)) throw new Error(`cannot back up ${path}: ${to} already exists; move it away first`);
+    await rename(path, to);
+    moved.push(to);
+  }
+  return moved;
+}
+
 /**
  * Publishes the new replica and the finalized files of its update cache. t_aux is written naming the
  * sector key's cache dir in the layout (cache/s-t0M-N): encode_into copies the key's t_aux, and a
@@ -56,14 +88,36 @@ export async function publishUpdate(
   name: string,
   from: { readonly replicaPath: string; readonly updateCacheDir: string },
   opts: PublishUpdateOptions,
-): Promise<PublishedUpdate> {
+): Promise<PublishedUpdate & { readonly backup?: readonly string[] }> {
+  // The sector's publish lock, the one sealed/ + cache/ publishing takes (never held across both).
+  const lock = await acquireLock(publishLockPath(opts.resultRoot, name), {
+    purpose: `the publish of ${name} (update/) into ${opts.resultRoot}`,
+    waitMs: opts.lockWaitMs ?? 30 * 60_000,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  try {
+    return await publishUpdateLocked(name, from, opts);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function publishUpdateLocked(
+  name: string,
+  from: { readonly replicaPath: string; readonly updateCacheDir: string },
+  opts: PublishUpdateOptions,
+): Promise<PublishedUpdate & { readonly backup?: readonly string[] }> {
   const root = opts.resultRoot;
   const fault = opts.fault ?? (() => undefined);
   const target = updateResultPaths(root, name);
   await mkdir(join(root, STORAGE_DIRS.update), { recursive: true });
   await mkdir(join(root, STORAGE_DIRS.updateCache), { recursive: true });
-  if ((await exists(target.updatePath)) || (await exists(target.updateCacheDir))) {
-    throw new Error(`${name} already exists under ${root} (update/ or update-cache/); move it away before recovering it again`);
+  let backup: string[] | undefined;
+  const there = await updatePublishedState(root, name);
+  if (there.kind !== 'absent') {
+    if (opts.overwrite) backup = await moveUpdateToBackup(root, name, opts.overwrite.stamp);
+    else if (there.kind === 'half') throw halfSectorError(root, [{ name, state: there }]);
+    else throw new Error(`${name} already exists under ${root} (update/ and update-cache/); rerun with --overwrite to back it up and publish this copy`);
   }
   await ensureSectorStore(root);
   const names = (await readdir(from.updateCacheDir)).filter(isFinalizedFile);
@@ -100,7 +154,7 @@ export async function publishUpdate(
   await fsyncPath(staging);
   await fault('intent-written');
   await finish(root, name, fault);
-  return target;
+  return { ...target, ...(backup ? { backup } : {}) };
 }
 
 async function finish(root: string, name: string, fault: NonNullable<PublishUpdateOptions['fault']>): Promise<void> {

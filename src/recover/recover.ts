@@ -17,7 +17,8 @@ import { verifySealed } from './verify-commr.js';
 import { publish, recoverInterruptedPublishes, type PublishOptions } from './publish.js';
 import { backupStamp, checkResultDirUsable, describePublished, halfSectorError, inspectPublished, type PublishedVerdict } from './result-dir.js';
 import { explainDiskFull, type SectorStep } from './disk-full.js';
-import { isUpdatePublished, publishUpdate, recoverInterruptedUpdatePublishes, updateResultPaths } from './publish-update.js';
+import { publishUpdate, recoverInterruptedUpdatePublishes, updatePublishedState, updateResultPaths } from './publish-update.js';
+import { isPublished as isKeyPublished } from './publish.js';
 import type { VerifiedSector } from './verify-commr.js';
 import { join } from 'node:path';
 import { newReport, finishReport, type RunReport, type SectorReport } from './report.js';
@@ -106,11 +107,19 @@ export async function recoverSectors(
       if (plan.update) {
         const u = plan.update;
         rep.update = { sealedCid: u.sealedCid, commD: toHex(u.commD), data: u.data.kind, commR: { expected: toHex(u.expectedCommR) } };
-        // TODO(hardening for update/): no quick check, --overwrite or publish lock for update/ yet
-        if (await isUpdatePublished(opts.resultRoot, plan.name)) {
+        // update/ + update-cache/: complete → skipped (or backed up with --overwrite); one half → the
+        // operator decides (--overwrite), as for sealed/ + cache/.
+        const there = await updatePublishedState(opts.resultRoot, plan.name);
+        if (there.kind === 'half' && !opts.overwrite) {
+          halves.push({ name: plan.name, state: there });
+          rep.status = 'skipped';
+          rep.reason = `half published: ${there.present.join(', ')} present, ${there.missing.join(', ')} missing`;
+          continue;
+        }
+        if (there.kind === 'complete' && !opts.overwrite) {
           rep.status = 'skipped';
           rep.kind = 'already-present';
-          rep.reason = `already present in ${opts.resultRoot} (update/${plan.name} and update-cache/${plan.name}); move them away to recover again`;
+          rep.reason = `already present in ${opts.resultRoot} (update/${plan.name} and update-cache/${plan.name}); rerun with --overwrite to back them up and recover again`;
           const published = updateResultPaths(opts.resultRoot, plan.name);
           rep.paths = { update: published.updatePath, updateCache: published.updateCacheDir };
           continue;
@@ -451,9 +460,19 @@ async function finishUpdate(r: SectorRun, opts: RecoverOptions, key: VerifiedSec
   }
   ev?.phase?.(plan.name, 'publishing');
   const tp = performance.now();
-  const published = await publishUpdate(plan.name, { replicaPath, updateCacheDir }, { resultRoot: opts.resultRoot });
+  const published = await publishUpdate(
+    plan.name,
+    { replicaPath, updateCacheDir },
+    {
+      resultRoot: opts.resultRoot,
+      ...(opts.overwrite ? { overwrite: { stamp: opts.backupStamp! } } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    },
+  );
   rep.paths = { update: published.updatePath, updateCache: published.updateCacheDir };
-  if (opts.keepSectorKey) {
+  if (opts.keepSectorKey && (await isKeyPublished(opts.resultRoot, plan.name))) {
+    log.warn('--keep-sector-key: sealed/ and cache/ of this sector already exist in the result path; left as they are');
+  } else if (opts.keepSectorKey) {
     const keyOut = await publish(key, { resultRoot: opts.resultRoot, keepPrecommitFiles: plan.keepPrecommitFiles });
     rep.paths = { ...rep.paths, sealed: keyOut.paths.sealedPath, cache: keyOut.paths.cacheDir };
   }

@@ -3,7 +3,8 @@
 // Merkle-tree tag; the permutation is the one every Poseidon tree uses.
 //   phi        = H(comm_d_new, comm_r_old)
 //   rho(high)  = H(phi, high)        high = v >> bitsShr as a field element
-import { frOp, poseidonPermute } from '../native/poseidon.js';
+import { poseidonPermute } from '../native/poseidon.js';
+import { snapRhosNative } from '../native/snap.js';
 import type { Commitment } from '../proofs/types.js';
 import type { UpdateProof } from './update-proof.js';
 
@@ -34,14 +35,8 @@ export interface RhoTables {
   readonly rhoInvs: Uint8Array;
 }
 
+/** The whole table (and the inverses) in one native call each; `rho` above is its one-value twin. */
 export function rhoTables(u: UpdateProof, commDNew: Commitment, commROld: Commitment, withInverses = true): RhoTables {
   const p = phi(commDNew, commROld);
-  const rhos = new Uint8Array(u.groups * 32);
-  const rhoInvs = new Uint8Array(withInverses ? u.groups * 32 : 0);
-  for (let g = 0; g < u.groups; g++) {
-    const r = rho(p, g);
-    rhos.set(r, g * 32);
-    if (withInverses) rhoInvs.set(frOp('inv', r), g * 32);
-  }
-  return { rhos, rhoInvs };
+  return { rhos: snapRhosNative(p, u.groups, false), rhoInvs: withInverses ? snapRhosNative(p, u.groups, true) : new Uint8Array(0) };
 }

@@ -57,7 +57,10 @@ const valid = (): Record<string, Record<string, unknown>> => ({
   buildTreeRLast: { replicaPath: replica, outPaths: [join(dir, 'tr')], leavesPerTree: 64n, rowsToDiscard: 0 },
   encodeReplica: { keyPath: layers[1], dataPath: null, outPath: join(dir, 'sealed'), firstNode: 0n, nodes: 64n },
   decodeRange: { keyPath: layers[1], replicaPath: replica, outPath: join(dir, 'decoded'), firstNode: 0n, nodes: 64n },
+  snapEncode: { keyPath: layers[1], dataPath: layers[0], outPath: join(dir, 'update'), rhos: ONE, bitsShr: 6, nodes: 64n },
+  snapDecode: { keyPath: layers[1], replicaPath: replica, outPath: join(dir, 'snap-decoded'), rhoInvs: ONE, bitsShr: 6, firstNode: 0n, nodes: 64n },
 });
+const ONE = Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 1 : 0));
 const EXPORTS = Object.keys(valid());
 
 describe('async exports: one shape, one set of codes', () => {

@@ -82,3 +82,30 @@ describe('sectors-recovery-<miner>.json', () => {
     await expect(readRecoveryFile(join(dir, 'dup.json'))).rejects.toThrow(/sector 5785 appears twice with different values/);
   });
 });
+
+describe('SectorKeyCID (SnapDeals-upgraded sectors, lotus field name)', () => {
+  // comm_r CIDs of the oracle's snap vector snap/2KiB-V1_1-cc-f01000-s5-snap-devnet (key, update)
+  const KEY = 'bagboea4b5abcbiazev4pa6knj4yxudv5dw4es4wac7vqs242pwdxzuoiqdcuqgte';
+  const NEW = 'bagboea4b5abcadanet7x2yptopy7wpcpkvoosltfzkl7pfkilgsrca52wk3kdfjr';
+  const doc = (key: unknown) =>
+    JSON.stringify({
+      Miner: 'f01000',
+      SectorSize: 2048,
+      SectorInfos: [{ SectorNumber: 5, Ticket: Buffer.alloc(32, 5).toString('base64'), SealProof: 5, SealedCID: { '/': NEW }, SectorKeyCID: key }],
+    });
+
+  it('is read into sectorKey (cid + CommR) and written back unchanged', () => {
+    const f = parseRecoveryFile(doc({ '/': KEY }), 'snap.json');
+    const s = f.sectors[0]!;
+    expect(s.sealedCid).toBe(NEW);
+    expect(s.sectorKey?.cid).toBe(KEY);
+    expect(toHex(s.sectorKey!.commR)).toBe('a0192578f0794d4f317a0ebd1db84972c017eb096b9a7d877cd1c880c5481a64'); // the vector's sector_key.comm_r
+    const again = parseRecoveryFile(formatRecoveryFile(f), 'again.json');
+    expect(again.sectors[0]!.sectorKey?.cid).toBe(KEY);
+    expect(JSON.parse(formatRecoveryFile(f)).SectorInfos[0].SectorKeyCID).toEqual({ '/': KEY });
+  });
+
+  it('a SectorKeyCID that is not a CommR CID is refused naming the field', () => {
+    expect(() => parseRecoveryFile(doc({ '/': 'baga6ea4seaqfv43ufg5wizrlyegrco35fv77nkk4vi7hnuazcwqw4whsps34uia' }), 'bad.json')).toThrow(/SectorKeyCID|sector 5/);
+  });
+});

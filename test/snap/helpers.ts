@@ -1,7 +1,7 @@
 // Inputs of the snap vectors (fixtures/vectors/snap, rows-to-discard/*-snap-*) rebuilt on disk: the
 // sector key (embedded for 2KiB, sealed again with sealSector and checked against the key's comm_r
 // for larger sectors), its p_aux / t_aux as the reference wrote them, and the staged new data.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { asCommitment, asReplicaId, fr32Pad, fromHex, sealProof, stagedLayout, toHex, type SealProof } from '../../src/proofs/index.js';
@@ -44,14 +44,21 @@ export function snapStaged(v: SnapVector): Buffer {
  * Writes the key under dir: `key` (sealed file) and `key-cache/` (p_aux, t_aux exactly as the
  * reference wrote them). A key not embedded is sealed with sealSector (CC), its comm_r checked.
  */
+/** Keys sealed in this test process, by replica id: vectors sharing a key (rows_to_discard) seal it once. */
+const sealedKeys = new Map<string, string>();
+
 export async function writeKey(v: SnapVector, dir: string, parentsDir: string): Promise<{ keyPath: string; keyCacheDir: string }> {
   const k = v.sector_key;
   const keyPath = path.join(dir, 'key');
   const keyCacheDir = path.join(dir, 'key-cache');
   await mkdir(keyCacheDir, { recursive: true });
   const sealed = entryBytes(k.files['sealed']);
+  const already = sealedKeys.get(k.replica_id);
   if (sealed) {
     await writeFile(keyPath, sealed);
+  } else if (already) {
+    // the sealed file depends only on the replica id (rows_to_discard changes tree-r-last and t_aux)
+    await copyFile(already, keyPath);
   } else {
     const proof = keyProof(v);
     const out = await sealSector({
@@ -64,6 +71,9 @@ export async function writeKey(v: SnapVector, dir: string, parentsDir: string): 
       settings: testSettings(parentsDir),
     });
     expect(toHex(out.commR), 'sector key comm_r').toBe(k.comm_r);
+    const kept = path.join(parentsDir, '..', `key-${k.replica_id}`);
+    await copyFile(keyPath, kept);
+    sealedKeys.set(k.replica_id, kept);
   }
   for (const f of ['p_aux', 't_aux']) await writeFile(path.join(keyCacheDir, f), entryBytes(k.files[f])!);
   return { keyPath, keyCacheDir };

@@ -4,7 +4,7 @@
 // into it by encode_into. The published update/ + update-cache/ must equal the reference's files;
 // a wrong SectorKeyCID or SealedCID must publish nothing.
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -14,7 +14,7 @@ import { runExport } from '../../src/cli/commands/export.js';
 import { runRecover } from '../../src/cli/commands/recover.js';
 import { loadNetwork } from '../../src/devnet/network.js';
 import { startDevnet, type Devnet } from '../../src/devnet/server.js';
-import { loadFamilyVector, loadVector, type SnapVector } from '../helpers/vectors.js';
+import { loadFamilyVector, loadVector, sha256Ctr, type SnapVector } from '../helpers/vectors.js';
 import { dirs, listTree } from '../recover/helpers/setup.js';
 import { withCachePath } from '../seal/helpers/oracle-files.js';
 
@@ -122,4 +122,149 @@ describe('recover a snap-upgraded sector (devnet sector 5)', () => {
       expect((await listTree(d.result)).filter((f) => f.includes('s-t0'))).toEqual([]);
     }
   }, 120_000);
+});
+
+describe('recover an 8MiB snap-upgraded sector with three deals from an export file', () => {
+  const v8 = loadFamilyVector<SnapVector>('snap', '8MiB-V1_1-cc-f01000-s5-snap-multi');
+
+  it('update/ + update-cache/ equal the reference (alignment and filler pieces, rows_to_discard 2)', async () => {
+    const d = await dirs();
+    const pieces = join(d.root, 'pieces');
+    await mkdir(pieces, { recursive: true });
+    let k = 0;
+    for (const p of v8.pieces.filter((x) => !x.filler)) {
+      const src = v8.data[k++]!;
+      await writeFile(join(pieces, p.cid), sha256Ctr(src.seed, src.unpadded_bytes));
+    }
+    const file = join(d.root, 'sectors-recovery-f01000.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        Miner: 'f01000',
+        SectorSize: 8 << 20,
+        SectorInfos: [
+          {
+            SectorNumber: 5,
+            Ticket: Buffer.from(v8.sector_key.ticket, 'hex').toString('base64'),
+            SealProof: v8.sector_key.proof.id,
+            SealedCID: { '/': v8.comm_r_new_cid },
+            UnsealedCID: { '/': v8.comm_d_new_cid },
+            Pieces: v8.pieces.map((p) => ({ Size: Number(p.padded_size), PieceCID: { '/': p.cid } })),
+            SectorKeyCID: { '/': v8.sector_key.comm_r_cid },
+          },
+        ],
+      }),
+    );
+    const out = sink();
+    const code = await runRecover(
+      { parallel: 1, sealingTemp: d.temp, sealingResult: d.result, sectorsRecoveryMetadata: file, numbers: ['5'], pieceDir: pieces, json: true },
+      { stdout: out.s, stderr: sink().s, tty: false, cwd: process.cwd(), env: {} },
+    );
+    const s = JSON.parse(out.text()).sectors[0];
+    expect([s.status, s.reason]).toEqual(['recovered', undefined]);
+    expect(code).toBe('ok');
+    expect(sha(await readFile(join(d.result, 'update', NAME)))).toBe(v8.files.update.sha256);
+    const uc = join(d.result, 'update-cache', NAME);
+    expect((await readdir(uc)).sort()).toEqual(['p_aux', 'sc-02-data-tree-r-last.dat', 't_aux']);
+    for (const f of ['p_aux', 'sc-02-data-tree-r-last.dat']) expect(sha(await readFile(join(uc, f))), f).toBe(v8.files['update-cache'][f]!.sha256);
+  }, 300_000);
+});
+
+describe('pre-flight counts the update as well as the key', () => {
+  it('space for the key alone is not enough for a snapped sector: refused before any work, nothing published', async () => {
+    const net = await startDevnet(await loadNetwork(join(root, 'fixtures', 'devnet', 'network.json')));
+    try {
+      const { sectorNeeds } = await import('../../src/recover/preflight.js');
+      const { realHostProbe } = await import('../../src/recover/preflight.js');
+      const { readProofsSettings } = await import('../../src/sector/settings.js');
+      const { sealProof } = await import('../../src/proofs/registry.js');
+      // temp and result on one filesystem: a CC sector of this size fits in exactly this much
+      const cc = sectorNeeds(sealProof(5), { staged: false, keepPrecommitFiles: false, settings: readProofsSettings({}) });
+      const { parentsCacheBytes } = await import('../../src/seal/parents-cache.js');
+      // (plus the parents cache, in case this machine has none yet)
+      const probe = { ...realHostProbe, freeBytes: async () => cc.temp + cc.result + parentsCacheBytes(sealProof(5)), device: async () => 1n };
+      const d = await dirs();
+      const out = sink();
+      await expect(
+        runRecover(
+          { parallel: 1, sealingTemp: d.temp, sealingResult: d.result, miner: 'f01000', numbers: ['5'], pieceDir, json: true },
+          { stdout: out.s, stderr: sink().s, tty: false, cwd: process.cwd(), env: { FULLNODE_API_INFO: net.apiInfo }, probe },
+        ),
+      ).rejects.toThrow(/pre-flight check failed/);
+      expect((await listTree(d.result).catch(() => [])).filter((f) => f.includes('s-t0'))).toEqual([]);
+      // and the same space recovers CC sector 1
+      const d1 = await dirs();
+      const code = await runRecover(
+        { parallel: 1, sealingTemp: d1.temp, sealingResult: d1.result, miner: 'f01000', numbers: ['1'], json: true },
+        { stdout: sink().s, stderr: sink().s, tty: false, cwd: process.cwd(), env: { FULLNODE_API_INFO: net.apiInfo }, probe },
+      );
+      expect(code).toBe('ok');
+    } finally {
+      await net.close();
+    }
+  }, 60_000);
+});
+
+describe('resume', () => {
+  it('an update that fails after the key was sealed: the rerun reuses the key and publishes the update', async () => {
+    const { nativeSealer } = await import('../../src/recover/sealer.js');
+    const net = await startDevnet(await loadNetwork(join(root, 'fixtures', 'devnet', 'network.json')));
+    try {
+      const real = nativeSealer();
+      let seals = 0;
+      let failNext = true;
+      const sealer = {
+        name: 'native-with-a-fault',
+        seal: async (j: Parameters<typeof real.seal>[0]) => (seals++, real.seal(j)),
+        encodeUpdate: async (j: Parameters<NonNullable<typeof real.encodeUpdate>>[0]) => {
+          if (failNext) {
+            failNext = false;
+            throw new Error('simulated crash while encoding the update');
+          }
+          return real.encodeUpdate!(j);
+        },
+      };
+      const d = await dirs();
+      const args = { parallel: 1, sealingTemp: d.temp, sealingResult: d.result, miner: 'f01000', numbers: ['5'], pieceDir, json: true };
+      const deps = { stderr: sink().s, tty: false, cwd: process.cwd(), env: { FULLNODE_API_INFO: net.apiInfo }, sealer };
+      const first = sink();
+      expect(await runRecover(args, { ...deps, stdout: first.s })).toBe('incomplete');
+      expect(JSON.parse(first.text()).sectors[0]).toMatchObject({ status: 'failed', reason: 'simulated crash while encoding the update' });
+      expect((await listTree(d.result).catch(() => [])).filter((f) => f.includes('s-t0'))).toEqual([]);
+      const second = sink();
+      expect(await runRecover(args, { ...deps, stdout: second.s })).toBe('ok');
+      expect(JSON.parse(second.text()).sectors[0]).toMatchObject({ status: 'recovered', resumed: true });
+      expect(seals).toBe(1); // the key was not sealed again
+      await expectUpdateLikeOracle(d.result);
+    } finally {
+      await net.close();
+    }
+  }, 60_000);
+});
+
+describe('update/ in the result path: already there, half there, --overwrite', () => {
+  it('complete → skipped; one half → refused before work; --overwrite backs up and publishes again', async () => {
+    const { rm: rmp } = await import('node:fs/promises');
+    const net = await startDevnet(await loadNetwork(join(root, 'fixtures', 'devnet', 'network.json')));
+    try {
+      const d = await dirs();
+      const base = { parallel: 1, sealingTemp: d.temp, sealingResult: d.result, miner: 'f01000', numbers: ['5'], pieceDir, json: true };
+      const deps = () => ({ stderr: sink().s, tty: false, cwd: process.cwd(), env: { FULLNODE_API_INFO: net.apiInfo } });
+      expect(await runRecover(base, { ...deps(), stdout: sink().s })).toBe('ok');
+      const again = sink();
+      await runRecover(base, { ...deps(), stdout: again.s });
+      expect(JSON.parse(again.text()).sectors[0]).toMatchObject({ status: 'skipped', kind: 'already-present' });
+      // one half gone: lotus could not prove it; nothing starts without the operator's word
+      await rmp(join(d.result, 'update-cache', NAME), { recursive: true });
+      await expect(runRecover(base, { ...deps(), stdout: sink().s })).rejects.toThrow(/holds half of 1 requested sector.*--overwrite/s);
+      const over = sink();
+      expect(await runRecover({ ...base, overwrite: true }, { ...deps(), stdout: over.s })).toBe('ok');
+      expect(JSON.parse(over.text()).sectors[0].status).toBe('recovered');
+      await expectUpdateLikeOracle(d.result);
+      const backups = (await listTree(d.result)).filter((f) => f.includes('sealer-recover-backup') && f.endsWith(`update/${NAME}`));
+      expect(backups).toHaveLength(1);
+    } finally {
+      await net.close();
+    }
+  }, 60_000);
 });
