@@ -3,7 +3,7 @@
 // checked by a flat scan (no recursion, so 100 000 brackets cannot overflow the stack), exact u64
 // (docs/chain.md#json-conventions), and one-line errors that name the source and never echo binary
 // bytes (docs/reliability.md#bounded-inputs).
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 
@@ -162,4 +162,40 @@ export function parseJsonBytes(bytes: Uint8Array, opts: JsonTextOptions): unknow
     throw new InputError(`${opts.source}: not JSON text: invalid UTF-8`);
   }
   return parseJsonText(text, opts);
+}
+
+/**
+ * A small JSON file the tool wrote itself (checkpoint state, stamps): undefined when absent,
+ * unreadable, not a regular file, over maxBytes or not valid JSON, so the caller starts afresh
+ * instead of hanging on a FIFO or loading a huge file.
+ */
+export async function readOwnJsonFile(path: string, maxBytes = 1 << 20): Promise<unknown> {
+  try {
+    return parseJsonBytes(await readBoundedFile(path, { what: 'state file', maxBytes }), { source: path });
+  } catch {
+    return undefined;
+  }
+}
+
+/** readOwnJsonFile for synchronous callers. */
+export function readOwnJsonFileSync(path: string, maxBytes = 1 << 20): unknown {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > maxBytes) return undefined;
+    const buf = Buffer.alloc(st.size + 1);
+    let got = 0;
+    while (got < buf.length) {
+      const n = readSync(fd, buf, got, buf.length - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    if (got > maxBytes) return undefined;
+    return parseJsonBytes(buf.subarray(0, got), { source: path });
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

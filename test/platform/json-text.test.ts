@@ -6,7 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseJsonBytes, parseJsonText, readJsonFile } from '../../src/platform/json-text.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseJsonBytes, parseJsonText, readJsonFile, readOwnJsonFile, readOwnJsonFileSync } from '../../src/platform/json-text.js';
+import { LotusClient, RpcTransportError } from '../../src/chain/lotus-client.js';
 import { readRecoveryFile, parseRecoveryFile } from '../../src/records/export-file.js';
 import { loadNetwork } from '../../src/devnet/network.js';
 import { InputError } from '../../src/errors.js';
@@ -129,5 +132,50 @@ describe('files', () => {
     const bin = join(dir, 'net-bin.json');
     await writeFile(bin, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     expect((await asyncErrorOf(loadNetwork(bin))).message).toBe(`${bin}: not JSON text: binary byte 0x1a at byte offset 6`);
+  });
+});
+
+describe('checkpoint state files (start afresh, never hang)', () => {
+  it('valid, deep, garbage, FIFO, directory, oversized', async () => {
+    const ok = join(dir, 'state-ok.json');
+    await writeFile(ok, '{"version":1,"n":18446744073709551615}');
+    expect(await readOwnJsonFile(ok)).toEqual({ version: 1, n: '18446744073709551615' });
+    expect(readOwnJsonFileSync(ok)).toEqual({ version: 1, n: '18446744073709551615' });
+    const deep = join(dir, 'state-deep.json');
+    await writeFile(deep, '['.repeat(100_000) + ']'.repeat(100_000));
+    const bin = join(dir, 'state-bin.json');
+    await writeFile(bin, Buffer.from([0, 1, 2, 0xff]));
+    const fifo = join(dir, 'state-fifo.json');
+    execFileSync('mkfifo', [fifo]);
+    const big = join(dir, 'state-big.json');
+    await writeFile(big, '');
+    await truncate(big, 300 << 20);
+    for (const p of [deep, bin, fifo, dir, big, join(dir, 'absent.json')]) {
+      expect(await readOwnJsonFile(p)).toBeUndefined();
+      expect(readOwnJsonFileSync(p)).toBeUndefined();
+    }
+  });
+});
+
+describe('Lotus answers', () => {
+  it.each([
+    ['100 000 nested arrays', `{"jsonrpc":"2.0","id":1,"result":${'['.repeat(100_000)}`, /non-JSON: JSON nested deeper than 64 levels/],
+    ['binary garbage', '\u0000\u00ff\u0001garbage', /non-JSON: not valid JSON \(/],
+    ['a rounded u64', '{"jsonrpc":"2.0","id":1,"result":{"Height":1.8446744073709552e19}}', /non-JSON: number "1\.8446744073709552e19"/],
+  ])('%s → one-line transport error, nothing echoed raw', async (_name, body, want) => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const client = new LotusClient({ api: { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }, timeoutMs: 5000 });
+      const e = await client.chainHead().then(() => undefined, (x: unknown) => x as Error);
+      expect(e).toBeInstanceOf(RpcTransportError);
+      expect(e!.message).toMatch(want);
+      oneLine(e!.message);
+    } finally {
+      server.close();
+    }
   });
 });
