@@ -119,7 +119,7 @@ export async function readBoundedFile(path: string, opts: Pick<JsonFileOptions, 
   try {
     fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
-    throw new InputError(`cannot read the ${opts.what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new InputError(`cannot read the ${opts.what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
   }
   try {
     const st = await fh.stat();

@@ -10,6 +10,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseJsonBytes, parseJsonText, readJsonFile, readOwnJsonFile, readOwnJsonFileSync } from '../../src/platform/json-text.js';
 import { LotusClient, RpcTransportError } from '../../src/chain/lotus-client.js';
+import { startDevnet } from '../../src/devnet/server.js';
+import { fileURLToPath } from 'node:url';
 import { readRecoveryFile, parseRecoveryFile } from '../../src/records/export-file.js';
 import { loadNetwork } from '../../src/devnet/network.js';
 import { InputError } from '../../src/errors.js';
@@ -118,6 +120,8 @@ describe('files', () => {
     expect(e.message).toBe(`the test file ${p} is a FIFO (named pipe), not a regular file`);
     const n = await asyncErrorOf(loadNetwork(p));
     expect(n.message).toContain('FIFO');
+    const { readSectorsFile } = await import('../../src/recover/sector-selection.js');
+    expect((await asyncErrorOf(readSectorsFile(p))).message).toBe(`--sectors-file ${p}: the sectors file ${p} is a FIFO (named pipe), not a regular file`);
   });
   it('a directory is refused', async () => {
     const p = join(dir, 'd.json');
@@ -176,6 +180,22 @@ describe('Lotus answers', () => {
       oneLine(e!.message);
     } finally {
       server.close();
+    }
+  });
+});
+
+describe('devnet server requests', () => {
+  it('a body over 1 MiB gets 413 instead of being buffered whole', async () => {
+    const net = await loadNetwork(join(fileURLToPath(new URL('../../fixtures/devnet/network.json', import.meta.url))));
+    const d = await startDevnet(net, {});
+    try {
+      const res = await fetch(d.url, { method: 'POST', body: Buffer.alloc(4 << 20, 0x5b) }).catch((e: Error) => e);
+      // either the 413 arrives or the server closed the socket mid-upload; never a parsed answer
+      if (!(res instanceof Error)) expect(res.status).toBe(413);
+      const ok = await fetch(d.url, { method: 'POST', body: '{"jsonrpc":"2.0","id":1,"method":"Filecoin.ChainHead","params":[]}' });
+      expect(ok.status).toBe(200);
+    } finally {
+      await d.close();
     }
   });
 });
