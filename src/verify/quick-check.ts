@@ -26,6 +26,7 @@ import type { SectorLocation } from './sector-dirs.js';
 import { checkStoredRows } from './tree-r-last-store.js';
 import { MAX_SAMPLE_BYTES, openSealedFile, sampleIndices, sampleReplica, type StoredNodeSample } from './replica-sample.js';
 import { storedRowWidths } from '../sector/tree-shape.js';
+import { readBoundedFile } from '../platform/json-text.js';
 
 export interface QuickResult {
   readonly checks: Check[];
@@ -96,7 +97,8 @@ export async function quickCheck(loc: SectorLocation, o: QuickOptions): Promise<
     tAuxProblem = fail('t_aux', `t_aux is ${tAuxBytes} bytes; a real one is a few hundred (lotus refuses > ${MAX_T_AUX})`, { found: `${tAuxBytes} bytes` });
   else {
     try {
-      tAux = decodeTAux(await readFile(tAuxPath), loc.cacheDir, tAuxPath);
+      // regular files only: a FIFO of size 0 would otherwise block the read forever
+      tAux = decodeTAux(await readBoundedFile(tAuxPath, { what: 't_aux', maxBytes: MAX_T_AUX }), loc.cacheDir, tAuxPath);
     } catch (e) {
       tAuxProblem = fail('t_aux', `t_aux does not decode: ${(e as Error).message}`);
     }

@@ -132,3 +132,17 @@ describe('verify: a sealed path that is not a regular file', () => {
     }
   }, 20_000);
 });
+
+describe('verify: cache files that are not regular files', () => {
+  it('a FIFO as t_aux → damaged, named, the scan does not hang', async () => {
+    const d = await fresh(small);
+    const p = path.join(d, 'cache', sectorName(vSmall[0]!), 't_aux');
+    await unlink(p);
+    execFileSync('mkfifo', [p]);
+    const { report } = await verify({ sealingResult: d });
+    const s = sector(report, 1);
+    expect(s.status).toBe('damaged');
+    expect(s.checks.find((x) => x.name === 't_aux' && !x.ok)?.detail).toMatch(/FIFO/);
+    expect(sector(report, 2).status).toBe('ok');
+  }, 20_000);
+});
