@@ -1,6 +1,7 @@
 // Edge validation for JSON coming from a node or a file: every failure names where the value came
 // from (method + sector, or file + entry) and which field was wrong.
 import { IoError } from '../errors.js';
+import { escapedExcerpt } from '../platform/json-text.js';
 
 /** A node's answer (or a file's JSON) lacks a field or has the wrong type; files turn it into an InputError. */
 export class ShapeError extends IoError {
@@ -18,7 +19,8 @@ export class Reader {
   ) {}
 
   private fail(expected: string, got: Json): never {
-    const shown = got === undefined ? 'nothing' : JSON.stringify(got)?.slice(0, 80);
+    // escaped and short: a field may hold megabytes of binary garbage
+    const shown = got === undefined ? 'nothing' : typeof got === 'string' ? escapedExcerpt(got, 0, 80) : escapedExcerpt(JSON.stringify(got) ?? String(got), 0, 80).slice(1, -1);
     throw new ShapeError(`${this.where}: field ${this.path || '(result)'} must be ${expected}, got ${shown}`);
   }
 

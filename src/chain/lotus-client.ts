@@ -7,7 +7,8 @@ import { request as httpsRequest } from 'node:https';
 import { IoError } from '../errors.js';
 import { rpcUrl, type ApiInfo, type RpcVersion } from './api-info.js';
 import { Reader, ShapeError } from './json-shape.js';
-import { parseJsonExact, stringifyJsonExact } from './json-exact.js';
+import { stringifyJsonExact } from './json-exact.js';
+import { escapedExcerpt, parseJsonText } from '../platform/json-text.js';
 import { bitfieldFromJson, type BitRanges } from './bitfield.js';
 
 /** TipSetKey as JSON: CID objects; null = head. */
@@ -199,9 +200,11 @@ export class LotusClient {
     }
     let body: unknown;
     try {
-      body = parseJsonExact(text);
-    } catch {
-      throw new RpcTransportError(`${method}${context}: the node at ${this.url} answered HTTP ${res.status} with non-JSON: ${text.slice(0, 120)}`);
+      body = parseJsonText(text, { source: 'answer' });
+    } catch (e) {
+      // the reader's message is one line with an escaped excerpt; drop its "answer: " prefix
+      const why = (e as Error).message.replace(/^answer: /, '');
+      throw new RpcTransportError(`${method}${context}: the node at ${this.url} answered HTTP ${res.status} with non-JSON: ${why}`);
     }
     const r = new Reader(body, `${method}${context}`);
     const err = r.optional('error');
@@ -210,7 +213,7 @@ export class LotusClient {
       const msg = err.optional('message')?.raw();
       throw new RpcError(method, typeof code === 'number' ? code : 0, typeof msg === 'string' ? msg : JSON.stringify(err.raw()), context);
     }
-    if (!ok) throw new RpcTransportError(`${method}${context}: HTTP ${res.status} from ${this.url}: ${text.slice(0, 120)}`);
+    if (!ok) throw new RpcTransportError(`${method}${context}: HTTP ${res.status} from ${this.url}: ${escapedExcerpt(text, 0, 120)}`);
     if (!('result' in (body as object))) {
       throw new RpcTransportError(`${method}${context}: the answer from ${this.url} has neither "result" nor "error"`);
     }

@@ -1,6 +1,6 @@
 // The devnet's JSON description (fixtures/devnet/*.json): miners, their sectors as the chain would
 // record them, and deals. Validated on load so a bad fixture fails with the field named.
-import { readFile } from 'node:fs/promises';
+import { readJsonFile } from '../platform/json-text.js';
 import { fromHex } from '../proofs/types.js';
 import { InputError } from '../errors.js';
 import { parseMinerAddress } from '../chain/address.js';
@@ -141,20 +141,11 @@ export function parseNetwork(json: unknown, source: string): DevnetNetwork {
   }
 }
 
+/** A devnet network is a test fixture of a few miners and sectors. */
+export const MAX_NETWORK_FILE_BYTES = 16 << 20;
+
 export async function loadNetwork(path: string): Promise<DevnetNetwork> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new InputError(`cannot read devnet network file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${path}: not valid JSON (${(e as Error).message})`);
-  }
-  return parseNetwork(json, path);
+  return parseNetwork(await readJsonFile(path, { what: 'devnet network file', maxBytes: MAX_NETWORK_FILE_BYTES }), path);
 }
 
 function withWhere<T>(where: string, f: () => T): T {

@@ -278,6 +278,7 @@ export function startDevnet(net: DevnetNetwork, opts: DevnetOptions = {}): Promi
   for (const d of opts.disabled ?? []) delete methods[d];
 
   const requests: { method: string; auth?: string }[] = [];
+  const MAX_REQUEST_BYTES = 1 << 20;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const send = (status: number, body: unknown) => {
@@ -287,8 +288,19 @@ export function startDevnet(net: DevnetNetwork, opts: DevnetOptions = {}): Promi
     if (req.method !== 'POST' || !/^\/rpc\/v[01]\/?$/.test(req.url ?? '')) return send(404, { error: 'POST /rpc/v1' });
     const auth = req.headers.authorization;
     if (opts.token !== undefined && auth !== `Bearer ${opts.token}`) return send(401, 'JWT Verification failed');
+    // a request is a few hundred bytes; stop reading an endless or huge body (docs/reliability.md#bounded-inputs)
     const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+    let size = 0;
+    for await (const c of req) {
+      size += (c as Buffer).length;
+      if (size > MAX_REQUEST_BYTES) {
+        res.setHeader('connection', 'close');
+        send(413, { jsonrpc: '2.0', id: null, error: { code: -32600, message: `request over ${MAX_REQUEST_BYTES} bytes` } });
+        req.destroy();
+        return;
+      }
+      chunks.push(c as Buffer);
+    }
     let msg: { method?: unknown; params?: unknown; id?: unknown };
     try {
       msg = JSON.parse(Buffer.concat(chunks).toString('utf8'));

@@ -3,10 +3,11 @@
 // SealProof, SealedCID{"/"}}]}. We add optional fields (SealRandEpoch, UnsealedCID, DealIDs, Pieces,
 // PreCommitOnly, and SectorKeyCID — lotus's name — for SnapDeals-upgraded sectors) after the Go ones; Go's encoding/json ignores unknown fields, and files without them mean CC
 // sectors, exactly as the Go tool assumes, so both tools read each other's files.
-import { readFile, writeFile, rename } from 'node:fs/promises';
+import { writeFile, rename } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import { asSectorNumber, asTicket } from '../proofs/types.js';
-import { parseJsonExact, stringifyJsonExact } from '../chain/json-exact.js';
+import { stringifyJsonExact } from '../chain/json-exact.js';
+import { parseJsonBytes, parseJsonText, readBoundedFile } from '../platform/json-text.js';
 import { sealProof } from '../proofs/registry.js';
 import { parseMinerAddress, type MinerAddress, formatMinerAddress } from '../chain/address.js';
 import { Reader, ShapeError } from '../chain/json-shape.js';
@@ -21,12 +22,15 @@ export interface RecoveryFile {
 
 export const exportFileName = (miner: MinerAddress): string => `sectors-recovery-${formatMinerAddress(miner)}.json`;
 
-export function parseRecoveryFile(text: string, source: string): RecoveryFile {
+/** ~250 bytes per sector entry: room for about 250 000 sectors (docs/reliability.md#bounded-inputs). */
+export const MAX_RECOVERY_FILE_BYTES = 64 << 20;
+
+export function parseRecoveryFile(text: string | Uint8Array, source: string): RecoveryFile {
   let json: unknown;
   try {
-    json = parseJsonExact(text);
+    json = typeof text === 'string' ? parseJsonText(text, { source }) : parseJsonBytes(text, { source });
   } catch (e) {
-    throw new InputError(`${source}: not valid JSON (${(e as Error).message}); expected a sectors-recovery-<miner>.json written by \`export\``);
+    throw new InputError(`${(e as Error).message}; expected a sectors-recovery-<miner>.json written by \`export\``);
   }
   try {
     const r = new Reader(json, source);
@@ -135,13 +139,13 @@ export function formatRecoveryFile(f: RecoveryFile): string {
 }
 
 export async function readRecoveryFile(path: string): Promise<RecoveryFile> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readBoundedFile(path, { what: 'recovery metadata file', maxBytes: MAX_RECOVERY_FILE_BYTES, hint: 'split it into several files of fewer sectors' });
   } catch (e) {
-    throw new InputError(`cannot read the recovery metadata file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; create it with \`sealer-recover export --miner <f0…> <sectors…>\``);
+    throw new InputError(`${(e as Error).message}; create it with \`sealer-recover export --miner <f0…> <sectors…>\``);
   }
-  return parseRecoveryFile(text, path);
+  return parseRecoveryFile(bytes, path);
 }
 
 /** Written via a temp file + rename so a crash never leaves a truncated export (the Go tool rewrites in place). */

@@ -2,11 +2,11 @@
 // --sectors (repeatable, comma lists, ranges "100-180"), --sectors-file (one number or range per
 // line, # comments) and --faulty (the chain's faulty and recovering sectors of --miner).
 // Sector numbers are u64: bigint from the command line to the RPC params.
-import { readFile } from 'node:fs/promises';
 import { InputError, UsageError } from '../errors.js';
 import { asSectorNumber, type SectorNumber } from '../proofs/types.js';
 import { bitsOf, unionRanges, type BitRanges } from '../chain/bitfield.js';
 import { RpcError, type LotusClient } from '../chain/lotus-client.js';
+import { readBoundedFile } from '../platform/json-text.js';
 
 /** More sectors than this in one run is almost certainly a typo'd range ("1-1000000"). */
 export const MAX_SECTORS = 100_000;
@@ -53,13 +53,18 @@ function num(s: string, where: string, whole: string): bigint {
   }
 }
 
+/** A list of sector numbers and ranges; 16 MiB is over a million lines. */
+export const MAX_SECTORS_FILE_BYTES = 16 << 20;
+
 /** --sectors-file: one number or range per line (comma lists allowed), blank lines and # comments ignored. */
 export async function readSectorsFile(path: string): Promise<[bigint, bigint][]> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // bounded and regular files only (docs/reliability.md#bounded-inputs): a FIFO never hangs the run
+    text = (await readBoundedFile(path, { what: 'sectors file', maxBytes: MAX_SECTORS_FILE_BYTES })).toString('utf8');
   } catch (e) {
-    throw new InputError(`--sectors-file ${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    const code = ((e as Error).cause as NodeJS.ErrnoException | undefined)?.code;
+    throw new InputError(`--sectors-file ${path}: ${code ? `cannot read it (${code})` : (e as Error).message}`);
   }
   const out: [bigint, bigint][] = [];
   text.split(/\r?\n/).forEach((line, i) => {

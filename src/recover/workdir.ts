@@ -2,12 +2,13 @@
 // the replica being built, staged deal data, and state.json tying the files to the exact inputs.
 // A rerun with the same inputs resumes; different inputs or --restart discard the old files.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { toHex, type Commitment } from '../proofs/types.js';
 import type { SectorPlan } from './plan.js';
 import { acquireLock, LockHeldError, type HeldLock } from '../platform/lock.js';
 import { writeFileDurably } from '../platform/durable-write.js';
+import { readOwnJsonFile } from '../platform/json-text.js';
 
 export interface WorkDir {
   readonly root: string;
@@ -74,12 +75,8 @@ export class SectorWorkDir {
     if (restart) {
       for (const n of await readdir(dir.root)) if (!n.startsWith(WORKDIR_LOCK)) await rm(join(dir.root, n), { recursive: true, force: true });
     }
-    let state: State | undefined;
-    try {
-      state = JSON.parse(await readFile(join(dir.root, 'state.json'), 'utf8')) as State;
-    } catch {
-      state = undefined;
-    }
+    // bounded, regular files only: a damaged or foreign state.json just means "start afresh"
+    let state = (await readOwnJsonFile(join(dir.root, 'state.json'))) as State | undefined;
     let resumed = false;
     if (state && state.version === 1 && state.inputs === inputs) {
       resumed = true;

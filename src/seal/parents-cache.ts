@@ -2,7 +2,7 @@
 // so an operator's existing lotus cache is reused and ours is usable by lotus.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SealProof } from '../proofs/registry.js';
 import { graphParents, PARENTS_RECORD_BYTES, TOTAL_PARENTS, writeParentsCache } from '../native/graph.js';
@@ -11,6 +11,7 @@ import { graphParams, parentsCacheFileName } from './graph-seeds.js';
 import { manifestEntryFor } from './parents-cache-manifest.js';
 import { processAlive } from '../platform/process-alive.js';
 import { proofsSettings } from '../sector/settings.js';
+import { readOwnJsonFile } from '../platform/json-text.js';
 
 export const parentsCacheBytes = (proof: SealProof): bigint => proof.nodes * BigInt(PARENTS_RECORD_BYTES);
 
@@ -43,11 +44,7 @@ interface VerifiedStamp {
 const stampPath = (path: string) => `${path}.verified.json`;
 
 async function readStamp(path: string): Promise<VerifiedStamp | undefined> {
-  try {
-    return JSON.parse(await readFile(stampPath(path), 'utf8')) as VerifiedStamp;
-  } catch {
-    return undefined;
-  }
+  return (await readOwnJsonFile(stampPath(path))) as VerifiedStamp | undefined;
 }
 
 /** Best effort: a read-only cache directory (e.g. lotus's, owned by another user) only costs a rehash next time. */

@@ -1,12 +1,13 @@
 // PC1 resume state: `<cacheDir>/pc1-state.json` records which layer files are complete for which
 // inputs. A rerun with the same proof and replica_id continues after the last complete layer; any
 // other inputs (or a damaged state) discard the old layers and start over.
-import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { partialSuffix } from '../native/addon.js';
 import type { SealProof } from '../proofs/registry.js';
 import { isLayerFile, layerFileName } from '../sector/cache-files.js';
 import { toHex, type ReplicaId } from '../proofs/types.js';
+import { readOwnJsonFileSync } from '../platform/json-text.js';
 
 export const PC1_STATE_FILE = 'pc1-state.json';
 const STATE_VERSION = 1;
@@ -35,11 +36,7 @@ export function freshState(proof: SealProof, replicaId: ReplicaId): Pc1State {
 }
 
 function readState(cacheDir: string): Pc1State | undefined {
-  try {
-    return JSON.parse(readFileSync(join(cacheDir, PC1_STATE_FILE), 'utf8')) as Pc1State;
-  } catch {
-    return undefined;
-  }
+  return readOwnJsonFileSync(join(cacheDir, PC1_STATE_FILE)) as Pc1State | undefined;
 }
 
 /** Atomic, durable replace of the state file (temp → fsync → rename). */

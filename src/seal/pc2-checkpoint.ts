@@ -6,11 +6,12 @@
 // files and the staged data the trees belong to, and of the sealed file once encoding finished
 // (tree-r-last is built over it). Trees from other inputs, or from a run without this state
 // file, are deleted, never trusted.
-import { open, readFile, rm, stat } from 'node:fs/promises';
+import { open, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { partialPath } from '../native/addon.js';
 import type { SealProof } from '../proofs/registry.js';
 import { writeAtomic } from '../sector/aux-files.js';
+import { readOwnJsonFile } from '../platform/json-text.js';
 
 export const PC2_STATE_FILE = 'pc2-state.json';
 const STATE_VERSION = 1;
@@ -31,11 +32,7 @@ async function identity(path: string): Promise<string | undefined> {
 }
 
 async function readState(cacheDir: string): Promise<Pc2State | undefined> {
-  try {
-    return JSON.parse(await readFile(join(cacheDir, PC2_STATE_FILE), 'utf8')) as Pc2State;
-  } catch {
-    return undefined;
-  }
+  return (await readOwnJsonFile(join(cacheDir, PC2_STATE_FILE))) as Pc2State | undefined;
 }
 
 const writeState = (cacheDir: string, s: Pc2State): Promise<void> =>

@@ -11,6 +11,8 @@ export type CheckName =
   | 'comm_r_last'
   | 'comm_r'
   | 'chain-comm_r'
+  /** a few tree-r-last nodes recomputed from slices of the sealed file: is it this sector's replica? */
+  | 'replica-sample'
   | 'replica-tree-r-last'
   /** a file could not be read at all (permissions, I/O error): nothing about the sector is known */
   | 'read';

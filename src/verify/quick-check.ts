@@ -4,9 +4,11 @@
 //   and describes this sector size; every tree-r-last file present with its exact size and its
 //   upper rows consistent; the compound root of the stored base-tree roots = p_aux's comm_r_last;
 //   comm_r = Poseidon_2(comm_c, comm_r_last) = the chain's SealedCID when a chain source is given.
-// It reads no more than p_aux, t_aux and tree-r-last (≤ 10 MB per file); the replica itself is
-// only sized — a flipped byte inside the sealed file passes here and needs --deep.
-import { readFile, stat } from 'node:fs/promises';
+// It reads no more than p_aux, t_aux, tree-r-last (≤ 10 MB per file) and a few slices of the
+// replica, enough to tell another sector's sealed file (docs/verify.md#replica-sample); a flipped
+// byte elsewhere in the sealed file passes here and needs --deep. A sealed path that is a link,
+// directory or FIFO is reported, never followed or opened (docs/verify.md#sealed-path-that-is-not-a-file).
+import { lstat, readFile, readlink, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { commRToCid } from '../proofs/cid.js';
 import type { SealProof } from '../proofs/registry.js';
@@ -22,6 +24,9 @@ import { fail, pass, type Check } from './findings.js';
 import { chooseProof, type ProofChoice } from './proof-type.js';
 import type { SectorLocation } from './sector-dirs.js';
 import { checkStoredRows } from './tree-r-last-store.js';
+import { MAX_SAMPLE_BYTES, openSealedFile, sampleIndices, sampleReplica, type StoredNodeSample } from './replica-sample.js';
+import { storedRowWidths } from '../sector/tree-shape.js';
+import { readBoundedFile } from '../platform/json-text.js';
 
 export interface QuickResult {
   readonly checks: Check[];
@@ -55,9 +60,31 @@ async function sizeOf(path: string): Promise<bigint | null> {
 
 const hex = (b: Uint8Array): string => toHex(b);
 
+/** The sealed path when it is not a regular file: a symlink is not followed, a FIFO never opened. */
+async function notARegularFile(path: string): Promise<Check | undefined> {
+  let st;
+  try {
+    st = await lstat(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw e;
+  }
+  if (st.isFile()) return undefined;
+  if (st.isSymbolicLink()) {
+    const target = await readlink(path).catch(() => '?');
+    return fail('sealed-file', `the sealed file is a symbolic link to ${target}; sealed/ must hold the replica itself: replace the link with the file (cp --remove-destination)`, {
+      expected: 'a regular file',
+      found: `symbolic link → ${target}`,
+    });
+  }
+  const kind = st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO (named pipe)' : st.isSocket() ? 'a socket' : 'a device';
+  return fail('sealed-file', `the sealed file is ${kind}, not a regular file: move it away and restore the replica`, { expected: 'a regular file', found: kind });
+}
+
 export async function quickCheck(loc: SectorLocation, o: QuickOptions): Promise<QuickResult> {
   const checks: Check[] = [];
-  const sealedBytes = await sizeOf(loc.sealedPath);
+  const sealedNotFile = await notARegularFile(loc.sealedPath);
+  const sealedBytes = sealedNotFile ? null : await sizeOf(loc.sealedPath);
   // The names do not depend on the proof; the tree-r-last count does and is taken once it is known.
   const { pAux: pAuxPath, tAux: tAuxPath } = cacheFiles({ layers: 0, baseTrees: 1 }, loc.cacheDir);
 
@@ -70,7 +97,8 @@ export async function quickCheck(loc: SectorLocation, o: QuickOptions): Promise<
     tAuxProblem = fail('t_aux', `t_aux is ${tAuxBytes} bytes; a real one is a few hundred (lotus refuses > ${MAX_T_AUX})`, { found: `${tAuxBytes} bytes` });
   else {
     try {
-      tAux = decodeTAux(await readFile(tAuxPath), loc.cacheDir, tAuxPath);
+      // regular files only: a FIFO of size 0 would otherwise block the read forever
+      tAux = decodeTAux(await readBoundedFile(tAuxPath, { what: 't_aux', maxBytes: MAX_T_AUX }), loc.cacheDir, tAuxPath);
     } catch (e) {
       tAuxProblem = fail('t_aux', `t_aux does not decode: ${(e as Error).message}`);
     }
@@ -98,7 +126,8 @@ export async function quickCheck(loc: SectorLocation, o: QuickOptions): Promise<
 
   // sealed file
   let sealedReadable = false;
-  if (sealedBytes === null) checks.push(fail('sealed-file', 'the sealed file is missing', { missing: [loc.sealedPath] }));
+  if (sealedNotFile) checks.push(sealedNotFile);
+  else if (sealedBytes === null) checks.push(fail('sealed-file', 'the sealed file is missing', { missing: [loc.sealedPath] }));
   else if (sealedBytes !== p.sectorBytes)
     checks.push(
       fail('sealed-file', `the sealed file is ${sealedBytes < p.sectorBytes ? 'truncated' : 'too long'}: ${sealedBytes} bytes, a ${p.sizeName} replica is ${p.sectorBytes}`, {
@@ -137,7 +166,9 @@ export async function quickCheck(loc: SectorLocation, o: QuickOptions): Promise<
   const wrongSize: string[] = [];
   const roots: (Uint8Array | undefined)[] = [];
   const rowProblems: string[] = [];
-  for (const path of treeRLast) {
+  const lowest = storedRowWidths(p.nodesPerBaseTree, rows)[0]!;
+  const samples: StoredNodeSample[] = [];
+  for (const [tree, path] of treeRLast.entries()) {
     const name = basename(path);
     const size = await sizeOf(path);
     if (size === null) missing.push(path);
@@ -146,7 +177,9 @@ export async function quickCheck(loc: SectorLocation, o: QuickOptions): Promise<
       roots.push(undefined);
       continue;
     }
-    const r = checkStoredRows(await readFile(path), p.nodesPerBaseTree, rows);
+    const bytes = await readFile(path);
+    const r = checkStoredRows(bytes, p.nodesPerBaseTree, rows);
+    for (const index of sampleIndices(lowest)) samples.push({ tree, index, stored: bytes.slice(index * 32, index * 32 + 32) });
     roots.push(r.root);
     if (r.problem) rowProblems.push(`${name}: ${r.problem}`);
   }
@@ -180,6 +213,12 @@ export async function quickCheck(loc: SectorLocation, o: QuickOptions): Promise<
     }
   }
 
+  // the replica against tree-r-last (docs/verify.md#replica-sample)
+  if (sealedReadable && !missing.length && !wrongSize.length) {
+    const sample = await checkReplicaSample(loc.sealedPath, samples, p.nodesPerBaseTree, p.nodesPerBaseTree / lowest, checks);
+    if (sample) checks.push(sample);
+  }
+
   // comm_r and the chain
   let cr: Commitment | undefined;
   if (pAux) {
@@ -206,6 +245,30 @@ export async function quickCheck(loc: SectorLocation, o: QuickOptions): Promise<
     } else if (chain?.kind === 'unavailable') checks.push(fail('chain-comm_r', chain.reason, { inconclusive: true }));
   }
   return { checks, proof, ...(pAux ? { pAux } : {}), ...(cr ? { commR: cr } : {}), rowsToDiscard: rows, sealedReadable };
+}
+
+async function checkReplicaSample(sealedPath: string, samples: StoredNodeSample[], nodesPerBaseTree: bigint, leavesPerStoredNode: bigint, checks: readonly Check[]): Promise<Check | undefined> {
+  if (leavesPerStoredNode * 32n > BigInt(MAX_SAMPLE_BYTES)) return undefined;
+  const fh = await openSealedFile(sealedPath);
+  if (!fh) return fail('sealed-file', 'the sealed file changed into something other than a regular file during the scan');
+  try {
+    const r = await sampleReplica(fh, samples, { nodesPerBaseTree, leavesPerStoredNode });
+    const treeBacked = checks.some((c) => c.name === 'comm_r_last' && c.ok);
+    const blame = treeBacked
+      ? 'tree-r-last agrees with p_aux, so the sealed file is the wrong one: it belongs to another sector or was overwritten (restore this sector\'s replica, or re-run recover)'
+      : 'the sealed file belongs to another sector, or tree-r-last is damaged (--deep rebuilds tree-r-last from the replica)';
+    if (r.notField) return fail('replica-sample', `the sealed file holds values that are not field elements (${r.notField}): it is not a replica; ${blame}`);
+    if (r.mismatches.length) {
+      const m = r.mismatches[0]!;
+      return fail('replica-sample', `${r.mismatches.length} of ${r.checked} sampled tree-r-last nodes do not hash from the sealed file: ${blame}`, {
+        expected: `tree ${m.tree} node ${m.index}: ${m.stored} (stored in tree-r-last)`,
+        found: `${m.computed} (from the sealed file)`,
+      });
+    }
+    return pass('replica-sample', `${r.checked} tree-r-last nodes recomputed from ${leavesPerStoredNode * 32n}-byte slices of the sealed file`);
+  } finally {
+    await fh.close();
+  }
 }
 
 function compareTAux(got: TemporaryAux, want: TemporaryAux): Check {

@@ -15,6 +15,7 @@ import type { Outcome } from '../../src/cli/command.js';
 import { runVerify } from '../../src/cli/commands/verify.js';
 import { PassThrough } from 'node:stream';
 import type { VerifyReport } from '../../src/verify/report.js';
+import { sampleIndices } from '../../src/verify/replica-sample.js';
 
 const proof = sealProof('32GiB/V1_1');
 const ROW3 = 262_144; // 2^27 leaves / 8^3
@@ -31,9 +32,13 @@ beforeAll(async () => {
   await sealed.truncate(Number(proof.sectorBytes)); // sparse
   await sealed.close();
   const roots: Uint8Array[] = [];
+  // The sparse replica is zeros, so the row-3 nodes the quick scan recomputes from it (replica-sample)
+  // must be the root of a 512-leaf all-zero subtree; every other node stays random.
+  const zeroSubtree = octreeInMemory(Buffer.alloc(512 * 32), 0).slice(-32);
   for (let i = 0; i < 8; i++) {
     const row = randomBytes(ROW3 * 32);
     for (let n = 31; n < row.length; n += 32) row[n]! &= 0x3f; // < 2^254 < r
+    for (const k of sampleIndices(BigInt(ROW3))) row.set(zeroSubtree, k * 32);
     const file = octreeInMemory(row, 0);
     expect(file.length).toBe(9_586_976);
     roots.push(file.slice(file.length - 32));

@@ -1,7 +1,9 @@
 // A stand-in for src/seal/seal.ts in orchestration tests: writes real files of the real sizes
 // (spec sdr.md §8.2) into the job's cache dir and returns the commitments a table holds for the
 // job's replica_id. Unknown replica ids get commitments that match no chain record (a wrong input).
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { sealSector } from '../../../src/seal/seal.js';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { asCommitment, fromHex, toHex, type Commitment } from '../../../src/proofs/types.js';
@@ -30,6 +32,31 @@ const SIZES: Record<string, { treeD: number; treeC: number; treeRLast: number }>
 };
 
 const c = (h: string): Commitment => asCommitment(fromHex(h));
+
+// The quick check recomputes 2KiB's tree-r-last root from the sealed file (docs/verify.md#replica-sample),
+// so a published fake must hold the real replica: sealed once per replica id by the real pipeline,
+// and used only when its comm_r_last is the table's (otherwise the fake's filler bytes stay).
+const realReplicas = new Map<string, Promise<Buffer | undefined>>();
+function realReplica(job: SealJob, commRLast: string): Promise<Buffer | undefined> {
+  const key = `${toHex(job.replicaId)}:${job.stagedPath ?? 'cc'}`;
+  let p = realReplicas.get(key);
+  if (!p) {
+    p = (async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'fake-sealer-real-'));
+      try {
+        const sealedPath = join(dir, 'sealed');
+        const r = await sealSector({ proof: job.proof, replicaId: job.replicaId, commD: job.commD, stagedPath: job.stagedPath, cacheDir: join(dir, 'cache'), sealedPath, settings: job.settings });
+        return toHex(r.commRLast) === commRLast ? await readFile(sealedPath) : undefined;
+      } catch {
+        return undefined;
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    })();
+    realReplicas.set(key, p);
+  }
+  return p;
+}
 
 export class FakeSealer implements Sealer {
   readonly name = 'fake';
@@ -78,7 +105,8 @@ export class FakeSealer implements Sealer {
       if (this.opts.delayMs) await new Promise((r) => setTimeout(r, this.opts.delayMs));
       if (job.signal?.aborted) throw new Error('aborted');
       if (this.opts.failFor === toHex(job.replicaId)) throw new Error('simulated sealing failure');
-      await writeFile(job.sealedPath, Buffer.alloc(S, 7));
+      const known = sz.treeRLast === 32 && this.table[toHex(job.replicaId)] ? await realReplica(job, o.commRLast) : undefined;
+      await writeFile(job.sealedPath, known ?? Buffer.alloc(S, 7));
       // 2KiB keeps only the root of tree-r-last (rows_to_discard 2): comm_r_last itself, so a
       // published fake sector passes the quick check as a real one does
       await writeFile(join(job.cacheDir, 'sc-02-data-tree-r-last.dat'), sz.treeRLast === 32 ? fromHex(o.commRLast) : Buffer.alloc(sz.treeRLast, 9));
