@@ -1,6 +1,6 @@
 // PC1 benchmarks, all figures measured side by side in one run:
 //  (a) single-sector labeling ns/node vs the SHA-256 hardware bound (20 raw compressions per node
-//      on one stream, sdr.md §4) — target ratio bound/ours >= 0.95;
+//      on one stream, docs/sdr.md#labeling) — target ratio bound/ours >= 0.95;
 //  (b) multi-sector (K = 2, 4) labeling throughput vs single-sector on one core — target >= 1.3x;
 //  (c) the parents feed (producer thread, the default) against the inline twin, single sector;
 //  (d) "parents cache not in RAM": layer 2 labeled with the parents cache evicted from the page cache

@@ -9,7 +9,7 @@ import type { GpuDevice } from './devices.js';
 /** Arities the trees need: 2 and 11 (tree-c columns), 8 (tree nodes). */
 export const GPU_ARITIES = [2, 8, 11] as const;
 
-/** 2^arity − 1 as a canonical little-endian element: the MerkleTree domain tag (docs/poseidon.md §4). */
+/** 2^arity − 1 as a canonical little-endian element: the MerkleTree domain tag (docs/poseidon.md#permutation). */
 function merkleTag(arity: number): Uint8Array {
   const out = new Uint8Array(32);
   let v = (1n << BigInt(arity)) - 1n;

@@ -1,4 +1,4 @@
-// LevelDB primitive encodings (leveldb-recovery.md §1.2): little-endian fixed ints, LEB128 varints.
+// LevelDB primitive encodings (docs/leveldb.md#primitive-encodings): little-endian fixed ints, LEB128 varints.
 
 export class DecodeError extends Error {
   override name = 'DecodeError';

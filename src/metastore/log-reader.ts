@@ -1,4 +1,4 @@
-// The log format shared by write-ahead journals and MANIFESTs (leveldb-recovery.md §1.4;
+// The log format shared by write-ahead journals and MANIFESTs (docs/leveldb.md#log-format;
 // leveldb: db/log_reader.cc; goleveldb: leveldb/journal/journal.go): 32 KiB blocks of
 // [masked crc32c | len u16 | type u8 | payload] chunks assembled into logical records.
 //

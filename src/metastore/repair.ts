@@ -163,7 +163,7 @@ async function writeStore(dir: string, view: LatestView): Promise<number> {
     else await batch.close();
     // Flush the memtable (C++ CompactRange always does, and the empty range compacts nothing
     // else), so no journal is left whose batches lie below the manifest's last sequence: goleveldb
-    // refuses such a journal ("invalid sequence number"; leveldb-recovery.md §1.5), and lotus
+    // refuses such a journal ("invalid sequence number"; docs/leveldb.md#write-batches), and lotus
     // opens this store with goleveldb.
     const none = Uint8Array.of(0);
     await db.compactRange(none, none);

@@ -1,4 +1,4 @@
-// lotus SectorInfo records (`/sectors/<n>`, CBOR map encoding from cbor-gen; ecosystem.md §5.3–5.4;
+// lotus SectorInfo records (`/sectors/<n>`, CBOR map encoding from cbor-gen; docs/leveldb.md#sectorinfo-records;
 // lotus: storage/pipeline/types.go, cbor_gen.go). Decoding is per record: one bad record is
 // reported and never hides the others (lotus's own ListSectors fails for the whole store).
 import { Decoder, Tag } from 'cbor-x';

@@ -1,4 +1,4 @@
-// What is in a LevelDB directory and what each file is for (leveldb-recovery.md §1.1).
+// What is in a LevelDB directory and what each file is for (docs/leveldb.md#files-in-a-store).
 // Only reads: no LOCK is taken, so it is safe while lotus-miner (flock) or another process has
 // the store open; a store being written may of course change underneath.
 import { readdir } from 'node:fs/promises';

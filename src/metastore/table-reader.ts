@@ -1,4 +1,4 @@
-// Sorted tables (leveldb-recovery.md §1.7; leveldb: table/format.cc, table/table.cc; goleveldb:
+// Sorted tables (docs/leveldb.md#sorted-tables; leveldb: table/format.cc, table/table.cc; goleveldb:
 // leveldb/table/reader.go). Reads a whole .ldb/.sst image and reports every block's checksum
 // status. With `correct` (lenient) it also undoes unambiguous single-bit corruptions and, when the
 // footer or index is unusable, finds data blocks by walking the file: each block is followed by

@@ -1,5 +1,5 @@
-// Typed wrapper around the graph kernels of native/sdr (graph-napi.cc): SDR parents (sdr.md §3)
-// and the reference-format parents-cache file (§3.6).
+// Typed wrapper around the graph kernels of native/sdr (graph-napi.cc): SDR parents (docs/sdr.md#the-graph)
+// and the reference-format parents-cache file (docs/sdr.md#parents-cache-file).
 import { rawAddon, withCancel } from './addon.js';
 
 /** Everything the native graph depends on; derive it from a SealProof with src/seal/graph-seeds.ts. */

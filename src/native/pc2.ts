@@ -44,7 +44,7 @@ export interface BuildTreeCOptions<P extends string | null = string> extends Com
 export interface BuildTreeRLastOptions<P extends string | null = string> extends Common, BaseTrees<P> {
   /** the sealed file: its nodes are the leaves */
   readonly replicaPath: string;
-  /** rows above the leaves that are not stored (sdr.md §8.2) */
+  /** rows above the leaves that are not stored (docs/trees.md#file-sizes) */
   readonly rowsToDiscard: number;
 }
 

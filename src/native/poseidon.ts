@@ -1,5 +1,5 @@
 // Typed wrapper around the field and Poseidon kernels of native/sdr (field-napi.cc, octree-napi.cc).
-// Every element crossing this boundary is 32 bytes, canonical little-endian (poseidon.md §1.2).
+// Every element crossing this boundary is 32 bytes, canonical little-endian (docs/poseidon.md#element-encoding).
 import { rawAddon } from './addon.js';
 
 /** 'plain' = neptune HashMode::Correct; 'optimized' = compressed constants + sparse matrices. */

@@ -1,5 +1,5 @@
 // Graph seeds and the parents-cache file name, derived from a seal proof's porep_id
-// (sdr.md §3.1, §3.6; rfp: storage-proofs-core/src/crypto/mod.rs, drgraph.rs,
+// (docs/sdr.md#graph-seeds; rfp: storage-proofs-core/src/crypto/mod.rs, drgraph.rs,
 // storage-proofs-porep/src/stacked/vanilla/cache.rs).
 import { createHash } from 'node:crypto';
 import type { SealProof } from '../proofs/registry.js';

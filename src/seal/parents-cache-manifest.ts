@@ -1,5 +1,5 @@
 // Reference digests of whole parents-cache files, keyed by file stem.
-// Reference data copied from rfp: storage-proofs-porep/parent_cache.json (via sdr.md §3.6, which also
+// Reference data copied from rfp: storage-proofs-porep/parent_cache.json (via docs/sdr.md#parents-cache-file, which also
 // maps each stem to its proof id). digest = lowercase hex SHA-256 of the entire file.
 // Only the V1 and V1_1 graphs (ids 0–9) are listed upstream; SyntheticPoRep / NI-PoRep graphs
 // (ids 10–19) have no published digest.

@@ -1,4 +1,4 @@
-// The parents cache as rust-fil-proofs keeps it (sdr.md §3.6): same directory, file name and bytes,
+// The parents cache as rust-fil-proofs keeps it (docs/sdr.md#parents-cache-file): same directory, file name and bytes,
 // so an operator's existing lotus cache is reused and ours is usable by lotus.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';

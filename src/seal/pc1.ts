@@ -48,7 +48,7 @@ function validate(proof: SealProof, parentsCachePath: string, sectors: readonly 
   for (const s of sectors) {
     if (s.replicaId.length !== 32) throw new InputError(`replica id must be 32 bytes, got ${s.replicaId.length}`);
     if ((s.replicaId[31]! & 0xc0) !== 0)
-      throw new InputError('replica id has its top two bits set: it must be mask254(SHA-256(…)) (sdr.md §2.3)');
+      throw new InputError('replica id has its top two bits set: it must be mask254(SHA-256(…)) (docs/proofs.md#replica-id)');
     if (dirs.has(s.cacheDir)) throw new InputError(`two sectors share the cache dir ${s.cacheDir}`);
     dirs.add(s.cacheDir);
   }

@@ -27,7 +27,7 @@ async function requireSize(path: string, bytes: bigint, what: string): Promise<v
 
 /**
  * rust's PC1 copies the staged file and set_len()s it to the sector size (rfp
- * filecoin-proofs/src/api/seal.rs; sdr.md §6.5): a short file reads as zero-extended, a longer one
+ * filecoin-proofs/src/api/seal.rs; docs/proofs.md#staged-sector-file): a short file reads as zero-extended, a longer one
  * (a lotus unsealed "partial file" with its trailer) is cut. Tree-d and the encoder read only the
  * first sector_bytes, so any non-empty file is accepted as it is.
  */

@@ -1,4 +1,4 @@
-// Unseal primitive (sdr.md §5): the fr32-padded data of a node range is replica − key mod r, with
+// Unseal primitive (docs/sdr.md#encoding): the fr32-padded data of a node range is replica − key mod r, with
 // key = the last-layer labels (sc-02-data-layer-L.dat, which PC1 can regenerate for a lost cache).
 // The output is padded data; turning it into piece bytes is fr32 unpadding (src/proofs/fr32.ts).
 import { stat } from 'node:fs/promises';

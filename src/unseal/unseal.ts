@@ -1,6 +1,6 @@
 // Unsealing one sector (docs/unseal.md): regenerate the key with the full SDR, decode the needed node
 // range, check it against comm_d / the piece CIDs, and only then write the output (.partial, rename).
-//   key     = last layer's labels of the sector's own replica id (sdr.md §5); for a snapped sector the
+//   key     = last layer's labels of the sector's own replica id (docs/sdr.md#encoding); for a snapped sector the
 //             labels of its CC sector key, decoded with rho by a SnapDecoder
 //   data    = replica − key mod r, per node (fr32-padded)
 //   output  = raw unpadded piece bytes (--piece --out), or the lotus unsealed file (unsealed/s-t0M-N)

@@ -1,7 +1,7 @@
 // Which registered seal proof a sector on disk was sealed with. The files only show the size
 // class: V1, V1_1, SyntheticPoRep and NI-PoRep sectors of one size have identical files after
 // finalize (their graphs differ, but tree-r-last, p_aux and comm_r do not depend on the graph —
-// sdr.md §1.3). So without a chain record we assume V1_1 and say so; nothing verify checks
+// docs/proofs.md#api-versions-and-features). So without a chain record we assume V1_1 and say so; nothing verify checks
 // depends on that choice.
 import { SEAL_PROOFS, sealProofForSize, type SealProof } from '../proofs/registry.js';
 

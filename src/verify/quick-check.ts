@@ -1,5 +1,5 @@
-// The quick scan: everything lotus' CheckProvable looks at without generating a proof (sdr.md
-// §8.3, ecosystem.md §2.4), plus what the small files can prove about each other:
+// The quick scan: everything lotus' CheckProvable looks at without generating a proof
+// (docs/verify.md#quick-scan, docs/verify.md#what-lotus-checks), plus what the small files can prove about each other:
 //   sealed file of exactly sector_bytes; p_aux = 64 bytes of two field elements; t_aux decodes
 //   and describes this sector size; every tree-r-last file present with its exact size and its
 //   upper rows consistent; the compound root of the stored base-tree roots = p_aux's comm_r_last;

@@ -1,5 +1,5 @@
 // A finalized tree-r-last file is a merkletree LevelCacheStore: only the rows above
-// rows_to_discard, bottom-up, root last (sdr.md §8.2; merkletree src/store/level_cache.rs). Its
+// rows_to_discard, bottom-up, root last (docs/trees.md#file-sizes; merkletree src/store/level_cache.rs). Its
 // upper rows are a function of its lowest stored row, so the file can be checked on its own:
 // recompute the rows above the first one and compare. A changed byte in an upper row is found
 // here; one in the lowest stored row changes the root, which the comm_r_last check then catches.

@@ -12,7 +12,7 @@ import { drawRandomnessFromDigest } from '../../src/chain/ticket.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const networkPath = join(root, 'fixtures', 'devnet', 'network.json');
-// sdr.md §9.6 E2E-2KiB-V1_1: comm_r 77424390…d65c, ticket 32×0x01.
+// docs/vectors.md#end-to-end-vectors E2E-2KiB-V1_1: comm_r 77424390…d65c, ticket 32×0x01.
 const COMM_R_2K = '77424390b36f74acd595c40d0e341f4fbff18623feaf8ad72fe73d7490d0d65c';
 const f01000 = parseMinerAddress('f01000');
 

@@ -18,7 +18,7 @@ describe('blake2b-256', () => {
 });
 
 describe('seal ticket inputs', () => {
-  it('CBOR-encodes the miner ID address as entropy (spec ecosystem.md §3.4)', () => {
+  it('CBOR-encodes the miner ID address as entropy (docs/chain.md#seal-ticket)', () => {
     expect(toHex(minerEntropy(asActorId(1000)))).toBe('4300e807');
     expect(toHex(minerEntropy(asActorId(1222595)))).toBe('4400c3cf4a');
   });

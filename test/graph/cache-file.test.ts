@@ -1,4 +1,4 @@
-// Whole parents-cache files against the reference manifest digests (sdr.md §3.6, rfp
+// Whole parents-cache files against the reference manifest digests (docs/sdr.md#parents-cache-file, rfp
 // storage-proofs-porep/parent_cache.json), and parallel generation against the single-threaded twin.
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
@@ -10,7 +10,7 @@ import { sealProof } from '../../src/proofs/registry.js';
 import { graphParams } from '../../src/seal/graph-seeds.js';
 import { graphParents, writeParentsCache } from '../../src/native/graph.js';
 
-// sdr.md §3.6 manifest digests
+// docs/sdr.md#parents-cache-file manifest digests
 const DIGESTS: Record<number, string> = {
   0: '3da49221e2ed55371b86d0bf3d6526fcf128af61bed904f966428db1b531750d',
   5: '840057702eea7652cf97e04306c30fe57174714d90de156a25eddd6075c25b97',

@@ -11,7 +11,7 @@ import { parentsCacheFileName } from '../../src/seal/graph-seeds.js';
 import { ensureParentsCache, ensureParentsCacheDetailed } from '../../src/seal/parents-cache.js';
 import type { SealProgress } from '../../src/seal/contracts.js';
 
-// sdr.md §3.6 manifest digest of the 2KiB V1_1 (id 5) cache
+// docs/sdr.md#parents-cache-file manifest digest of the 2KiB V1_1 (id 5) cache
 const DIGEST_5 = '840057702eea7652cf97e04306c30fe57174714d90de156a25eddd6075c25b97';
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 

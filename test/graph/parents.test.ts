@@ -1,4 +1,4 @@
-// Parents of single nodes against sdr.md §3.5 and the graph properties of §9.2.
+// Parents of single nodes against docs/sdr.md#worked-example-parents and the graph properties of §9.2.
 import { describe, expect, it } from 'vitest';
 import { sealProof } from '../../src/proofs/registry.js';
 import { graphParams } from '../../src/seal/graph-seeds.js';
@@ -6,7 +6,7 @@ import { graphKernels, graphParents } from '../../src/native/graph.js';
 
 const parentsOf = (id: number, node: bigint | number) => Array.from(graphParents(graphParams(sealProof(id)), node, 1));
 
-// sdr.md §3.5, each as [b0..b5, e0..e7]
+// docs/sdr.md#worked-example-parents, each as [b0..b5, e0..e7]
 const VECTORS: Array<[number, bigint, number[]]> = [
   [5, 0n, [0, 0, 0, 0, 0, 0, 4, 9, 60, 1, 14, 26, 26, 4]],
   [5, 1n, [0, 0, 0, 0, 0, 0, 6, 12, 35, 43, 23, 34, 58, 2]],
@@ -22,7 +22,7 @@ const VECTORS: Array<[number, bigint, number[]]> = [
   [9, 2n, [1, 1, 0, 1, 0, 0, 712831275, 1199298225, 376978799, 1694222890, 1893784888, 258014408, 1369861727, 1689646049]],
 ];
 
-describe('parents of listed nodes (sdr.md §3.5)', () => {
+describe('parents of listed nodes (docs/sdr.md#worked-example-parents)', () => {
   it.each(VECTORS)('proof %i node %i', (id, node, want) => {
     expect(parentsOf(id, node)).toEqual(want);
   });
@@ -34,7 +34,7 @@ describe('parents of listed nodes (sdr.md §3.5)', () => {
   });
 });
 
-describe('graph properties (sdr.md §9.2)', () => {
+describe('graph properties (docs/vectors.md#graph-vectors)', () => {
   // ids: 2KiB V1 / V1_1 / Synthetic / NI, 8MiB V1 / V1_1
   const whole = [0, 5, 10, 15, 1, 6];
 

@@ -1,6 +1,6 @@
 // BLAKE2b, ChaCha8 and Feistel primitives of the graph, held against independent references:
 // node:crypto's blake2b512 and chacha20, and a small TypeScript ChaCha written here from the
-// spec text (sdr.md §3.3) whose 20-round form is itself checked against node:crypto.
+// spec text (docs/sdr.md#base-parents) whose 20-round form is itself checked against node:crypto.
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { blake2b512, blake2bFeistelWords, chacha8Block, feistelPermute, graphKernels } from '../../src/native/graph.js';

@@ -1,7 +1,7 @@
 // Parents of sampled nodes of the large graphs (512MiB, 32GiB, 64GiB; V1, V1_1, SyntheticPoRep,
 // NI-PoRep) against rust-fil-proofs 19.1.0's own StackedBucketGraph (fixtures/reference-parents.json,
 // generator fixtures/reference-parents.rs). This is what settles the V1_0 u32 truncation at
-// 32/64GiB (sdr.md §11.1, §11.8), which no manifest digest covers.
+// 32/64GiB (docs/sdr.md#verification-status, §11.8), which no manifest digest covers.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sealProof } from '../../src/proofs/registry.js';

@@ -1,11 +1,11 @@
-// Graph seeds and parents-cache file names against sdr.md §3.5 (seeds table) and §3.6 (manifest stems).
+// Graph seeds and parents-cache file names against docs/sdr.md#worked-example-parents (seeds table) and §3.6 (manifest stems).
 import { describe, expect, it } from 'vitest';
 import { sealProof } from '../../src/proofs/registry.js';
 import { drgSeed, feistelKeys, graphParams, parentsCacheFileName } from '../../src/seal/graph-seeds.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
-// sdr.md §3.5 "Seeds" table
+// docs/sdr.md#worked-example-parents "Seeds" table
 const SEEDS: Array<[number, string, [bigint, bigint, bigint, bigint]]> = [
   [0, '623f03efd4cbc4f029203ee913d026a4e2d9913025a8aed04fec97a0', [0x8fb5fa185a23bce6n, 0xd567abafe374f26en, 0xa2f3f4da23359accn, 0xcbf4931c8d02e1a5n]],
   [5, '3be68542ec229705b99be29c2106b0e4222ccd1d0311398ea4d22d7d', [0x90b15b1c4509e47an, 0xdc5378c03df3f21bn, 0xfa76fc24deb9d7acn, 0xcdec5e11f7b30a54n]],
@@ -15,7 +15,7 @@ const SEEDS: Array<[number, string, [bigint, bigint, bigint, bigint]]> = [
   [18, 'eb7dae55b49c74c6041818bbb28c90947321593b0d8d89da97d91a78', [0x534899792a1c692en, 0xa233082a14fd5f60n, 0xeac284138796f1d3n, 0xe7bd2039600d88f7n]],
 ];
 
-// sdr.md §3.6 manifest stems (rfp parent_cache.json) and the id-13 example
+// docs/sdr.md#parents-cache-file manifest stems (rfp parent_cache.json) and the id-13 example
 const NAMES: Array<[number, string]> = [
   [0, '3f0eef38bb48af1f48ad65e14eb85b4ebfc167cec18cd81764f6d998836c9899'],
   [5, '494d91dc80f2df5272c4b9e129bc7ade9405225993af9fe34e6542a39a47554b'],
@@ -30,7 +30,7 @@ const NAMES: Array<[number, string]> = [
   [13, '716c0c62d7111a1f43ddbc54102052f151fdf2162ba7605786aa51c495aa6e65'],
 ];
 
-describe('graph seeds (sdr.md §3.1, §3.5)', () => {
+describe('graph seeds (docs/sdr.md#graph-seeds, §3.5)', () => {
   it.each(SEEDS)('proof %i: DRG seed and Feistel keys k0..k3', (id, seed, keys) => {
     const p = sealProof(id);
     expect(hex(drgSeed(p))).toBe(seed);
@@ -45,7 +45,7 @@ describe('graph seeds (sdr.md §3.1, §3.5)', () => {
   });
 });
 
-describe('parents-cache file names (sdr.md §3.6)', () => {
+describe('parents-cache file names (docs/sdr.md#parents-cache-file)', () => {
   it.each(NAMES)('proof %i', (id, stem) => {
     expect(parentsCacheFileName(sealProof(id))).toBe(`v28-sdr-parent-${stem}.cache`);
   });

@@ -1,4 +1,4 @@
-// Labels against the known answers of sdr.md §9.1 (rust-fil-proofs test_create_labels /
+// Labels against the known answers of docs/vectors.md#label-vectors (rust-fil-proofs test_create_labels /
 // test_stacked_porep_generate_labels) and the layer-file digests of §9.6.
 import { afterAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
@@ -12,7 +12,7 @@ afterAll(removeTempDirs);
 
 const REPLICA_9 = new Uint8Array(32).fill(9);
 
-// sdr.md §9.1: layers = 11, replica_id = 32 × 0x09, last label of layer 11.
+// docs/vectors.md#label-vectors: layers = 11, replica_id = 32 × 0x09, last label of layer 11.
 const VECTORS = [
   { nodes: 64n, porep: 0x00, legacy: true, last: '04ba0f9a6ba9fad35e4806d183a281eab3c25afa9a1bd5e3378da6f1f4f46204' },
   { nodes: 128n, porep: 0x00, legacy: true, last: '86daa8c4521e197e48c1fae6c9a1e85ab894a8883b9f23cebe531ddcd1004c23' },
@@ -20,7 +20,7 @@ const VECTORS = [
   { nodes: 128n, porep: 0x7b, legacy: false, last: '6d67c468cf81ab2289c1c9c72fa8777a232de4c1323dc0c6bd552ccc187c770f' },
 ];
 
-describe('labels: sdr.md §9.1 (11 layers, replica_id 0x09…)', () => {
+describe('labels: docs/vectors.md#label-vectors (11 layers, replica_id 0x09…)', () => {
   for (const kernel of ['portable', 'fast'] as const) {
     for (const v of VECTORS) {
       it(`${kernel}: ${v.nodes} nodes, porep_id 0x${v.porep.toString(16)}, ${v.legacy ? 'V1_0' : 'V1_1'}`, async () => {
@@ -54,7 +54,7 @@ describe('labels: sdr.md §9.1 (11 layers, replica_id 0x09…)', () => {
   });
 });
 
-// sdr.md §9.6: miner f01000, sector 1, ticket 32 × 0x01, CC. replica_ids are the spec's values.
+// docs/vectors.md#end-to-end-vectors: miner f01000, sector 1, ticket 32 × 0x01, CC. replica_ids are the spec's values.
 const E2E = [
   {
     name: 'E2E-2KiB-V1_1',
@@ -86,7 +86,7 @@ const E2E = [
   },
 ];
 
-describe('layer files: sdr.md §9.6 end-to-end CC vectors', () => {
+describe('layer files: docs/vectors.md#end-to-end-vectors end-to-end CC vectors', () => {
   for (const v of E2E) {
     it(`${v.name}: layer-1 and layer-2 file digests`, async () => {
       const dir = await tempDir();

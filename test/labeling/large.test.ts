@@ -1,5 +1,5 @@
 // Opt-in (SLOW=1): 512MiB. tree-d over random data vs an independent streaming node:crypto build
-// (root only), CC tree-d vs Z(512MiB) of sdr.md §6.3, and a K=2 labeling batch vs single runs.
+// (root only), CC tree-d vs Z(512MiB) of docs/proofs.md#zero-commitments, and a K=2 labeling batch vs single runs.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, readFileSync, statSync } from 'node:fs';

@@ -1,6 +1,6 @@
 // The parents feed (a producer thread that reads the parents cache and gathers expander parents
 // ahead of the hashing thread, docs/sdr.md#parents-feed) against its plain twin (the hashing thread
-// reads everything inline): the sdr.md §9.1 known answers through both, byte-equal layer files on a
+// reads everything inline): the docs/vectors.md#label-vectors known answers through both, byte-equal layer files on a
 // graph large enough to wrap the feed's ring several times (one and three sectors), a corrupt
 // cache far into the layer, and a cancel while the producer is running ahead.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -14,7 +14,7 @@ import { parentsCacheFile, readLabel, removeTempDirs, sha256Hex, tempDir, testPr
 afterAll(removeTempDirs);
 
 const REPLICA_9 = new Uint8Array(32).fill(9);
-// sdr.md §9.1 (the same rows labels.test.ts checks with the default feed)
+// docs/vectors.md#label-vectors (the same rows labels.test.ts checks with the default feed)
 const VECTORS = [
   { nodes: 64n, porep: 0x7b, legacy: false, last: 'cfef0db78bf3b3ab9f1169774d2e7a77bc9054499d954834b51ca7c788110206' },
   { nodes: 128n, porep: 0x00, legacy: true, last: '86daa8c4521e197e48c1fae6c9a1e85ab894a8883b9f23cebe531ddcd1004c23' },

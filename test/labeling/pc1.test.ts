@@ -1,5 +1,5 @@
 // runPc1 / runPc1Batch: interleaved == single-sector, checkpoint/resume after kills, input changes
-// and cancellation. Expected layer digests are sdr.md §9.6's; the rest compares against clean runs.
+// and cancellation. Expected layer digests are docs/vectors.md#end-to-end-vectors's; the rest compares against clean runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
@@ -18,7 +18,7 @@ afterAll(removeTempDirs);
 
 const P2K = sealProof('StackedDrg2KiBV1_1');
 const P8M = sealProof('StackedDrg8MiBV1_1');
-// sdr.md §9.6 E2E-2KiB-V1_1 and E2E-8MiB-V1_1
+// docs/vectors.md#end-to-end-vectors E2E-2KiB-V1_1 and E2E-8MiB-V1_1
 const R2K = unhex('3e75e87332cd5d60132c1f9f9a8362e2e4cf190b46f4fd636fd8864b842d170b') as ReplicaId;
 const D2K = ['15a4a233f44c593466911846dfa69b7bdd7d241cdefe743452bfd77c78eee385', '187696ab8c544edce720fb7e79f948abda4747a8cb4629ac11be0bcfcd2d3cf0'];
 const R8M = unhex('49808a3f801fc76f8e0a19e5f87f2810b61d0fb8cef7816a7396ab91d1774f3e') as ReplicaId;

@@ -1,4 +1,4 @@
-// tree-d file and root vs an independent node:crypto tree and the zero commitments of sdr.md §6.3.
+// tree-d file and root vs an independent node:crypto tree and the zero commitments of docs/proofs.md#zero-commitments.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
@@ -28,7 +28,7 @@ function referenceTree(leaves: Buffer): Buffer {
   return Buffer.concat(rows);
 }
 
-// sdr.md §6.3
+// docs/proofs.md#zero-commitments
 const Z = {
   '2KiB': 'fc7e928296e516faade986b28f92d44a4f24b935485223376a799027bc18f833',
   '8MiB': '65f29e5d98d246c38b388cfc06db1f6b021303c5a289000bdce832a9c3ec421c',
@@ -66,7 +66,7 @@ describe('tree-d', () => {
     }
   }
 
-  it('a short staged file is zero-extended and a long one cut at the sector size (sdr.md §6.5)', async () => {
+  it('a short staged file is zero-extended and a long one cut at the sector size (docs/proofs.md#staged-sector-file)', async () => {
     const proof = sealProof('StackedDrg2KiBV1_1');
     const dir = await tempDir();
     const data = randomBytes(2048);

@@ -29,7 +29,7 @@ describe('CRC-32C and LevelDB masking', () => {
   });
 
   it('masks as leveldb does: rotate right 15, add 0xa282ead8; unmask inverts it', () => {
-    // BigInt model of the formula in leveldb-recovery.md §1.3
+    // BigInt model of the formula in docs/leveldb.md#crc32c-and-masking
     const model = (c: bigint) => ((((c >> 15n) | (c << 17n)) & 0xffffffffn) + 0xa282ead8n) & 0xffffffffn;
     for (const c of [0, 1, 0xe3069283, 0xffffffff, 0x80000000, 0x12345678]) {
       expect(maskCrc(c)).toBe(Number(model(BigInt(c))));

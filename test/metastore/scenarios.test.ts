@@ -1,4 +1,4 @@
-// Every corruption scenario of leveldb-recovery.md §3, applied to real stores (goleveldb with
+// Every corruption scenario of docs/leveldb.md#damage-and-recovery, applied to real stores (goleveldb with
 // lotus's options, goleveldb Snappy, C++ LevelDB via classic-level). For each, our lenient and
 // strict repairs are compared with the ground truth the writer recorded, with LevelDB's RepairDB
 // (classic-level) and with goleveldb's own open / RecoverFile under lotus's options.
@@ -244,7 +244,7 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-describe('corruption scenarios (leveldb-recovery.md §3)', () => {
+describe('corruption scenarios (docs/leveldb.md#damage-and-recovery)', () => {
   it.each(SCENARIOS.map((s) => [s.name, s] as const))('%s', async (_name, sc) => {
     const base = bases.get(sc.base)!;
     const dir = join(root, sc.name.replace(/[^a-z0-9+]+/gi, '_'));
@@ -377,7 +377,7 @@ describe('corruption scenarios (leveldb-recovery.md §3)', () => {
   });
 });
 
-describe('sequence numbers (leveldb-recovery.md §3.3 items 12 and 13)', () => {
+describe('sequence numbers (docs/leveldb.md#damage-and-recovery items 12 and 13)', () => {
   it('a newer-numbered table holding an older version does not win (C7: RepairDB get() is stale)', async () => {
     // two tables made separately: 000010.ldb holds a=NEW at seq 6, 000020.ldb holds a=OLD at seq 1
     const { ClassicLevel } = await import('classic-level');

@@ -1,4 +1,4 @@
-// p_aux / t_aux values for the large shapes (sdr.md §8.2 table) and reader errors. Byte-exactness
+// p_aux / t_aux values for the large shapes (docs/trees.md#file-sizes table) and reader errors. Byte-exactness
 // against the reference is in oracle.test.ts (2KiB and 8MiB t_aux/p_aux files).
 import { describe, expect, it } from 'vitest';
 import { sealProof } from '../../src/proofs/registry.js';
@@ -6,7 +6,7 @@ import { asCommitment } from '../../src/proofs/types.js';
 import { InputError } from '../../src/errors.js';
 import { decodePAux, decodeTAux, encodePAux, encodeTAux, temporaryAuxFor } from '../../src/sector/aux-files.js';
 
-describe('t_aux values per shape (sdr.md §8.2)', () => {
+describe('t_aux values per shape (docs/trees.md#file-sizes)', () => {
   const cases: Array<[string, number, bigint, bigint, bigint]> = [
     // proof, layers, N, tree length of one base tree, rows_to_discard
     ['StackedDrg2KiBV1_1', 2, 64n, 73n, 1n],

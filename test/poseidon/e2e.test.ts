@@ -1,4 +1,4 @@
-// End to end PreCommit2 against sdr.md §9.6 (derived vectors, validated on real devnet sectors):
+// End to end PreCommit2 against docs/vectors.md#end-to-end-vectors (derived vectors, validated on real devnet sectors):
 // layers from the project's PC1 (itself checked against §9.6 layer digests), then runPc2 →
 // comm_c, comm_r_last, comm_r, tree file digests, the sealed file, p_aux and t_aux.
 import { readFile, stat } from 'node:fs/promises';
@@ -29,7 +29,7 @@ interface Vector {
   commR: string;
 }
 
-// sdr.md §9.6, inputs: miner f01000, sector 1, ticket 32 × 0x01, CC.
+// docs/vectors.md#end-to-end-vectors, inputs: miner f01000, sector 1, ticket 32 × 0x01, CC.
 const VECTORS: Vector[] = [
   {
     name: 'E2E-2KiB-V1_1',
@@ -69,7 +69,7 @@ const VECTORS: Vector[] = [
   },
 ];
 
-describe('PC2 end to end: sdr.md §9.6', () => {
+describe('PC2 end to end: docs/vectors.md#end-to-end-vectors', () => {
   for (const v of VECTORS) {
     it(`${v.name}: tree-c, sealed file, tree-r-last, comm_c, comm_r_last, comm_r, p_aux, t_aux`, async () => {
       const proof = sealProof(v.proof);
@@ -99,7 +99,7 @@ describe('PC2 end to end: sdr.md §9.6', () => {
       const treeR = await readFile(join(dir, 'sc-02-data-tree-r-last.dat'));
       if (v.treeRLast) expect(sha256Hex(treeR)).toBe(v.treeRLast);
       expect(hex(treeR.subarray(treeR.length - 32))).toBe(v.commRLast);
-      // CC: the sealed file is byte-identical to the last layer (sdr.md §5)
+      // CC: the sealed file is byte-identical to the last layer (docs/sdr.md#encoding)
       expect(sha256Hex(await readFile(sealed))).toBe(v.layer2);
 
       const pAux = await readPAux(dir);

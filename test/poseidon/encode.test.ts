@@ -1,4 +1,4 @@
-// Replica encoding / decoding (sdr.md §5) against BigInt arithmetic, CC, ranges, unseal, errors.
+// Replica encoding / decoding (docs/sdr.md#encoding) against BigInt arithmetic, CC, ranges, unseal, errors.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';

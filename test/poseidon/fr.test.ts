@@ -40,7 +40,7 @@ describe('Fr vs BigInt', () => {
     for (const a of EDGE) for (const b of EDGE) expect(frOp('*', le(a), le(b), 'adx')).toEqual(frOp('*', le(a), le(b), 'portable'));
   });
 
-  it('rejects non-canonical encodings exactly at r (poseidon.md §1.2 cases)', () => {
+  it('rejects non-canonical encodings exactly at r (docs/poseidon.md#element-encoding cases)', () => {
     const ff = (last: number[]) => {
       const b = new Uint8Array(32).fill(0xff);
       b.set(last, 32 - last.length);

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** BLS12-381 scalar field modulus (poseidon.md §1.1). */
+/** BLS12-381 scalar field modulus (docs/poseidon.md#field). */
 export const R = 0x73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001n;
 
 export function le(x: bigint): Uint8Array {

@@ -16,7 +16,7 @@ import { R, hex, le, removeTempDirs, seededElements, tempDir } from './helpers.j
 
 afterAll(removeTempDirs);
 
-/** Reference: rows bottom-up, each parent = Poseidon_8 of its 8 children (sdr.md §7). */
+/** Reference: rows bottom-up, each parent = Poseidon_8 of its 8 children (docs/trees.md#column-hashes-and-tree-c). */
 function referenceRows(leaves: Uint8Array): Uint8Array[] {
   const rows = [leaves];
   while (rows[rows.length - 1]!.length > 32) rows.push(poseidonHashMany(8, rows[rows.length - 1]!));
@@ -24,7 +24,7 @@ function referenceRows(leaves: Uint8Array): Uint8Array[] {
 }
 const concatRows = (rows: Uint8Array[], from: number) => new Uint8Array(Buffer.concat(rows.slice(from)));
 
-describe('geometry (sdr.md §8.2)', () => {
+describe('geometry (docs/trees.md#file-sizes)', () => {
   it('tree-c / tree-r-last file sizes and counts per sector size', () => {
     const want: Array<[string, number, bigint, bigint, number]> = [
       ['StackedDrg2KiBV1_1', 1, 2_336n, 32n, 1],
@@ -178,7 +178,7 @@ describe('octree builder', () => {
     expect((await readdir(dir)).filter((f) => f.endsWith(partialSuffix()))).toEqual([]);
   });
 
-  it('compound roots: Poseidon_8 over 8 base roots, Poseidon_2 over two of those (sdr.md §7)', () => {
+  it('compound roots: Poseidon_8 over 8 base roots, Poseidon_2 over two of those (docs/trees.md#column-hashes-and-tree-c)', () => {
     const roots = Array.from({ length: 16 }, (_, i) => seededElements(`root${i}`, 1));
     const sub0 = poseidonHash(8, roots.slice(0, 8));
     const sub1 = poseidonHash(8, roots.slice(8));

@@ -1,5 +1,5 @@
-// Poseidon against the spec: constants (poseidon.md §3.1–3.2), upstream vectors (§5.1 neptune,
-// §5.2 rust-fil-proofs = sdr.md §9.5, §5.3 structural) and the independent reference (§5.4).
+// Poseidon against the spec: constants (docs/poseidon.md#round-constants), upstream vectors (§5.1 neptune,
+// §5.2 rust-fil-proofs = docs/vectors.md#poseidon-vectors, §5.3 structural) and the independent reference (§5.4).
 // Every hash is checked in both forms and with every multiply kernel.
 import { describe, expect, it } from 'vitest';
 import {
@@ -36,7 +36,7 @@ function constantLength(arity: number, xs: Uint8Array[], strengthened: boolean, 
   return state[1]!;
 }
 
-describe('constants (poseidon.md §3)', () => {
+describe('constants (docs/poseidon.md#round-constants)', () => {
   const rc = (arity: number, i: number) => '0x' + Buffer.from(at(poseidonConstants(arity).rc, i)).reverse().toString('hex');
   it('round counts per arity (§2.2) and strengthened R_P', () => {
     const want: Record<number, number> = { 2: 55, 4: 56, 8: 57, 11: 57, 16: 59, 24: 59, 36: 60 };
@@ -158,7 +158,7 @@ describe('§5.1 neptune hash_values (46 upstream digests with §5.2)', () => {
   });
 });
 
-describe('§5.2 rust-fil-proofs filecoin-hashers vectors (= sdr.md §9.5)', () => {
+describe('§5.2 rust-fil-proofs filecoin-hashers vectors (= docs/vectors.md#poseidon-vectors)', () => {
   const limbs = (l: bigint[]) => le(l.reduce((acc, x, i) => acc | (x << BigInt(64 * i)), 0n));
   for (const m of MODES) {
     it(`${m.form}/${m.kernel}: test_poseidon_hasher binary tree over [1, 0, 0, 1]`, () => {

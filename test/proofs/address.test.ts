@@ -1,4 +1,4 @@
-// Expected values: sdr.md §2.1 (prover_id examples), ecosystem.md §6 (more prover_ids) and §3.4
+// Expected values: docs/proofs.md#prover-id (prover_id examples), docs/proofs.md#prover-id (more prover_ids) and §3.4
 // (address bytes inside the CBOR entropy `43 00 e8 07` / `44 00 c3 cf 4a`), LEB128 example 624485.
 import { describe, expect, it } from 'vitest';
 import { asActorId, encodeAddressBytes, formatIdAddress, leb128, parseMinerAddress, proverId } from '../../src/proofs/index.js';
@@ -40,7 +40,7 @@ describe('miner address → actor id', () => {
   });
 });
 
-describe('prover_id (sdr.md §2.1, ecosystem.md §6)', () => {
+describe('prover_id (docs/proofs.md#prover-id, docs/proofs.md#prover-id)', () => {
   const cases: [string, string][] = [
     ['f01000', 'e807'],
     ['f0127595', 'ebe407'],
@@ -56,7 +56,7 @@ describe('prover_id (sdr.md §2.1, ecosystem.md §6)', () => {
   }
 });
 
-describe('address bytes (ecosystem.md §3.4)', () => {
+describe('address bytes (docs/chain.md#seal-ticket)', () => {
   it('f01000 → 00 e8 07 and f01222595 → 00 c3 cf 4a', () => {
     expect(hex(encodeAddressBytes(asActorId(1000)))).toBe('00e807');
     expect(hex(encodeAddressBytes(asActorId(1222595)))).toBe('00c3cf4a');

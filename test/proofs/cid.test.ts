@@ -1,4 +1,4 @@
-// Expected values: sdr.md §6.3 (CommD CIDs), §2.4 / ecosystem.md §3.5 (binary prefixes, text
+// Expected values: docs/proofs.md#zero-commitments (CommD CIDs), §2.4 / docs/proofs.md#commitment-cids (binary prefixes, text
 // prefixes, the verified CommR example), §9.6 (a real comm_r value to encode).
 import { describe, expect, it } from 'vitest';
 import { CID } from 'multiformats/cid';
@@ -18,7 +18,7 @@ const COMMD_CIDS: [string, string][] = [
 const COMMR_EXAMPLE = 'bagboea4b5abcasqanjadumno7blvgx4k5pk765cki6vurnpgs2q3trt2trkznhj3';
 const COMM_R_2KIB_V1_1 = '77424390b36f74acd595c40d0e341f4fbff18623feaf8ad72fe73d7490d0d65c';
 
-describe('CommD/CommP ↔ CID (sdr.md §6.3)', () => {
+describe('CommD/CommP ↔ CID (docs/proofs.md#zero-commitments)', () => {
   for (const [commD, cid] of COMMD_CIDS) {
     it(`${cid.slice(0, 20)}… ↔ ${commD.slice(0, 8)}…`, () => {
       expect(commDToCid(asCommitment(unhex(commD))).toString()).toBe(cid);
@@ -35,7 +35,7 @@ describe('CommD/CommP ↔ CID (sdr.md §6.3)', () => {
   });
 });
 
-describe('CommR ↔ CID (sdr.md §2.4, ecosystem.md §3.5)', () => {
+describe('CommR ↔ CID (docs/proofs.md#commitment-cids, docs/proofs.md#commitment-cids)', () => {
   it('decodes the verified example to prefix 0182e20381e80220 + 32 bytes and re-encodes it', () => {
     const commR = cidToCommR(COMMR_EXAMPLE);
     const bytes = CID.parse(COMMR_EXAMPLE).bytes;

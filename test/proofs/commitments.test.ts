@@ -1,4 +1,4 @@
-// Expected values: sdr.md §6.3 (zero commitments), §9.3 (comm_d vectors, alignment tables,
+// Expected values: docs/proofs.md#zero-commitments (zero commitments), §9.3 (comm_d vectors, alignment tables,
 // start bytes, the 4096-byte four-piece case), §6.4 (CC full-zero piece == [], equivalent piece
 // lists of rfp test_verify_simple_pieces), §6.5 (staged layout = tree-d leaves). Independent
 // tree roots come from reference.ts (node:crypto).
@@ -20,7 +20,7 @@ const Z: Record<string, string> = {
 const piece = (size: number | bigint, c: Uint8Array): PieceInfo => ({ size: BigInt(size), commP: c as Commitment });
 const filled = (v: number) => new Uint8Array(32).fill(v);
 
-describe('sha254 and the node hash (sdr.md §6.2)', () => {
+describe('sha254 and the node hash (docs/trees.md#tree-d)', () => {
   it('equals SHA-256 with the top two bits cleared', () => {
     for (const n of [0, 1, 64, 200]) {
       const d = pseudoRandom(n, n + 1);
@@ -32,7 +32,7 @@ describe('sha254 and the node hash (sdr.md §6.2)', () => {
   });
 });
 
-describe('zero commitments (sdr.md §6.3)', () => {
+describe('zero commitments (docs/proofs.md#zero-commitments)', () => {
   for (const [size, want] of Object.entries(Z)) {
     it(`Z(${size})`, () => expect(hex(zeroCommitment(BigInt(size)))).toBe(want));
   }
@@ -54,7 +54,7 @@ describe('zero commitments (sdr.md §6.3)', () => {
   });
 });
 
-describe('comm_d from pieces (sdr.md §6.4, §9.3)', () => {
+describe('comm_d from pieces (docs/proofs.md#comm_d-from-pieces, §9.3)', () => {
   it('compute_comm_d(2048, []) and (128, [])', () => {
     expect(hex(computeCommD(2048n, []))).toBe(Z['2048']);
     expect(hex(computeCommD(128n, []))).toBe(Z['128']);
@@ -120,7 +120,7 @@ describe('comm_d from pieces (sdr.md §6.4, §9.3)', () => {
   });
 });
 
-describe('piece alignment (sdr.md §9.3 test_get_piece_alignment / test_get_piece_start_byte)', () => {
+describe('piece alignment (docs/vectors.md#comm_d-and-piece-vectors test_get_piece_alignment / test_get_piece_start_byte)', () => {
   const table: [number, number, number, number][] = [
     [0, 0, 0, 127],
     [0, 127, 0, 0],
@@ -154,7 +154,7 @@ describe('piece alignment (sdr.md §9.3 test_get_piece_alignment / test_get_piec
   });
 });
 
-describe('commP of in-memory pieces (sdr.md §6.2)', () => {
+describe('commP of in-memory pieces (docs/trees.md#tree-d)', () => {
   it('a zero piece has the zero commitment of its padded size', () => {
     expect(hex(commP(new Uint8Array(127)).commP)).toBe(Z['128']);
     expect(hex(commP(new Uint8Array(2032)).commP)).toBe(Z['2048']);

@@ -1,5 +1,5 @@
 // The commr command end to end through bin/sealer-recover.js. Expected replica_ids and comm_d:
-// sdr.md §9.6 (E2E-2KiB-V1_1, E2E-2KiB-V1, E2E-8MiB-V1_1) and §6.3.
+// docs/vectors.md#end-to-end-vectors (E2E-2KiB-V1_1, E2E-2KiB-V1, E2E-8MiB-V1_1) and §6.3.
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,7 +33,7 @@ describe('sealer-recover commr', () => {
     expect(r.stdout).toMatch(new RegExp(`^comm_d_cid\\s+${ZERO_2K_CID}$`, 'm'));
     expect(r.stdout).toMatch(/^porep_id\s+05(00){31}$/m);
     expect(r.stdout).toMatch(/^prover_id\s+e807(00){30}$/m);
-    // comm_c, comm_r_last and comm_r of E2E-2KiB-V1_1 (sdr.md §9.6), by sealing in a scratch dir.
+    // comm_c, comm_r_last and comm_r of E2E-2KiB-V1_1 (docs/vectors.md#end-to-end-vectors), by sealing in a scratch dir.
     expect(r.stdout).toMatch(/^comm_c\s+341fe7b18303170f67577d8e825f09e2cf6cf4c2b65d4fa2eaf4e2b70eeeb365$/m);
     expect(r.stdout).toMatch(/^comm_r_last\s+90e693754e3cd7d23b1cbb26a69183485d04d7a96e8b0c2fef039a0f09bfef05$/m);
     expect(r.stdout).toMatch(/^comm_r\s+77424390b36f74acd595c40d0e341f4fbff18623feaf8ad72fe73d7490d0d65c$/m);

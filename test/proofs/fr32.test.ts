@@ -1,4 +1,4 @@
-// Expected values: sdr.md §9.4 (rfp fr32/src/reader.rs tests), §6.1 sizes, §1.4 unpadded capacity;
+// Expected values: docs/vectors.md#fr32-vectors (rfp fr32/src/reader.rs tests), §6.1 sizes, §1.4 unpadded capacity;
 // random cases against the bit-by-bit reference of §6.1 in reference.ts.
 import { describe, expect, it } from 'vitest';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -13,7 +13,7 @@ import { hex, pseudoRandom, refFr32Pad, refFr32Unpad } from './reference.js';
 
 const fill = (n: number, v: number) => new Uint8Array(n).fill(v);
 
-describe('fr32 pad: sdr.md §9.4 vectors', () => {
+describe('fr32 pad: docs/vectors.md#fr32-vectors vectors', () => {
   it('test_simple_short: 30 × 0x03 → 32 bytes', () => {
     const out = fr32Pad(fill(30, 3));
     expect(out.length).toBe(32);
@@ -87,7 +87,7 @@ describe('fr32 against the §6.1 bit-level reference', () => {
   });
 });
 
-describe('fr32 sizes (sdr.md §6.1, §1.4)', () => {
+describe('fr32 sizes (docs/proofs.md#fr32-padding, §1.4)', () => {
   it('is exact ×128/127 for multiples of 127', () => {
     expect(toPaddedBytes(127)).toBe(128n);
     expect(toPaddedBytes(2032)).toBe(2048n);

@@ -1,5 +1,5 @@
 // Independent reference implementations for the tests, written straight from the spec text
-// (sdr.md §6.1, §6.2) with node:crypto and bit-by-bit loops — deliberately not sharing code or
+// (docs/proofs.md#fr32-padding, §6.2) with node:crypto and bit-by-bit loops — deliberately not sharing code or
 // structure with src/proofs, so agreement means something.
 import { createHash } from 'node:crypto';
 

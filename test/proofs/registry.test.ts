@@ -1,5 +1,5 @@
-// Expected values: sdr.md §1.1 (ids, names, ApiVersion, features), §1.2 (porep_id), §1.4 (sizes,
-// nodes, layers, shapes, base trees, leaves per base tree), ecosystem.md §3.7 (Go names).
+// Expected values: docs/proofs.md#registered-seal-proofs (ids, names, ApiVersion, features), §1.2 (porep_id), §1.4 (sizes,
+// nodes, layers, shapes, base trees, leaves per base tree), docs/proofs.md#registered-seal-proofs (Go names).
 import { describe, expect, it } from 'vitest';
 import { SEAL_PROOFS, sealProof, sealProofForSize, unpaddedBytes } from '../../src/proofs/index.js';
 import { InputError } from '../../src/errors.js';
@@ -21,7 +21,7 @@ const GROUPS = [
   { ids: [15, 16, 17, 18, 19], suffix: 'V1_2_Feat_NonInteractivePoRep', go: 'V1_2_Feat_NiPoRep', api: 'V1_2_0', features: ['NonInteractivePoRep'] },
 ] as const;
 
-describe('seal proof registry (sdr.md §1)', () => {
+describe('seal proof registry (docs/proofs.md#registered-seal-proofs)', () => {
   it('has exactly the ids 0–19 in table order', () => {
     expect(SEAL_PROOFS.map((p) => p.id)).toEqual([...Array(20).keys()]);
   });

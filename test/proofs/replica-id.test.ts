@@ -1,4 +1,4 @@
-// Expected replica_ids: sdr.md §9.6 (E2E-2KiB-V1_1, E2E-2KiB-V1, E2E-8MiB-V1_1). All three are CC
+// Expected replica_ids: docs/vectors.md#end-to-end-vectors (E2E-2KiB-V1_1, E2E-2KiB-V1, E2E-8MiB-V1_1). All three are CC
 // sectors of miner f01000, sector 1, ticket 32 × 0x01.
 import { describe, expect, it } from 'vitest';
 import {
@@ -20,7 +20,7 @@ const VECTORS = [
   { name: 'E2E-8MiB-V1_1', proof: 6, commD: '65f29e5d98d246c38b388cfc06db1f6b021303c5a289000bdce832a9c3ec421c', replicaId: '49808a3f801fc76f8e0a19e5f87f2810b61d0fb8cef7816a7396ab91d1774f3e' },
 ];
 
-describe('replica_id (sdr.md §2.3, vectors §9.6)', () => {
+describe('replica_id (docs/proofs.md#replica-id, vectors §9.6)', () => {
   for (const v of VECTORS) {
     it(`${v.name}: comm_d and replica_id`, () => {
       const proof = sealProof(v.proof);

@@ -1,4 +1,4 @@
-// A ticket is 32 raw bytes; Lotus JSON gives it as standard base64 (ecosystem.md §3.2).
+// A ticket is 32 raw bytes; Lotus JSON gives it as standard base64 (docs/chain.md#json-conventions).
 import { describe, expect, it } from 'vitest';
 import { parseTicket } from '../../src/proofs/index.js';
 import { InputError } from '../../src/errors.js';

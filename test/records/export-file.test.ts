@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { formatRecoveryFile, parseRecoveryFile, readRecoveryFile, writeRecoveryFile, exportFileName } from '../../src/records/export-file.js';
 import { toHex } from '../../src/proofs/types.js';
 
-// Written by hand from spec ecosystem.md §1.3 the way the Go tool emits it: json.MarshalIndent(v, "", "\t"),
+// Written by hand from docs/export-file.md#format the way the Go tool emits it: json.MarshalIndent(v, "", "\t"),
 // Ticket = base64 std of 32 bytes, SealedCID as CID JSON, no trailing newline. The SealedCID is the
 // spec's verified example (§3.5); the 64 GiB size/proof 9 pair follows go-state-types.
 const GO_SAMPLE = `{

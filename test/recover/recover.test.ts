@@ -19,7 +19,7 @@ const exists = (p: string) => access(p).then(() => true, () => false);
 const table = { [E2E_2K.replicaId]: E2E_2K };
 
 describe('recover orchestration (fake sealer writing real files)', () => {
-  it('recovers the sdr.md §9.6 2KiB sector and publishes the lotus layout', async () => {
+  it('recovers the docs/vectors.md#end-to-end-vectors 2KiB sector and publishes the lotus layout', async () => {
     const d = await dirs();
     const sealer = new FakeSealer(table);
     const r = await recoverSectors(f01000, records([{ n: 1, sealedCid: E2E_2K.sealedCid }]), [n(1)], options(d, sealer));
@@ -229,7 +229,7 @@ describe('pre-flight: parents cache', () => {
       availableMemory: () => 1n << 34n,
     };
     const parentsCacheDir = join(d.root, 'parents');
-    // 2KiB graph: 64 nodes × 56 bytes (sdr.md §3.6) = 3584 bytes
+    // 2KiB graph: 64 nodes × 56 bytes (docs/sdr.md#parents-cache-file) = 3584 bytes
     await expect(
       recoverSectors(f01000, records([{ n: 1, sealedCid: E2E_2K.sealedCid }]), [n(1)], options(d, new FakeSealer(table), { probe, settings: testSettings(parentsCacheDir) })),
     ).rejects.toThrow(/parents cache directory .*parents has 1000 B free but 1 cache file\(s\) of 3.5 KiB must be generated there \(set FIL_PROOFS_PARENT_CACHE/);

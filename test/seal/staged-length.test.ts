@@ -1,4 +1,4 @@
-// rust's PC1 copies the staged file and set_len()s it to the sector size (sdr.md §6.5): a longer
+// rust's PC1 copies the staged file and set_len()s it to the sector size (docs/proofs.md#staged-sector-file): a longer
 // file (a lotus unsealed "partial file" with its trailer) is cut, a shorter one zero-extended.
 // Every stage must read the file the same way: the results equal the oracle's files for the
 // deal vector, whatever follows or is missing after the data.

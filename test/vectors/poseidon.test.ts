@@ -1,12 +1,12 @@
 // The oracle's Poseidon vectors (neptune 11 with the constants filecoin-hashers builds) against
-// spec/poseidon.md §5.1 (neptune's own `hash_values` test), and their structure.
+// docs/poseidon.md#known-answer-vectors (neptune's own `hash_values` test), and their structure.
 import { describe, expect, it } from 'vitest';
 import { loadPoseidonVectors } from '../helpers/vectors.js';
 
 const FR_MODULUS = 0x73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001n;
 const leInt = (h: string): bigint => BigInt('0x' + Buffer.from(h, 'hex').reverse().toString('hex'));
 
-describe('fixtures/vectors/poseidon vs spec/poseidon.md §5.1', () => {
+describe('fixtures/vectors/poseidon vs docs/poseidon.md#known-answer-vectors', () => {
   const v = loadPoseidonVectors();
 
   it.each([

@@ -19,7 +19,7 @@ const u64be = (n: bigint): Buffer => {
   return b;
 };
 
-/** t_aux bincode (sdr.md §8.2 layout) rebuilt from the setup. */
+/** t_aux bincode (docs/trees.md#file-sizes layout) rebuilt from the setup. */
 function tAuxBytes(v: ShapeVector): Buffer {
   const s = v.setup;
   const N = Number(s.nodes);

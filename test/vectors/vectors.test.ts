@@ -1,5 +1,5 @@
 // The committed oracle vectors (rust-fil-proofs 19.1.0 via tools/oracle) against the shared spec
-// (../shared/spec/sdr.md) wherever both have a value, plus structural checks on every file.
+// (docs/vectors.md; section numbers (§) are those of the background SDR spec the values were first taken from) wherever both have a value, plus structural checks on every file.
 // Spec formulas are evaluated here with node:crypto, independently of src/.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -39,7 +39,7 @@ const u64be = (n: bigint): Buffer => {
   return b;
 };
 
-/** Z(32) = 0; Z(2s) = sha254(Z(s) ‖ Z(s)) (sdr.md §6.3). */
+/** Z(32) = 0; Z(2s) = sha254(Z(s) ‖ Z(s)) (docs/proofs.md#zero-commitments). */
 function zeroCommitment(paddedBytes: number): Buffer {
   let z: Buffer = Buffer.alloc(32);
   for (let s = 32; s < paddedBytes; s *= 2) z = sha254(z, z);
@@ -104,7 +104,7 @@ describe.each(vectors)('$name: well-formed', ({ vector: v }) => {
     for (const k of ['comm_c', 'comm_r_last', 'comm_r'] as const) expect(leInt(v[k]) < FR_MODULUS, k).toBe(true);
   });
 
-  it('sizes follow sdr.md §1.4 (N = sector/32, 2 layers)', () => {
+  it('sizes follow docs/proofs.md#sizes-and-shapes (N = sector/32, 2 layers)', () => {
     expect(N).toBe(sector / 32);
     expect(v.layers).toBe(2);
     expect(v.layer_sha256).toHaveLength(v.layers);
@@ -292,9 +292,9 @@ describe.each(vectors)('$name: well-formed', ({ vector: v }) => {
   });
 });
 
-// ---- sdr.md §9.6 end-to-end vectors (independent re-implementation validated on devnet sectors)
+// ---- docs/vectors.md#end-to-end-vectors end-to-end vectors (independent re-implementation validated on devnet sectors)
 
-describe('sdr.md §9.6 vs oracle', () => {
+describe('docs/vectors.md#end-to-end-vectors vs oracle', () => {
   it('E2E-2KiB-V1_1 (CC, f01000, sector 1, ticket 32×0x01)', () => {
     const v = loadVector('2KiB-V1_1-cc-f01000-s1');
     expect([v.proof.id, v.miner, v.sector_id, v.ticket]).toEqual([5, 'f01000', '1', TICKET_01]);
@@ -351,9 +351,9 @@ describe('sdr.md §9.6 vs oracle', () => {
   });
 });
 
-// ---- sdr.md §3.5 example parents, §3.6 parents-cache names and digests
+// ---- docs/sdr.md#worked-example-parents example parents, §3.6 parents-cache names and digests
 
-describe('sdr.md §3.5 parents vs oracle', () => {
+describe('docs/sdr.md#worked-example-parents parents vs oracle', () => {
   const v11 = loadVector('2KiB-V1_1-cc-f01000-s1');
   const v1 = loadVector('2KiB-V1-cc-f01000-s1');
   it.each([
@@ -380,7 +380,7 @@ describe('sdr.md §3.5 parents vs oracle', () => {
   });
 });
 
-describe('sdr.md §3.6 parents cache vs oracle', () => {
+describe('docs/sdr.md#parents-cache-file parents cache vs oracle', () => {
   const manifest: Record<number, [string, string]> = {
     0: ['3f0eef38bb48af1f48ad65e14eb85b4ebfc167cec18cd81764f6d998836c9899', '3da49221e2ed55371b86d0bf3d6526fcf128af61bed904f966428db1b531750d'],
     5: ['494d91dc80f2df5272c4b9e129bc7ade9405225993af9fe34e6542a39a47554b', '840057702eea7652cf97e04306c30fe57174714d90de156a25eddd6075c25b97'],
@@ -412,9 +412,9 @@ describe('sdr.md §3.6 parents cache vs oracle', () => {
   });
 });
 
-// ---- sdr.md §6.3 zero commitments
+// ---- docs/proofs.md#zero-commitments zero commitments
 
-describe('sdr.md §6.3 zero comm_d vs oracle', () => {
+describe('docs/proofs.md#zero-commitments zero comm_d vs oracle', () => {
   const table: Record<string, [string, string]> = {
     '2048': ['fc7e928296e516faade986b28f92d44a4f24b935485223376a799027bc18f833', 'baga6ea4seaqpy7usqklokfx2vxuynmupslkeutzexe2uqurdg5vhtebhxqmpqmy'],
     '8388608': ['65f29e5d98d246c38b388cfc06db1f6b021303c5a289000bdce832a9c3ec421c', 'baga6ea4seaqgl4u6lwmnerwdrm4iz7ag3mpwwaqtapc2fciabpooqmvjypweeha'],

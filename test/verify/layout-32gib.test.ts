@@ -1,7 +1,7 @@
 // The 32GiB layout without sealing 32 GiB: a sparse sealed file of the exact size (the quick scan
-// only sizes it), eight tree-r-last files of 9,586,976 bytes (sdr.md §8.2) named -0 … -7 whose
+// only sizes it), eight tree-r-last files of 9,586,976 bytes (docs/trees.md#file-sizes) named -0 … -7 whose
 // rows are a random canonical row 3 hashed upwards, and p_aux with comm_r_last =
-// Poseidon_8(root_0 … root_7) computed here from the spec's formula (sdr.md §7, Sub8).
+// Poseidon_8(root_0 … root_7) computed here from the spec's formula (docs/trees.md#column-hashes-and-tree-c, Sub8).
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, truncate, unlink, writeFile, open } from 'node:fs/promises';
 import os from 'node:os';

@@ -1,4 +1,4 @@
-// Small pieces of verify against figures from the spec (sdr.md §8.2) and plain arithmetic.
+// Small pieces of verify against figures from the spec (docs/trees.md#file-sizes) and plain arithmetic.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +17,7 @@ afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
-describe('stored tree-r-last rows (sdr.md §8.2)', () => {
+describe('stored tree-r-last rows (docs/trees.md#file-sizes)', () => {
   it('2KiB keeps only the root; 8MiB rows 3..6 = 512+64+8+1 = 585; 32GiB base tree 299,593 nodes', () => {
     expect(storedRowWidths(64n, 1)).toEqual([1n]);
     expect(storedRowWidths(1n << 18n, 2)).toEqual([512n, 64n, 8n, 1n]);

@@ -1,6 +1,6 @@
 package main
 
-// Lotus-shaped values for the metadata store (ecosystem.md §5.2–5.4): SectorInfo records, the
+// Lotus-shaped values for the metadata store (docs/leveldb.md#sectorinfo-records): SectorInfo records, the
 // legacy /storage/nextid counter, /miner-address, and sealing-manager call records.
 
 import (

@@ -40,7 +40,7 @@ const VERSIONS = [
 
 function cases() {
   const list = [];
-  // §9.6 inputs for every version and both small sizes.
+  // docs/vectors.md#end-to-end-vectors inputs for every version and both small sizes.
   for (const size of ['2KiB', '8MiB']) {
     for (const v of VERSIONS) {
       list.push({

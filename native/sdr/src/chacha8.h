@@ -1,4 +1,4 @@
-// ChaCha with 8 rounds, laid out exactly as rand_chacha 0.3 ChaCha8Rng (sdr.md §3.3): the DRG
+// ChaCha with 8 rounds, laid out exactly as rand_chacha 0.3 ChaCha8Rng (docs/sdr.md#base-parents): the DRG
 // draws its base parents from it, so any deviation changes every parents-cache byte.
 #pragma once
 #include <cstdint>

@@ -1,4 +1,4 @@
-// Replica encoding and decoding over node ranges (sdr.md §5, rfp storage-proofs-porep/src/encode.rs):
+// Replica encoding and decoding over node ranges (docs/sdr.md#encoding, rfp storage-proofs-porep/src/encode.rs):
 //   encode: replica[v] = key[v] + data[v] mod r      (key = last-layer label)
 //   decode: data[v]    = replica[v] − key[v] mod r
 // Streams in chunks; values are canonical little-endian integers, no Montgomery form needed.

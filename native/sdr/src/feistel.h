@@ -1,5 +1,5 @@
 // The 3-round Feistel permutation with cycle walking that maps SDR expander edges
-// (sdr.md §3.4; rfp: storage-proofs-core/src/crypto/feistel.rs).
+// (docs/sdr.md#expander-parents; rfp: storage-proofs-core/src/crypto/feistel.rs).
 #pragma once
 #include <cstddef>
 #include <cstdint>

@@ -1,4 +1,4 @@
-// BLS12-381 scalar field Fr (poseidon.md §1): 4 × 64-bit little-endian limbs in Montgomery form
+// BLS12-381 scalar field Fr (docs/poseidon.md#field): 4 × 64-bit little-endian limbs in Montgomery form
 // (R = 2^256). Montgomery form lives only in memory; everything that crosses this header's
 // boundary as bytes is the canonical little-endian integer (sdr.md conventions).
 //
@@ -229,7 +229,7 @@ inline void square(Fr& r, const Fr& a) {
   M::mul(r, a, a);
 }
 
-// x^5 = x·(x²)² (poseidon.md §4)
+// x^5 = x·(x²)² (docs/poseidon.md#permutation)
 template <class M>
 inline void pow5(Fr& x) {
   Fr x2, x4;

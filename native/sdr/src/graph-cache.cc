@@ -1,4 +1,4 @@
-// Parents-cache file generation (sdr.md §3.6; rfp: storage-proofs-porep/src/stacked/vanilla/cache.rs).
+// Parents-cache file generation (docs/sdr.md#parents-cache-file; rfp: storage-proofs-porep/src/stacked/vanilla/cache.rs).
 #include <fcntl.h>
 
 #include <algorithm>

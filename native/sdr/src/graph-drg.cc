@@ -1,4 +1,4 @@
-// Base (DRG) parents: bucket sampling over the 5x metagraph (sdr.md §3.3;
+// Base (DRG) parents: bucket sampling over the 5x metagraph (docs/sdr.md#base-parents;
 // rfp: storage-proofs-core/src/drgraph.rs BucketGraph::parents, and the V1_1 predecessor placement
 // in storage-proofs-porep/src/stacked/vanilla/graph.rs).
 #include <cstring>
@@ -27,7 +27,7 @@ void drg_parents(const GraphParams& g, uint64_t node, uint32_t out[kBaseDegree])
 
   const uint64_t meta = node * kMPrime;
   // The reference computes ceil(log2(meta)) in f64. meta is a multiple of 5, never a power of two,
-  // so that equals the bit length (sdr.md §3.3 checked this up to 64GiB).
+  // so that equals the bit length (docs/sdr.md#base-parents checked this up to 64GiB).
   const uint64_t n_buckets = bit_length(meta);
 
   // V1_0 fills slots 0..4 and puts the predecessor last; V1_1+ puts it first.

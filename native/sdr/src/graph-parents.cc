@@ -1,4 +1,4 @@
-// Expander parents (Feistel) and the combined 14-parent record (sdr.md §3.2, §3.4;
+// Expander parents (Feistel) and the combined 14-parent record (docs/sdr.md#parents-order;
 // rfp: storage-proofs-porep/src/stacked/vanilla/graph.rs `correspondent`, `parents`).
 #include <algorithm>
 

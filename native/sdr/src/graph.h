@@ -23,7 +23,7 @@ constexpr int kExpDegree = 8;
 constexpr int kTotalParents = kBaseDegree + kExpDegree;  // 14 u32 per node, b0..b5 then e0..e7
 
 // Writes the 14 parents of each node in [start, start + count) to out[(v - start) * 14 + i],
-// exactly as rust-fil-proofs' parents cache stores them (sdr.md §3.2–3.4, §3.6).
+// exactly as rust-fil-proofs' parents cache stores them (docs/sdr.md#parents-order).
 void graph_parents(const GraphParams& g, uint64_t start, uint64_t count, uint32_t* out);
 
 // The two halves of graph_parents for one node (graph-drg.cc, graph-parents.cc), for tests and
@@ -35,7 +35,7 @@ void expander_parents(const GraphParams& g, uint64_t node, uint32_t out[kExpDegr
 // kPortable is the plain twin the fast kernels are tested against.
 void graph_parents_with(const GraphParams& g, FeistelKernel k, uint64_t start, uint64_t count, uint32_t* out);
 
-// Writes the whole reference-format parents cache (N records of 14 u32 LE, sdr.md §3.6) to `path`:
+// Writes the whole reference-format parents cache (N records of 14 u32 LE, docs/sdr.md#parents-cache-file) to `path`:
 // generated as an io::PartialFile (file-io.h) by `threads` workers (0 = all cores; 1 = the
 // single-threaded plain twin), so no partial file ever carries the real name. `cancel` is polled;
 // on_progress(nodes_done) is called from the calling thread every ~100 ms and at the end. Returns false when cancelled; throws SysError on I/O errors.

@@ -1,6 +1,6 @@
 // SDR labeling (PC1) kernels: one layer of one sector (label-single.cc) or of K sectors that share a
 // graph, hashed interleaved in one thread (label-interleaved.cc), and the layer-by-layer driver that
-// owns buffers and writes the layer files it is given (label-run.cc). Byte layout: sdr.md §4; rfp: storage-proofs-porep/src/stacked/vanilla/create_label/single.rs.
+// owns buffers and writes the layer files it is given (label-run.cc). Byte layout: docs/sdr.md#labeling; rfp: storage-proofs-porep/src/stacked/vanilla/create_label/single.rs.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -19,7 +19,7 @@ constexpr size_t kNodeBytes = 32;
 constexpr int kParents = 14;  // b0..b5 (current layer) then e0..e7 (previous layer)
 constexpr int kBaseParents = 6;
 
-// Reads the reference parents cache (N records of 14 u32 LE, sdr.md §3.6) front to back in chunks,
+// Reads the reference parents cache (N records of 14 u32 LE, docs/sdr.md#parents-cache-file) front to back in chunks,
 // checking every index so that a corrupt or foreign cache fails with a message instead of reading
 // outside the layer buffers.
 class ParentsReader {

@@ -1,4 +1,4 @@
-// Pieces of the 1248-byte label message (sdr.md §4) shared by the single- and multi-sector kernels.
+// Pieces of the 1248-byte label message (docs/sdr.md#labeling) shared by the single- and multi-sector kernels.
 #pragma once
 #include <algorithm>
 #include <cstdint>

@@ -1,5 +1,5 @@
 // Plain labeling of one layer of one sector: label v depends on label v−1, so this is one long
-// chain of SHA-256 compressions (sdr.md §4, §10.2); the parents cache is streamed alongside.
+// chain of SHA-256 compressions (docs/sdr.md#labeling); the parents cache is streamed alongside.
 //
 // The header block of a node does not depend on any label, so node v+1's header is compressed
 // as a second lane next to node v's first parent block: it fills that block's round-latency gaps

@@ -14,7 +14,7 @@ using fr::mul;
 using fr::sub;
 
 int partial_rounds(int t, bool strengthened) {
-  // neptune: src/round_numbers.rs (test table keyed by t), poseidon.md §2.2
+  // neptune: src/round_numbers.rs (test table keyed by t), docs/poseidon.md#parameters
   int rp;
   if (t == 2 || t == 3) rp = 55;
   else if (t >= 4 && t <= 7) rp = 56;
@@ -28,7 +28,7 @@ int partial_rounds(int t, bool strengthened) {
 
 namespace {
 
-// 80-bit Grain LFSR, self-shrinking output (poseidon.md §3.1).
+// 80-bit Grain LFSR, self-shrinking output (docs/poseidon.md#round-constants).
 class Grain {
  public:
   Grain(int t, int rf, int rp) {
@@ -38,7 +38,7 @@ class Grain {
     };
     put(1, 2);    // prime field
     put(1, 4);    // S-box x^alpha, as neptune encodes it
-    put(255, 12); // field size (not 256: see §2.2 note)
+    put(255, 12); // field size (not 256: docs/poseidon.md#parameters)
     put((uint64_t)t, 12);
     put((uint64_t)rf, 10);
     put((uint64_t)rp, 10);
@@ -121,7 +121,7 @@ void derive_optimized(Constants& c) {
   auto rc = [&](int r) { return &c.rc[(size_t)r * t]; };
   auto append = [&](const std::vector<Fr>& v) { c.compressed.insert(c.compressed.end(), v.begin(), v.end()); };
 
-  // Compressed round constants (neptune src/preprocessing.rs, poseidon.md §3.4).
+  // Compressed round constants (neptune src/preprocessing.rs, docs/poseidon.md#optimized-form).
   c.compressed.assign(rc(0), rc(0) + t);
   for (int r = 1; r < hf; r++) append(vec_mat(rc(r), Minv, t));
   std::vector<Fr> acc(rc(hf + rp), rc(hf + rp) + t);

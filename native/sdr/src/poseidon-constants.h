@@ -1,4 +1,4 @@
-// Poseidon constants exactly as neptune 11 generates them (poseidon.md §2–3): Grain LFSR round
+// Poseidon constants exactly as neptune 11 generates them (docs/poseidon.md#parameters): Grain LFSR round
 // constants, the Cauchy MDS matrix, and the optimized (compressed constants + sparse matrices)
 // form derived from them. Generated once per (arity, strength) on first use; all in Montgomery form.
 #pragma once
@@ -20,7 +20,7 @@ struct Constants {
   std::vector<Fr> rc;          // (rf + rp)·t, round r uses rc[r·t .. r·t + t)
   std::vector<Fr> mds;         // t×t row-major, M[i][j] = 1/(i + j + t)
   std::vector<Fr> mds_inv;     // M⁻¹
-  std::vector<Fr> compressed;  // rf·t + rp (§3.4)
+  std::vector<Fr> compressed;  // rf·t + rp (docs/poseidon.md#optimized-form)
   std::vector<Fr> pre_sparse;  // t×t row-major
   std::vector<Fr> sparse;      // rp blocks of 2t−1: [m00, ŵ (t−1), v (t−1)], in round order
 };

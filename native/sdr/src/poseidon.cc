@@ -17,7 +17,7 @@ namespace {
 constexpr int kMaxT = 37;
 constexpr bool kIfmaDefault = true;
 
-// state' = state · m (row vector times a row-major t×t matrix, poseidon.md §4 step 3)
+// state' = state · m (row vector times a row-major t×t matrix, docs/poseidon.md#permutation step 3)
 template <class M>
 inline void mix(Fr* s, const Fr* m, int t) {
   Fr out[kMaxT];
@@ -79,7 +79,7 @@ void permute_plain(const Constants& c, Fr* s) {
   }
 }
 
-// neptune HashMode::OptimizedStatic (poseidon.md §3.4 "Optimized round")
+// neptune HashMode::OptimizedStatic (docs/poseidon.md#optimized-form "Optimized round")
 template <class M>
 void permute_optimized(const Constants& c, Fr* s) {
   const int t = c.t, hf = c.rf / 2;

@@ -1,4 +1,4 @@
-// The Poseidon permutation and Filecoin's MerkleTree hash (poseidon.md §2, §4), in two forms with
+// The Poseidon permutation and Filecoin's MerkleTree hash (docs/poseidon.md#parameters), in two forms with
 // identical output: the textbook ("plain", neptune HashMode::Correct) and the optimized
 // (compressed constants + sparse matrices, neptune OptimizedStatic) — each with the portable or the
 // ADX multiply. Inputs/outputs as bytes are canonical little-endian field elements.

@@ -1,4 +1,4 @@
-// Streaming arity-8 Poseidon tree builder in the merkletree on-disk layout (sdr.md §7, §8.2):
+// Streaming arity-8 Poseidon tree builder in the merkletree on-disk layout (docs/trees.md#column-hashes-and-tree-c):
 // rows bottom-up, row k+1 node j = Poseidon_8(row k nodes 8j … 8j+7), last element the root.
 // Leaves come from a LeafSource (a file, several layer files hashed into columns, or a buffer), are
 // processed in fixed-size chunks by a thread pool and written with pwrite at their row offsets,

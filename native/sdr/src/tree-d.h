@@ -1,5 +1,5 @@
 // tree-d: the binary sha254 Merkle tree over the staged (fr32-padded) sector, written as the
-// reference's full DiskStore `sc-02-data-tree-d.dat` (rows bottom-up, 2N−1 nodes; sdr.md §6.2, §8.2).
+// reference's full DiskStore `sc-02-data-tree-d.dat` (rows bottom-up, 2N−1 nodes; docs/trees.md#tree-d).
 #pragma once
 #include <cstdint>
 #include <functional>

@@ -1,5 +1,5 @@
 // A stand-in for src/seal/seal.ts in orchestration tests: writes real files of the real sizes
-// (spec sdr.md §8.2) into the job's cache dir and returns the commitments a table holds for the
+// (docs/trees.md#file-sizes) into the job's cache dir and returns the commitments a table holds for the
 // job's replica_id. Unknown replica ids get commitments that match no chain record (a wrong input).
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,7 +16,7 @@ export interface Outcome {
   commR: string;
 }
 
-// spec sdr.md §9.6 E2E-2KiB-V1_1: miner f01000, sector 1, ticket 32×0x01, CC.
+// docs/vectors.md#end-to-end-vectors E2E-2KiB-V1_1: miner f01000, sector 1, ticket 32×0x01, CC.
 export const E2E_2K = {
   replicaId: '3e75e87332cd5d60132c1f9f9a8362e2e4cf190b46f4fd636fd8864b842d170b',
   commC: '341fe7b18303170f67577d8e825f09e2cf6cf4c2b65d4fa2eaf4e2b70eeeb365',
@@ -25,7 +25,7 @@ export const E2E_2K = {
   sealedCid: 'bagboea4b5abca52cioilg33uvtkzlranby2b6t576gdch7vprlls7zz5osinbvs4',
 };
 
-// Byte sizes for 2KiB / 8MiB from the spec table (sdr.md §8.2), not from our code.
+// Byte sizes for 2KiB / 8MiB from the spec table (docs/trees.md#file-sizes), not from our code.
 const SIZES: Record<string, { treeD: number; treeC: number; treeRLast: number }> = {
   '2KiB': { treeD: 4064, treeC: 2336, treeRLast: 32 },
   '8MiB': { treeD: 16777184, treeC: 9586976, treeRLast: 18720 },
