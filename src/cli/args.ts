@@ -74,6 +74,25 @@ export async function environmentNode(env: NodeJS.ProcessEnv): Promise<LotusClie
 }
 
 /**
+ * The chain for --faulty and deadline order: the source's own node, else the environment's. A broken
+ * LOTUS_PATH must not stop an offline run (the reason goes into the plan), but --faulty cannot do
+ * without a node.
+ */
+export async function chainFor(
+  source: { readonly chain?: LotusClient },
+  env: NodeJS.ProcessEnv,
+  faulty: boolean,
+): Promise<{ chain: LotusClient | undefined; nodeProblem?: string }> {
+  if (source.chain) return { chain: source.chain };
+  try {
+    return { chain: await environmentNode(env) };
+  } catch (e) {
+    if (faulty) throw e;
+    return { chain: undefined, nodeProblem: (e as Error).message };
+  }
+}
+
+/**
  * `--devnet` takes an optional network file, so `recover --devnet 1` hands it "1": a value that is
  * no file but reads as sectors goes back to the sector list and the bundled network is served.
  */

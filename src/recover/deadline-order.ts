@@ -5,6 +5,7 @@
 // A deadline open right now comes first (its next chance is now), unless --avoid-open-deadline:
 // then its sectors wait for its next opening, one proving period later, and go last.
 import type { SectorNumber } from '../proofs/types.js';
+import { formatMinerAddress, type MinerAddress } from '../chain/address.js';
 import { RpcError, type LotusClient, type ProvingDeadline, type SectorLocation } from '../chain/lotus-client.js';
 import type { BitRanges } from '../chain/bitfield.js';
 
@@ -172,4 +173,14 @@ export function renderDeadlinePlan(plan: DeadlinePlan): string {
   const w = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   for (const r of rows) lines.push(`  ${r.map((c, k) => (k === r.length - 1 ? c : c.padEnd(w[k]!))).join('  ')}`.trimEnd());
   return lines.join('\n');
+}
+
+/** Deadline order from the node when there is one; the given order (and why) otherwise. */
+export async function recoveryOrder(chain: LotusClient | undefined, miner: MinerAddress, numbers: SectorNumber[], avoidOpen: boolean, nodeProblem?: string): Promise<DeadlinePlan> {
+  if (!chain) return givenOrder(numbers, nodeProblem ? `no Lotus node to read proving deadlines from (${nodeProblem})` : 'no Lotus node (FULLNODE_API_INFO, $LOTUS_PATH or ~/.lotus) to read proving deadlines from');
+  try {
+    return await orderByDeadline(chain, formatMinerAddress(miner), numbers, { avoidOpenDeadline: avoidOpen });
+  } catch (e) {
+    return givenOrder(numbers, `the node could not give proving deadlines (${(e as Error).message})`);
+  }
 }

@@ -5,15 +5,14 @@
 import type { Argv } from 'yargs';
 import { UsageError } from '../../errors.js';
 import { formatMinerAddress } from '../../chain/address.js';
-import type { LotusClient } from '../../chain/lotus-client.js';
 import type { SectorNumber } from '../../proofs/types.js';
 import { minerFor, SOURCE_FLAGS } from '../../records/open-source.js';
 import { renderDeadlinePlan } from '../../recover/deadline-order.js';
 import { precheckSelection, type SelectionArgs } from '../../recover/sector-selection.js';
 import { sectorName } from '../../sector/storage-layout.js';
-import { environmentNode, expandHome, minerArg, openSource, queueArg, queueOption, selectedSectors, selectionOptions, sourceOptions, splitDevnetArg, type SectorArgs, type SourceArgs } from '../args.js';
+import { chainFor, expandHome, minerArg, openSource, queueArg, queueOption, selectedSectors, selectionOptions, sourceOptions, splitDevnetArg, type SectorArgs, type SourceArgs } from '../args.js';
 import { defineCommand, type CliDeps, type Outcome } from '../command.js';
-import { recoveryOrder } from './recover.js';
+import { recoveryOrder } from '../../recover/deadline-order.js';
 
 export interface EnqueueArgs extends SectorArgs, SourceArgs, SelectionArgs {
   readonly queue?: string;
@@ -46,14 +45,7 @@ export async function runEnqueue(given: EnqueueArgs, deps: CliDeps): Promise<Out
   if (!source) throw new UsageError(`no source of sector records: give ${SOURCE_FLAGS}, or --miner <f0…> with FULLNODE_API_INFO set to read the chain`);
   try {
     const miner = minerFor(source, requestedMiner);
-    let nodeProblem: string | undefined;
-    const chain: LotusClient | undefined =
-      source.chain ??
-      (await environmentNode(deps.env).catch((e: Error) => {
-        if (args.faulty) throw e;
-        nodeProblem = e.message;
-        return undefined;
-      }));
+    const { chain, nodeProblem } = await chainFor(source, deps.env, args.faulty === true);
     const selection = await selectedSectors(args, chain, miner, { required: true });
     if (selection.numbers.length === 0) {
       deps.stdout.write(`${formatMinerAddress(miner)} has no faulty or recovering sectors on chain: nothing to enqueue\n`);

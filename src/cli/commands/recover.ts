@@ -19,7 +19,7 @@ import { allRecovered, renderReport, writeReport, type RunReport } from '../../r
 import type { HostProbe } from '../../recover/preflight.js';
 import { sectorName } from '../../sector/storage-layout.js';
 import {
-  environmentNode,
+  chainFor,
   expandHome,
   gpuOptionSpec,
   minerArg,
@@ -35,9 +35,8 @@ import {
   type SourceArgs,
 } from '../args.js';
 import { precheckSelection, type Selection, type SelectionArgs } from '../../recover/sector-selection.js';
-import { givenOrder, orderByDeadline, renderDeadlinePlan, type DeadlinePlan } from '../../recover/deadline-order.js';
+import { recoveryOrder, renderDeadlinePlan, type DeadlinePlan } from '../../recover/deadline-order.js';
 import { buildNextSteps, renderNextSteps } from '../../recover/next-steps.js';
-import type { LotusClient } from '../../chain/lotus-client.js';
 import { defineCommand, type CliDeps, type Outcome } from '../command.js';
 import { createProgress } from '../progress.js';
 import { packageVersion } from '../package-info.js';
@@ -101,15 +100,7 @@ export async function runRecover(given: RecoverArgs, deps: RecoverDeps): Promise
   try {
     miner = minerFor(source, requestedMiner);
     // the chain (for --faulty and deadline order): the source's node, else the environment's
-    let nodeProblem: string | undefined;
-    const chain: LotusClient | undefined =
-      source.chain ??
-      (await environmentNode(deps.env).catch((e: Error) => {
-        // a broken LOTUS_PATH must not stop an offline recovery, but --faulty cannot do without it
-        if (args.faulty) throw e;
-        nodeProblem = e.message;
-        return undefined;
-      }));
+    const { chain, nodeProblem } = await chainFor(source, deps.env, args.faulty === true);
     selection = await selectedSectors(args, chain, miner, { required: true });
     if (selection.numbers.length === 0) {
       deps.stdout.write(`${formatMinerAddress(miner)} has no faulty or recovering sectors on chain (${selection.faulty?.via}): nothing to recover\n`);
@@ -176,16 +167,6 @@ export async function runRecover(given: RecoverArgs, deps: RecoverDeps): Promise
   else deps.stdout.write(`${renderReport(report)}\n${renderNextSteps(report.nextSteps)}\n`);
   if (deps.signal?.aborted) return 'interrupted';
   return allRecovered(report) ? 'ok' : 'incomplete';
-}
-
-/** Deadline order from the node when there is one; the given order (and why) otherwise. */
-export async function recoveryOrder(chain: LotusClient | undefined, miner: MinerAddress, numbers: SectorNumber[], avoidOpen: boolean, nodeProblem?: string): Promise<DeadlinePlan> {
-  if (!chain) return givenOrder(numbers, nodeProblem ? `no Lotus node to read proving deadlines from (${nodeProblem})` : 'no Lotus node (FULLNODE_API_INFO, $LOTUS_PATH or ~/.lotus) to read proving deadlines from');
-  try {
-    return await orderByDeadline(chain, formatMinerAddress(miner), numbers, { avoidOpenDeadline: avoidOpen });
-  } catch (e) {
-    return givenOrder(numbers, `the node could not give proving deadlines (${(e as Error).message})`);
-  }
 }
 
 /** Records read from a node are kept beside the work, so a rerun can go on without the node. */
