@@ -115,7 +115,7 @@ export async function runRecover(given: RecoverArgs, deps: RecoverDeps): Promise
     deps.stderr.write(`${renderDeadlinePlan(plan)}\n`);
     numbers = plan.sectors.map((s) => BigInt(s.sector) as SectorNumber);
     progress = showProgress ? createProgress({ tty: deps.tty, out: deps.stderr }) : undefined;
-    for (const w of (source as { warnings?: readonly string[] }).warnings ?? []) log.warn({ problem: w }, 'metadata store record did not decode');
+    for (const w of (source as { warnings?: readonly string[] }).warnings ?? []) log.warn({ problem: w }, 'metadata store: a record did not decode or may be stale');
     const got = await source.recoveryRecords(miner, numbers, {
       onError: (n, reason) => log.error({ sector: sectorName(miner.id, n), err: reason }, 'no record for this sector'),
     });
