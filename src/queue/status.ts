@@ -53,9 +53,12 @@ export interface QueueStatus {
   readonly settled: boolean;
 }
 
+/** `status --json`: recover's report plus where each sector stands in the queue (docs/queue.md#status). */
+export type QueueReport = RunReport & { queue: QueueStatus };
+
 type AnyJob = Job<JobData, JobOutcome>;
 
-export async function collectStatus(q: Queue<JobData, JobOutcome>, target: QueueTarget, version: string, now = new Date()): Promise<{ status: QueueStatus; report: RunReport }> {
+export async function collectStatus(q: Queue<JobData, JobOutcome>, target: QueueTarget, version: string, now = new Date()): Promise<{ status: QueueStatus; report: QueueReport }> {
   const groups: [QueueState, string[]][] = [
     ['waiting', ['wait', 'prioritized', 'paused', 'waiting-children']],
     ['active', ['active']],
@@ -135,7 +138,7 @@ function stateOf(job: AnyJob, group: QueueState): SectorQueueState {
 }
 
 /** The run report as `recover --json` shapes it: finished sectors as their worker reported them. */
-function reportOf(rows: readonly { s: SectorQueueState; job: AnyJob }[], status: QueueStatus, version: string): RunReport {
+function reportOf(rows: readonly { s: SectorQueueState; job: AnyJob }[], status: QueueStatus, version: string): QueueReport {
   const first = rows[0]?.job.data;
   const report = newReport(version, {
     source: first?.source ?? 'queue',
@@ -155,8 +158,7 @@ function reportOf(rows: readonly { s: SectorQueueState; job: AnyJob }[], status:
   for (const s of report.sectors) summary[s.status]++;
   report.summary = summary;
   report.finishedAt = status.at;
-  report.queue = status;
-  return report;
+  return { ...report, queue: status };
 }
 
 function pendingReason(s: SectorQueueState): string {

@@ -3,7 +3,6 @@
 import { writeFile, rename } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import type { DeadlinePlan } from './deadline-order.js';
-import type { QueueStatus } from '../queue/status.js';
 import type { NextSteps } from './next-steps.js';
 
 export type SectorStatus = 'recovered' | 'mismatch' | 'failed' | 'skipped';
@@ -61,8 +60,6 @@ export interface RunReport {
   order?: DeadlinePlan;
   /** commands to bring the recovered sectors back into proving; sectors still failing */
   nextSteps?: NextSteps;
-  /** `status --queue`: where each sector stands in the queue (docs/queue.md#status) */
-  queue?: QueueStatus;
 }
 
 export function newReport(version: string, inputs: RunReport['inputs']): RunReport {
