@@ -9,7 +9,7 @@ import { InputError } from '../errors.js';
 export interface FoundNode {
   /** a FULLNODE_API_INFO-shaped value: [token:]multiaddr */
   readonly apiInfo: string;
-  /** where it came from, for messages: "FULLNODE_API_INFO" or "/root/.lotus/api" */
+  /** where it came from, for messages: "FULLNODE_API_INFO" or "~/.lotus/api" */
   readonly from: string;
 }
 

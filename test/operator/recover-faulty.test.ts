@@ -2,7 +2,6 @@
 // `recover --faulty` selects the chain's faulty sectors, plans them in deadline order (printed
 // before any work), recovers them, and ends with the next steps; offline the given order is kept.
 import { afterEach, describe, expect, it } from 'vitest';
-import { PassThrough } from 'node:stream';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { buildNextSteps, renderNextSteps, shellQuote } from '../../src/recover/n
 import type { RunReport } from '../../src/recover/report.js';
 import { FakeSealer, vectorTable } from '../recover/helpers/fake-sealer.js';
 import { dirs } from '../recover/helpers/setup.js';
+import { io } from '../helpers/io.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const NETWORK = join(root, 'fixtures', 'devnet', 'network.json');
@@ -30,15 +30,6 @@ async function devnet() {
   const d = await startDevnet(await loadNetwork(NETWORK));
   devnets.push(d);
   return d;
-}
-function io() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  return { stdout, stderr, out: () => out, err: () => err };
 }
 const base = (d: { temp: string; result: string }): RecoverArgs => ({ parallel: 1, sealingTemp: d.temp, sealingResult: d.result });
 

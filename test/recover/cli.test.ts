@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PassThrough } from 'node:stream';
 import { readFile, readdir, mkdtemp } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -12,6 +11,7 @@ import { startDevnet, type Devnet } from '../../src/devnet/server.js';
 import { loadNetwork } from '../../src/devnet/network.js';
 import { FakeSealer, vectorTable } from './helpers/fake-sealer.js';
 import { dirs } from './helpers/setup.js';
+import { io } from '../helpers/io.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const NETWORK = join(root, 'fixtures', 'devnet', 'network.json');
@@ -24,15 +24,6 @@ afterEach(async () => {
   devnets = [];
 });
 
-function io() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  return { stdout, stderr, out: () => out, err: () => err };
-}
 
 async function devnet() {
   const d = await startDevnet(await loadNetwork(NETWORK));

@@ -7,13 +7,13 @@ describe('readable log lines', () => {
     const lines: string[] = [];
     const log = createLogger({ level: 'info', lines: (l) => lines.push(l) });
     log.warn({ sector: 's-t01000-3' }, 'pre-committed only: keeping layers');
-    log.child({ sector: 's-t01000-1' }).error({ err: 'disk full\n  at /tmp/x' }, 'failed');
+    log.child({ sector: 's-t01000-1' }).error({ err: 'disk full\n  at x.js:1' }, 'failed');
     log.info({ sectors: ['s-t01000-1', 's-t01000-2'], path: '/a b/c', n: 2 }, 'labeling together');
     log.error({ err: new Error('boom') }, 'crashed');
     log.debug('not at this level');
     expect(lines).toEqual([
       'warn  s-t01000-3: pre-committed only: keeping layers',
-      'error s-t01000-1: failed: disk full at /tmp/x',
+      'error s-t01000-1: failed: disk full at x.js:1',
       'info  labeling together (sectors=["s-t01000-1","s-t01000-2"], path="/a b/c", n=2)',
       'error crashed: boom',
     ]);

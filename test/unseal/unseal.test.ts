@@ -3,7 +3,6 @@
 // command with the records from the bundled devnet. Expected bytes: the original piece file and the
 // reference's comm_d; the unsealed file is compared with the lotus format (trailer from go-bitfield).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PassThrough } from 'node:stream';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -20,6 +19,7 @@ import { testSettings } from '../helpers/settings.js';
 import { loadVector } from '../helpers/vectors.js';
 import { readUnsealedAllocations } from '../../src/sector/unsealed-file.js';
 import { fr32Pad } from '../../src/proofs/fr32.js';
+import { io } from '../helpers/io.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const DEAL = loadVector('2KiB-V1_1-deal-f01000-s4');
@@ -33,15 +33,6 @@ beforeAll(() => {
   parents = mkdtempSync(join(tmpdir(), 'unseal-parents-'));
 });
 
-function io() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  return { stdout, stderr, out: () => out, err: () => err };
-}
 
 function storage(mutate?: (name: string, sealed: Buffer) => void) {
   const root = mkdtempSync(join(tmpdir(), 'unseal-'));
