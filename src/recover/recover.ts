@@ -25,6 +25,7 @@ import { newReport, finishReport, type RunReport, type SectorReport } from './re
 import type { BatchOutcome, Sealer, SealJob, SealOutcome } from './sealer.js';
 import type { Logger } from './logger.js';
 import type { ProofsSettings } from '../sector/settings.js';
+import { threadsNeeded } from '../platform/thread-pool.js';
 
 export interface RecoverOptions {
   readonly tempRoot: string;
@@ -71,6 +72,13 @@ export async function recoverSectors(
     sealingTemp: opts.tempRoot,
     sealingResult: opts.resultRoot,
   });
+  if (report.machine.uvThreadpoolSize < threadsNeeded(opts.parallel)) {
+    log.warn(
+      { uvThreadpoolSize: report.machine.uvThreadpoolSize, parallel: opts.parallel },
+      `UV_THREADPOOL_SIZE=${report.machine.uvThreadpoolSize} is too small for --parallel ${opts.parallel}: sectors will wait for each other's native jobs and file writes stall; ` +
+        `set UV_THREADPOOL_SIZE=${threadsNeeded(opts.parallel)} or more (sealer-recover sets 64 unless you set it)`,
+    );
+  }
   opts = { ...opts, backupStamp: opts.backupStamp ?? backupStamp() };
   await checkResultDirUsable(opts.resultRoot);
   const rolled = [...(await recoverInterruptedPublishes(opts.resultRoot)), ...(await recoverInterruptedUpdatePublishes(opts.resultRoot))];

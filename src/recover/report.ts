@@ -2,6 +2,7 @@
 // outcome, the commitments needed to diagnose a mismatch, timings and paths.
 import { writeFile, rename } from 'node:fs/promises';
 import { cpus } from 'node:os';
+import { threadPoolSize } from '../platform/thread-pool.js';
 import type { DeadlinePlan } from './deadline-order.js';
 import type { NextSteps } from './next-steps.js';
 
@@ -35,7 +36,7 @@ export interface SectorReport {
   resumed?: boolean;
   /** sectors labeled together in this sector's PC1 run (multi-sector labeling), 1 = alone */
   pc1BatchSize?: number;
-  /** who built tree-c and tree-r-last: 'cpu', an OpenCL device id, or 'resumed' (docs/gpu.md) */
+  /** who built tree-c and tree-r-last: 'cpu', OpenCL device ids (comma-separated when base trees spread over several), or 'resumed' (docs/gpu.md) */
   trees?: { treeC: string; treeRLast: string };
   /** layers, tree-c and tree-d were published too (pre-committed only, or --keep-precommit-files) */
   keptPrecommitFiles?: boolean;
@@ -50,7 +51,8 @@ export interface RunReport {
   startedAt: string;
   finishedAt?: string;
   inputs: { source: string; miner: string; sealer: string; parallel: number; sealingTemp: string; sealingResult: string };
-  machine: { cpus: number; model: string };
+  /** uvThreadpoolSize: libuv's pool, one thread per running native job (docs/operator-guide.md#threads) */
+  machine: { cpus: number; model: string; uvThreadpoolSize: number };
   preflight?: Record<string, string | boolean>;
   sectors: SectorReport[];
   summary?: Record<SectorStatus, number>;
@@ -68,7 +70,7 @@ export function newReport(version: string, inputs: RunReport['inputs']): RunRepo
     tool: { name: 'sealer-recover', version },
     startedAt: new Date().toISOString(),
     inputs,
-    machine: { cpus: c.length, model: c[0]?.model ?? 'unknown' },
+    machine: { cpus: c.length, model: c[0]?.model ?? 'unknown', uvThreadpoolSize: threadPoolSize() },
     sectors: [],
   };
 }
@@ -90,13 +92,17 @@ export async function writeReport(path: string, r: RunReport): Promise<void> {
   await rename(`${path}.tmp`, path);
 }
 
-/** Human table for a terminal. */
-/** " (trees on opencl:0:0)" when a device other than the CPU built them; nothing otherwise. */
+/**
+ * " (trees on opencl:0:0)" when a device other than the CPU built any base tree (every device that
+ * did, the CPU included after a fallback); nothing when the CPU built them all.
+ */
 function treesOn(s: SectorReport): string {
-  const on = [...new Set([s.trees?.treeC, s.trees?.treeRLast])].filter((d) => d && d !== 'cpu' && d !== 'resumed');
-  return on.length ? ` (trees on ${on.join(', ')})` : '';
+  const named = [s.trees?.treeC, s.trees?.treeRLast].flatMap((d) => (d ? d.split(', ') : []));
+  const on = [...new Set(named)].filter((d) => d !== 'resumed').sort();
+  return on.some((d) => d !== 'cpu') ? ` (trees on ${on.join(', ')})` : '';
 }
 
+/** Human table for a terminal. */
 export function renderReport(r: RunReport): string {
   const rows = [['sector', 'proof', 'status', 'time', 'detail']];
   for (const s of r.sectors) {

@@ -59,7 +59,8 @@ export interface Pc2Result {
   readonly commR: Commitment;
   /** who built tree-c and tree-r-last: 'cpu' or the OpenCL device(s) (docs/gpu.md) */
   readonly treeDevice?: string;
-  /** who built each tree this run ('cpu', an OpenCL device, or 'resumed' when a previous run had) */
+  /** who built each tree this run: the devices that built its base trees, comma-separated and sorted
+   *  ('cpu', OpenCL device ids), or 'resumed' when a previous run had built them all */
   readonly treeDevices?: { readonly treeC: string; readonly treeRLast: string };
 }
 export type RunPc2 = (o: Pc2Options) => Promise<Pc2Result>;

@@ -82,11 +82,13 @@ export async function runPc2(o: Pc2Options & Pc2Tuning): Promise<Pc2Result> {
   if (stagedPath !== null) await requireStaged(stagedPath);
 
   const builder = o.treeBuilder ?? cpuTreeBuilder;
-  const builtOn: Partial<Record<SealStage, string>> = {};
+  // Every device that reported progress for a stage: with several GPUs one sector's base trees
+  // spread over all of them, and a device that fails mid-tree hands the tree to the CPU.
+  const builtOn: Partial<Record<SealStage, Set<string>>> = {};
   const progress = (stage: SealStage) => (p: Pc2NativeProgress) => {
     if (stage === 'tree-c' || stage === 'tree-r-last') {
       const device = p.device ?? 'cpu';
-      builtOn[stage] = device;
+      (builtOn[stage] ??= new Set()).add(device);
       o.onProgress?.({ stage, device, done: p.done, total: p.total });
     } else o.onProgress?.({ stage, done: p.done, total: p.total });
   };
@@ -128,7 +130,8 @@ export async function runPc2(o: Pc2Options & Pc2Tuning): Promise<Pc2Result> {
   await writePAux(cacheDir, { commC, commRLast });
   await writeTAux(cacheDir, temporaryAuxFor(proof, cacheDir, settings.rowsToDiscard));
   o.onProgress?.({ stage: 'aux', done: 1, total: 1 });
-  const treeDevices = { treeC: builtOn['tree-c'] ?? 'resumed', treeRLast: builtOn['tree-r-last'] ?? 'resumed' };
+  const named = (s: Set<string> | undefined): string => (s ? [...s].sort().join(', ') : 'resumed');
+  const treeDevices = { treeC: named(builtOn['tree-c']), treeRLast: named(builtOn['tree-r-last']) };
   return { commC, commRLast, commR: commR(commC, commRLast), treeDevice: builder.device, treeDevices };
 }
 runPc2 satisfies RunPc2;

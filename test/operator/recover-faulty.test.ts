@@ -153,7 +153,7 @@ describe('next steps', () => {
     tool: { name: 'sealer-recover', version: 't' },
     startedAt: '',
     inputs: { source: 's', miner: 'f01000', sealer: 'fake', parallel: 1, sealingTemp: '/t', sealingResult: "/mnt/my disk's" },
-    machine: { cpus: 1, model: 'x' },
+    machine: { cpus: 1, model: 'x', uvThreadpoolSize: 64 },
     sectors,
   });
 

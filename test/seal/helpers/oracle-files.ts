@@ -76,7 +76,7 @@ export async function sealLikeReference(
   parentsDir: string,
   staged?: Buffer,
   treeBuilder?: TreeBuilder,
-): Promise<{ cacheDir: string; sealedPath: string; treeDevice: string | undefined }> {
+): Promise<{ cacheDir: string; sealedPath: string; treeDevice: string | undefined; treeDevices: { readonly treeC: string; readonly treeRLast: string } | undefined }> {
   if (staged === undefined) {
     const own = stagedSector(v, proof.sectorBytes);
     if (own) expect(sha256(own.subarray(0, v.staged.size)), 'staged file').toBe(v.staged.sha256);
@@ -103,5 +103,5 @@ export async function sealLikeReference(
   expect(toHex(out.commRLast), 'comm_r_last').toBe(v.comm_r_last);
   expect(toHex(out.commR), 'comm_r').toBe(v.comm_r);
   await expectOracleFiles(v, cacheDir, sealedPath);
-  return { cacheDir, sealedPath, treeDevice: out.treeDevice };
+  return { cacheDir, sealedPath, treeDevice: out.treeDevice, treeDevices: out.treeDevices };
 }
