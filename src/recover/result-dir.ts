@@ -47,7 +47,7 @@ export async function publishedState(root: string, name: string): Promise<Publis
 export async function publishedDamage(root: string, plan: SectorPlan, settings: ProofsSettings, source: string): Promise<Check[]> {
   const p = resultPaths(root, plan.name);
   const q = await quickCheck(
-    { miner: plan.miner.id, number: plan.sector, name: plan.name, sealedPath: p.sealedPath, cacheDir: p.cacheDir },
+    { kind: 'sealed', name: plan.name, replicaPath: p.sealedPath, cacheDir: p.cacheDir },
     { settings, chain: { kind: 'found', value: { commR: plan.expectedCommR, cid: plan.sealedCid, proof: plan.proof, source } } },
   );
   return q.checks.filter((c) => !c.ok);
