@@ -11,6 +11,8 @@ export type CheckName =
   | 'update-pair'
   /** a snapped sector's original replica (sealed/): absent is fine, lotus releases it after the upgrade */
   | 'sector-key'
+  /** update-cache/'s comm_c equals cache/'s: a snap upgrade keeps the key's columns */
+  | 'update-comm_c'
   | 'p_aux'
   | 't_aux'
   | 'tree-r-last-files'

@@ -13,6 +13,7 @@ import type { SectorRecordSource } from '../records/source.js';
 import type { TreeBuilder } from '../seal/tree-builder.js';
 import { deepCheck } from './deep-check.js';
 import type { ChainAnswer } from '../records/record.js';
+import { readPAux } from '../sector/aux-files.js';
 import { fail, pass, statusOf, type Check } from './findings.js';
 import { quickCheck, type QuickResult } from './quick-check.js';
 import { summarize, type SectorVerdict, type VerifyReport } from './report.js';
@@ -128,6 +129,31 @@ function updatePair(loc: SectorLocation): Check | undefined {
   };
 }
 
+/**
+ * A snap upgrade keeps comm_c (the columns of the key's layers do not change), so update-cache/'s
+ * p_aux must carry the comm_c of cache/'s p_aux when lotus kept cache/ (it releases only sealed/).
+ */
+async function updateCommC(loc: SectorLocation, update: QuickResult): Promise<Check | undefined> {
+  if (!update.pAux || !loc.present.cache) return undefined;
+  let key;
+  try {
+    key = await readPAux(loc.cacheDir);
+  } catch {
+    return undefined; // the key's cache is not needed for proving; its own checks run when sealed/ is there
+  }
+  const tag = { replica: 'update' as const };
+  if (Buffer.compare(key.commC, update.pAux.commC) === 0)
+    return { ...pass('update-comm_c', "update-cache/'s comm_c equals cache/'s (the sector key's), as a snap upgrade keeps it"), ...tag };
+  return {
+    ...fail(
+      'update-comm_c',
+      "update-cache/'s p_aux holds another comm_c than cache/'s (the sector key's): a snap upgrade keeps comm_c, so one p_aux is damaged or the two belong to different sectors (chain-comm_r tells which matches the records)",
+      { expected: toHex(key.commC), found: toHex(update.pAux.commC) },
+    ),
+    ...tag,
+  };
+}
+
 async function checkSector(loc: SectorLocation, o: ScanOptions, t0: number): Promise<SectorVerdict> {
   const chain = o.source ? await o.source.expectedCommR(loc.miner, loc.number) : undefined;
   // Snapped when update/ or update-cache/ is there, or when the records hold a SectorKeyCID (then an
@@ -146,6 +172,8 @@ async function checkSector(loc: SectorLocation, o: ScanOptions, t0: number): Pro
     const u = await checkReplica(replicaFiles(loc, 'update'), e.update, e.recordedProof, o);
     checks.push(...u.checks);
     shown = u.quick;
+    const commC = await updateCommC(loc, u.quick);
+    if (commC) checks.push(commC);
     // The sector key: lotus removes sealed/ once the upgrade is final (ReleaseSectorKey), keeping
     // cache/; recover publishes it only with --keep-sector-key. Absent is fine; present, it is checked.
     if (loc.present.sealed) {

@@ -112,6 +112,7 @@ describe('verify a snap-upgraded sector', () => {
       expect(find(s, 'update', 'update-file').ok).toBe(true);
       expect(find(s, 'update', 'replica-sample').ok).toBe(true);
       expect(find(s, 'sealed', 'sector-key').detail).toMatch(/sealed\/ is absent: the sector key was released/);
+      expect(find(s, 'update', 'update-comm_c').ok).toBe(true);
       expect(s.checks.every((c) => c.replica === 'update' || c.name === 'sector-key')).toBe(true);
       if (deep) expect(find(s, 'update', 'replica-tree-r-last').detail).toContain(`root ${v.comm_r_last_new}); Poseidon_2(comm_c, rebuilt root) = ${v.comm_r_new_cid}`);
     }
@@ -220,5 +221,17 @@ describe('verify a snap-upgraded sector', () => {
     expect(find(t, 'update', 'chain-comm_r').detail).toMatch(/records give no SectorKeyCID/);
     expect(t.checks.some((c) => c.replica === 'sealed' && c.name === 'chain-comm_r')).toBe(false);
     expect(find(t, 'sealed', 'proof-type').detail).toMatch(/StackedDrg2KiBV1_1 \(from the records\)/);
+  });
+
+  it("update-cache/'s comm_c replaced: update-comm_c names both values, chain-comm_r blames comm_c", async () => {
+    const d = await fresh(released);
+    const pAux = join(d, 'update-cache', NAME, 'p_aux');
+    // comm_r_last_new in both halves: still two field elements, comm_r_last still matches tree-r-last
+    await writeFile(pAux, Buffer.from(v.comm_r_last_new + v.comm_r_last_new, 'hex'));
+    const s = only((await verify({ sealingResult: d })).report);
+    expect([s.status, failed(s)]).toEqual(['damaged', ['update:chain-comm_r', 'update:update-comm_c']]);
+    const c = find(s, 'update', 'update-comm_c');
+    expect([c.expected, c.found]).toEqual([v.sector_key.comm_c, v.comm_r_last_new]);
+    expect(find(s, 'update', 'chain-comm_r').detail).toMatch(/p_aux's comm_c is damaged/);
   });
 });
