@@ -4,7 +4,7 @@
 // oracle's digests, so what verify reads are the reference's bytes. Expected commitments come from the
 // vector: comm_c, comm_r_last_new, comm_r_new (SealedCID) and the key's comm_r (SectorKeyCID).
 import { createHash } from 'node:crypto';
-import { cp, mkdtemp, open, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, open, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -17,7 +17,7 @@ import { loadNetwork } from '../../src/devnet/network.js';
 import { startDevnet, type Devnet } from '../../src/devnet/server.js';
 import type { Check } from '../../src/verify/findings.js';
 import type { SectorVerdict, VerifyReport } from '../../src/verify/report.js';
-import { loadFamilyVector, type SnapVector } from '../helpers/vectors.js';
+import { loadFamilyVector, sha256Ctr, type SnapVector } from '../helpers/vectors.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const v = loadFamilyVector<SnapVector>('snap', '2KiB-V1_1-cc-f01000-s5-snap-devnet');
@@ -235,3 +235,66 @@ describe('verify a snap-upgraded sector', () => {
     expect(find(s, 'update', 'chain-comm_r').detail).toMatch(/p_aux's comm_c is damaged/);
   });
 });
+
+describe('verify an 8MiB snapped sector (three deals, oracle vector 8MiB-V1_1-cc-f01000-s5-snap-multi)', () => {
+  const v8 = loadFamilyVector<SnapVector>('snap', '8MiB-V1_1-cc-f01000-s5-snap-multi');
+
+  it('a flipped byte outside the sampled slices: quick passes, deep names the row-3 node and its update-replica byte range', async () => {
+    const d = await mkdtemp(join(scratch, 'big-'));
+    const pieces = join(d, 'pieces');
+    await mkdir(pieces, { recursive: true });
+    let k = 0;
+    for (const p of v8.pieces.filter((x) => !x.filler)) {
+      const src = v8.data[k++]!;
+      await writeFile(join(pieces, p.cid), sha256Ctr(src.seed, src.unpadded_bytes));
+    }
+    const file = join(d, 'sectors-recovery-f01000.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        Miner: 'f01000',
+        SectorSize: 8 << 20,
+        SectorInfos: [
+          {
+            SectorNumber: 5,
+            Ticket: Buffer.from(v8.sector_key.ticket, 'hex').toString('base64'),
+            SealProof: v8.sector_key.proof.id,
+            SealedCID: { '/': v8.comm_r_new_cid },
+            UnsealedCID: { '/': v8.comm_d_new_cid },
+            Pieces: v8.pieces.map((p) => ({ Size: Number(p.padded_size), PieceCID: { '/': p.cid } })),
+            SectorKeyCID: { '/': v8.sector_key.comm_r_cid },
+          },
+        ],
+      }),
+    );
+    const result = join(d, 'result');
+    const code = await runRecover(
+      { parallel: 1, sealingTemp: join(d, 'temp'), sealingResult: result, sectorsRecoveryMetadata: file, numbers: ['5'], pieceDir: pieces, json: true },
+      { stdout: sink().s, stderr: sink().s, tty: false, cwd: process.cwd(), env: {} },
+    );
+    expect(code).toBe('ok');
+    expect(sha(await readFile(join(result, 'update', NAME)))).toBe(v8.files.update.sha256);
+
+    const clean = only((await verify({ sealingResult: result, sectorsRecoveryMetadata: file, deep: true }, { chain: false })).report);
+    expect([clean.status, failed(clean), clean.commR]).toEqual(['ok', [], v8.comm_r_new]);
+    expect(find(clean, 'update', 'chain-comm_r').expected).toBe(v8.comm_r_new_cid);
+
+    // 8MiB: one base tree of 8^6 nodes; with rows_to_discard 2 the lowest stored row is row 3, 512
+    // nodes of 512 leaves (16 KiB) each; the quick scan samples nodes 0, 256 and 511. Node 100 is not.
+    const at = (100 * 512 + 7) * 32 + 3;
+    const fh = await open(join(result, 'update', NAME), 'r+');
+    const b = Buffer.alloc(1);
+    await fh.read(b, 0, 1, at);
+    b[0] = b[0]! ^ 0x01;
+    await fh.write(b, 0, 1, at);
+    await fh.close();
+    const quick = only((await verify({ sealingResult: result, sectorsRecoveryMetadata: file }, { chain: false })).report);
+    expect([quick.status, failed(quick)]).toEqual(['ok', []]);
+    const deep = only((await verify({ sealingResult: result, sectorsRecoveryMetadata: file, deep: true }, { chain: false })).report);
+    expect([deep.status, failed(deep)]).toEqual(['damaged', ['update:replica-tree-r-last']]);
+    expect(find(deep, 'update', 'replica-tree-r-last').detail).toMatch(
+      new RegExp(`^the update replica is damaged .*row 3 node 100, covering update-replica bytes ${100 * 512 * 32}…${101 * 512 * 32 - 1}\\)`),
+    );
+  }, 60_000);
+});
+
