@@ -8,6 +8,9 @@
 // replica, enough to tell another sector's sealed file (docs/verify.md#replica-sample); a flipped
 // byte elsewhere in the sealed file passes here and needs --deep. A sealed path that is a link,
 // directory or FIFO is reported, never followed or opened (docs/verify.md#sealed-path-that-is-not-a-file).
+// The same checks run on a snapped sector's update/ + update-cache/ (kind 'update'): the update
+// cache holds the key's comm_c, comm_r_last of the new tree-r-last and the key's t_aux, so nothing
+// differs but the names in the messages and the CommR it is held against (docs/verify.md#snap-upgraded-sectors).
 import { lstat, readFile, readlink, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { commRToCid } from '../proofs/cid.js';
