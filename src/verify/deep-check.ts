@@ -96,7 +96,7 @@ async function deepCheckUntagged(loc: ReplicaFiles, o: DeepOptions): Promise<Che
     const chainNote =
       chainOk === undefined ? '' : chainOk ? `; Poseidon_2(comm_c, rebuilt root) = ${o.expected!.cid}` : `; Poseidon_2(comm_c, rebuilt root) ${toHex(fromReplica!)} is not ${o.expected!.cid}`;
     if (!differ.length && rootOk)
-      return pass('replica-tree-r-last', `tree-r-last rebuilt${on} from ${what} matches the stored file(s) and p_aux (root ${toHex(rebuilt)})${chainNote}`);
+      return pass('replica-tree-r-last', `tree-r-last rebuilt${on} from the replica${loc.kind === 'update' ? ' in update/' : ''} matches the stored file(s) and p_aux (root ${toHex(rebuilt)})${chainNote}`);
     // Which side is wrong: the stored tree and p_aux were already held against each other by the quick scan.
     const verdict =
       !rootOk && differ.length
