@@ -77,7 +77,14 @@ function expectations(chain: ChainAnswer | undefined, snapped: boolean): Expecta
   };
   // Without SectorKeyCID nothing says what sealed/ (the key) must hash to: only the proof is used.
   return key
-    ? { update, sealed: { kind: 'found', value: { ...v, commR: key.commR, cid: key.cid, note: 'SectorKeyCID: the sector key, the replica before the snap upgrade' } }, recordedProof: v.proof }
+    ? {
+        update,
+        sealed: {
+          kind: 'found',
+          value: { ...v, commR: key.commR, cid: key.cid, note: ['SectorKeyCID: the sector key, the replica before the snap upgrade', v.note].filter(Boolean).join('; ') },
+        },
+        recordedProof: v.proof,
+      }
     : { update, recordedProof: v.proof };
 }
 
