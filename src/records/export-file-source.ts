@@ -24,7 +24,7 @@ export async function exportFileSource(path: string): Promise<SectorRecordSource
       if (miner !== file.miner.id) return { kind: 'unavailable', reason: otherMiner(miner) };
       const rec = file.sectors.find((s) => s.sectorNumber === sector);
       if (!rec) return { kind: 'unavailable', reason: `sector ${sector} is not listed in ${path}: export it to compare its CommR` };
-      return { kind: 'found', value: { commR: rec.commR, cid: rec.sealedCid, proof: rec.proof, source: description } };
+      return { kind: 'found', value: { commR: rec.commR, cid: rec.sealedCid, ...(rec.sectorKey ? { sectorKey: rec.sectorKey } : {}), proof: rec.proof, source: description } };
     },
     async close() {},
   };

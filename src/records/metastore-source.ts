@@ -220,13 +220,20 @@ export async function metadataStoreSource(
       const rec = m.records.find((r) => r.sectorNumber === sector);
       if (!rec) return { kind: 'unavailable', reason: missing(sector) };
       const notes = [...(m.provenance.get(BigInt(sector)) ?? []), ...(m.stale.has(BigInt(sector)) ? [`POSSIBLY STALE: ${m.stale.get(BigInt(sector))}`] : [])];
-      // as the chain source does: after a snap upgrade sealed/ still holds the original replica,
-      // whose CommR is the sector key; the updated replica (UpdateSealed) lives in update/
+      // as the chain source does: after a snap upgrade the updated replica (update/) is UpdateSealed,
+      // the original one (sealed/, the sector key) the record's CommR
       const key = rec.sectorKey;
-      if (key) notes.unshift(`snap-upgraded: compared with the sector key (CommR ${key.cid}), the CommR of sealed/`);
+      if (key) notes.unshift(`snap-upgraded: update/ is compared with UpdateSealed (${rec.sealedCid}), sealed/ with the sector key (CommR ${key.cid})`);
       return {
         kind: 'found',
-        value: { commR: key ? key.commR : rec.commR, cid: key ? key.cid : rec.sealedCid, proof: rec.proof, source: `${description} (/sectors/${sector})`, ...(notes.length ? { note: notes.join('; ') } : {}) },
+        value: {
+          commR: rec.commR,
+          cid: rec.sealedCid,
+          ...(key ? { sectorKey: key } : {}),
+          proof: rec.proof,
+          source: `${description} (/sectors/${sector})`,
+          ...(notes.length ? { note: notes.join('; ') } : {}),
+        },
       };
     },
     async close() {},

@@ -27,17 +27,18 @@ export function lotusNodeSource(client: LotusClient, description: string, close:
       try {
         const info = await client.stateSectorGetInfo(addr, sector);
         if (info) {
-          // After a snap upgrade SealedCID is the updated replica (update/); sealed/ still holds the
-          // original one, whose CommR the chain keeps as SectorKeyCID.
-          const cid = info.sectorKeyCid ?? info.sealedCid;
+          // After a snap upgrade SealedCID is the updated replica (update/); the original one
+          // (sealed/, the sector key) is SectorKeyCID.
+          const key = info.sectorKeyCid;
           return {
             kind: 'found',
             value: {
-              commR: cidToCommR(cid),
-              cid,
+              commR: cidToCommR(info.sealedCid),
+              cid: info.sealedCid,
+              ...(key ? { sectorKey: { cid: key, commR: cidToCommR(key) } } : {}),
               proof: sealProof(info.sealProof),
               source: 'chain (StateSectorGetInfo)',
-              ...(info.sectorKeyCid ? { note: 'snap-upgraded: compared with SectorKeyCID, the CommR of sealed/' } : {}),
+              ...(key ? { note: 'snap-upgraded: update/ is compared with SealedCID, sealed/ (the sector key) with SectorKeyCID' } : {}),
             },
           };
         }

@@ -31,11 +31,18 @@ export interface SectorRecord {
   readonly sectorKey?: { readonly cid: string; readonly commR: Commitment };
 }
 
-/** What a source says a sector's CommR is, as the integrity scan receives it. */
+/**
+ * What a source says a sector's CommR is, as the integrity scan receives it. `commR`/`cid` are the
+ * chain's SealedCID: the replica lotus proves (update/ for a snap-upgraded sector, else sealed/).
+ * `sectorKey` is set for a snap-upgraded sector: SectorKeyCID, the CommR of the original replica
+ * (sealed/, which lotus releases after the upgrade) — docs/verify.md#snap-upgraded-sectors.
+ */
 export interface ExpectedCommR {
   readonly commR: Commitment;
-  /** the CID the commitment came from (SealedCID, or SectorKeyCID for a snap-upgraded sector) */
+  /** SealedCID */
   readonly cid: string;
+  /** SectorKeyCID of a snap-upgraded sector */
+  readonly sectorKey?: { readonly cid: string; readonly commR: Commitment };
   readonly proof: SealProof;
   /** e.g. "chain (StateSectorGetInfo)", "file sectors-recovery-f01000.json" */
   readonly source: string;

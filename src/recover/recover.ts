@@ -15,7 +15,7 @@ import { SectorWorkDir } from './workdir.js';
 import { stagePieces } from './staging.js';
 import { verifySealed } from './verify-commr.js';
 import { publish, recoverInterruptedPublishes, type PublishOptions } from './publish.js';
-import { backupStamp, checkResultDirUsable, describePublished, halfSectorError, inspectPublished, type PublishedVerdict } from './result-dir.js';
+import { BACKUP_DIR, backupStamp, checkResultDirUsable, describePublished, halfSectorError, inspectPublished, publishedUpdateDamage, type PublishedVerdict } from './result-dir.js';
 import { explainDiskFull, type SectorStep } from './disk-full.js';
 import { publishUpdate, recoverInterruptedUpdatePublishes, updatePublishedState, updateResultPaths } from './publish-update.js';
 import { isPublished as isKeyPublished } from './publish.js';
@@ -125,11 +125,22 @@ export async function recoverSectors(
           continue;
         }
         if (there.kind === 'complete' && !opts.overwrite) {
-          rep.status = 'skipped';
-          rep.kind = 'already-present';
-          rep.reason = `already present in ${opts.resultRoot} (update/${plan.name} and update-cache/${plan.name}); rerun with --overwrite to back them up and recover again`;
           const published = updateResultPaths(opts.resultRoot, plan.name);
           rep.paths = { update: published.updatePath, updateCache: published.updateCacheDir };
+          // as for sealed/ + cache/: a complete but damaged update is not "already present"
+          const damage = await publishedUpdateDamage(opts.resultRoot, plan, opts.settings, opts.source);
+          if (damage.length) {
+            rep.status = 'failed';
+            rep.kind = 'damaged-published';
+            rep.damage = damage.map((c) => ({ check: c.name, detail: c.detail }));
+            rep.reason =
+              `the published update in ${opts.resultRoot} (update/${plan.name}, update-cache/${plan.name}) is damaged (${damage.map((c) => `${c.name}: ${c.detail}`).join('; ')}); ` +
+              `rerun with --overwrite to move it to ${join(opts.resultRoot, BACKUP_DIR)}/<UTC time>/ and recover the sector again`;
+            continue;
+          }
+          rep.status = 'skipped';
+          rep.kind = 'already-present';
+          rep.reason = `already present in ${opts.resultRoot} (update/${plan.name} and update-cache/${plan.name} pass the quick check); rerun with --overwrite to back them up and recover again`;
           continue;
         }
       } else {

@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { IoError } from '../errors.js';
 import { lockOwnerIfLive } from '../platform/lock.js';
 import { fsyncDir } from '../platform/durable-write.js';
-import { STORAGE_DIRS } from '../sector/storage-layout.js';
+import { STORAGE_DIRS, storagePaths } from '../sector/storage-layout.js';
 import { quickCheck } from '../verify/quick-check.js';
 import type { Check } from '../verify/findings.js';
 import type { ProofsSettings } from '../sector/settings.js';
@@ -47,8 +47,23 @@ export async function publishedState(root: string, name: string): Promise<Publis
 export async function publishedDamage(root: string, plan: SectorPlan, settings: ProofsSettings, source: string): Promise<Check[]> {
   const p = resultPaths(root, plan.name);
   const q = await quickCheck(
-    { miner: plan.miner.id, number: plan.sector, name: plan.name, sealedPath: p.sealedPath, cacheDir: p.cacheDir },
+    { kind: 'sealed', name: plan.name, replicaPath: p.sealedPath, cacheDir: p.cacheDir },
     { settings, chain: { kind: 'found', value: { commR: plan.expectedCommR, cid: plan.sealedCid, proof: plan.proof, source } } },
+  );
+  return q.checks.filter((c) => !c.ok);
+}
+
+/**
+ * A snapped sector's published update/ + update-cache/ as lotus would prove it: the failed quick
+ * checks against the update's SealedCID (docs/verify.md#snap-upgraded-sectors).
+ */
+export async function publishedUpdateDamage(root: string, plan: SectorPlan, settings: ProofsSettings, source: string): Promise<Check[]> {
+  const u = plan.update;
+  if (!u) return [];
+  const p = storagePaths(root, plan.name);
+  const q = await quickCheck(
+    { kind: 'update', name: plan.name, replicaPath: p.update, cacheDir: p.updateCache },
+    { settings, chain: { kind: 'found', value: { commR: u.expectedCommR, cid: u.sealedCid, proof: plan.proof, source } } },
   );
   return q.checks.filter((c) => !c.ok);
 }

@@ -1,18 +1,19 @@
-// The deep scan: rebuild tree-r-last from the replica (the sealed file is read end to end by the
-// native builder, off the JS thread) into a scratch dir and compare it byte for byte with the
-// stored files, and its compound root with p_aux's comm_r_last. This is what catches damage
-// inside the sealed file, which WindowPoSt would otherwise only hit when a challenge lands on it.
+// The deep scan: rebuild tree-r-last from the replica (sealed/, or a snapped sector's update/, read
+// end to end by the native builder, off the JS thread) into a scratch dir and compare it byte for
+// byte with the stored files, and its compound root with p_aux's comm_r_last; with a chain record,
+// Poseidon_2(comm_c, rebuilt root) with the CommR lotus proves. This is what catches damage inside
+// the replica, which WindowPoSt would otherwise only hit when a challenge lands on it.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SealProof } from '../proofs/registry.js';
 import { toHex, type Commitment } from '../proofs/types.js';
-import { compoundRoot } from '../seal/comm-r.js';
+import { commR, compoundRoot } from '../seal/comm-r.js';
 import { cpuTreeBuilder, type TreeBuilder } from '../seal/tree-builder.js';
 import { treeFileNames } from '../sector/cache-files.js';
 import { storedRowWidths } from '../sector/tree-shape.js';
 import { fail, pass, type Check } from './findings.js';
-import type { SectorLocation } from './sector-dirs.js';
+import type { ReplicaFiles } from './sector-dirs.js';
 import { firstDifference, locate } from './tree-r-last-store.js';
 
 export interface DeepOptions {
@@ -20,6 +21,10 @@ export interface DeepOptions {
   readonly rowsToDiscard: number;
   /** p_aux's value when p_aux decoded */
   readonly commRLast?: Commitment;
+  /** p_aux's comm_c, to derive comm_r from the rebuilt root */
+  readonly commC?: Commitment;
+  /** the CommR the records hold for this replica (SealedCID, or SectorKeyCID for a snapped sector's sealed/) */
+  readonly expected?: { readonly commR: Commitment; readonly cid: string };
   /** scratch parent dir (default os.tmpdir()) */
   readonly tempRoot?: string;
   readonly threads?: number;
@@ -37,14 +42,22 @@ async function readOrNull(path: string): Promise<Buffer | null> {
   }
 }
 
-export async function deepCheck(loc: SectorLocation, o: DeepOptions): Promise<Check> {
+export async function deepCheck(loc: ReplicaFiles, o: DeepOptions): Promise<Check> {
+  const c = await deepCheckUntagged(loc, o);
+  return { ...c, replica: loc.kind };
+}
+
+const WHAT = { sealed: 'the sealed file', update: 'the update replica' } as const;
+
+async function deepCheckUntagged(loc: ReplicaFiles, o: DeepOptions): Promise<Check> {
+  const what = WHAT[loc.kind];
   const scratch = await mkdtemp(join(o.tempRoot ?? tmpdir(), `verify-${loc.name}-`));
   try {
     const names = treeFileNames(o.proof.baseTrees, 'tree-r-last');
     let roots: Uint8Array[];
     try {
       roots = (await (o.treeBuilder ?? cpuTreeBuilder).buildTreeRLast({
-        replicaPath: loc.sealedPath,
+        replicaPath: loc.replicaPath,
         outPaths: names.map((n) => join(scratch, n)),
         leavesPerTree: o.proof.nodesPerBaseTree,
         rowsToDiscard: o.rowsToDiscard,
@@ -71,21 +84,27 @@ export async function deepCheck(loc: SectorLocation, o: DeepOptions): Promise<Ch
         const span = 8n ** BigInt(row); // leaves under one node of that row
         const firstLeaf = BigInt(i) * o.proof.nodesPerBaseTree + BigInt(index) * span;
         differ.push(
-          `${name} differs first at byte ${at} (row ${row} node ${index}, covering sealed-file bytes ${firstLeaf * 32n}…${(firstLeaf + span) * 32n - 1n})`,
+          `${name} differs first at byte ${at} (row ${row} node ${index}, covering ${loc.kind === 'sealed' ? 'sealed-file' : 'update-replica'} bytes ${firstLeaf * 32n}…${(firstLeaf + span) * 32n - 1n})`,
         );
       }
     }
     const rootOk = o.commRLast === undefined || Buffer.compare(rebuilt, o.commRLast) === 0;
     const on = o.treeBuilder && o.treeBuilder.device !== 'cpu' ? ` on ${o.treeBuilder.device}` : '';
-    if (!differ.length && rootOk) return pass('replica-tree-r-last', `tree-r-last rebuilt${on} from the replica matches the stored file(s) and p_aux (root ${toHex(rebuilt)})`);
+    // comm_r from the rebuilt root: what the replica itself commits to, held against the records.
+    const fromReplica = o.commC ? commR(o.commC, rebuilt) : undefined;
+    const chainOk = !o.expected || !fromReplica ? undefined : Buffer.compare(fromReplica, o.expected.commR) === 0;
+    const chainNote =
+      chainOk === undefined ? '' : chainOk ? `; Poseidon_2(comm_c, rebuilt root) = ${o.expected!.cid}` : `; Poseidon_2(comm_c, rebuilt root) ${toHex(fromReplica!)} is not ${o.expected!.cid}`;
+    if (!differ.length && rootOk)
+      return pass('replica-tree-r-last', `tree-r-last rebuilt${on} from the replica${loc.kind === 'update' ? ' in update/' : ''} matches the stored file(s) and p_aux (root ${toHex(rebuilt)})${chainNote}`);
     // Which side is wrong: the stored tree and p_aux were already held against each other by the quick scan.
     const verdict =
       !rootOk && differ.length
-        ? 'the sealed file is damaged (it no longer hashes to the stored tree-r-last and p_aux)'
+        ? `${what} is damaged (it no longer hashes to the stored tree-r-last and p_aux)`
         : differ.length
-          ? 'tree-r-last is damaged (the replica still hashes to p_aux\'s comm_r_last)'
-          : 'p_aux\'s comm_r_last is damaged (the replica hashes to the stored tree-r-last)';
-    return fail('replica-tree-r-last', `${verdict}: ${[...differ, ...(rootOk ? [] : ['rebuilt comm_r_last differs from p_aux'])].join('; ')}`, {
+          ? "tree-r-last is damaged (the replica still hashes to p_aux's comm_r_last)"
+          : "p_aux's comm_r_last is damaged (the replica hashes to the stored tree-r-last)";
+    return fail('replica-tree-r-last', `${verdict}: ${[...differ, ...(rootOk ? [] : ['rebuilt comm_r_last differs from p_aux'])].join('; ')}${chainNote}`, {
       ...(o.commRLast ? { expected: toHex(o.commRLast) } : {}),
       found: toHex(rebuilt),
     });

@@ -1,9 +1,18 @@
 // What a scan says about one sector: a list of named checks, each passed or failed with the
 // expected and found values, folded into one status. Plain data so reports serialise as-is.
+import type { ReplicaKind } from './sector-dirs.js';
 
 export type CheckName =
   | 'proof-type'
   | 'sealed-file'
+  /** a snapped sector's new replica, update/s-t0M-N: the same checks as sealed-file */
+  | 'update-file'
+  /** update/ without update-cache/ or the reverse: lotus needs both to prove a snapped sector */
+  | 'update-pair'
+  /** a snapped sector's original replica (sealed/): absent is fine, lotus releases it after the upgrade */
+  | 'sector-key'
+  /** update-cache/'s comm_c equals cache/'s: a snap upgrade keeps the key's columns */
+  | 'update-comm_c'
   | 'p_aux'
   | 't_aux'
   | 'tree-r-last-files'
@@ -27,6 +36,8 @@ export type SectorStatus = 'ok' | 'damaged' | 'missing' | 'error';
 
 export interface Check {
   readonly name: CheckName;
+  /** which replica the check is about: sealed/ + cache/ or update/ + update-cache/ (docs/verify.md#snap-upgraded-sectors) */
+  readonly replica?: ReplicaKind;
   readonly ok: boolean;
   /** one line: what was checked, or what is wrong and what to do */
   readonly detail: string;

@@ -8,6 +8,9 @@
 // replica, enough to tell another sector's sealed file (docs/verify.md#replica-sample); a flipped
 // byte elsewhere in the sealed file passes here and needs --deep. A sealed path that is a link,
 // directory or FIFO is reported, never followed or opened (docs/verify.md#sealed-path-that-is-not-a-file).
+// The same checks run on a snapped sector's update/ + update-cache/ (kind 'update'): the update
+// cache holds the key's comm_c, comm_r_last of the new tree-r-last and the key's t_aux, so nothing
+// differs but the names in the messages and the CommR it is held against (docs/verify.md#snap-upgraded-sectors).
 import { lstat, readFile, readlink, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { commRToCid } from '../proofs/cid.js';
@@ -22,7 +25,7 @@ import { commR, compoundRoot } from '../seal/comm-r.js';
 import type { ChainAnswer } from '../records/record.js';
 import { fail, pass, type Check } from './findings.js';
 import { chooseProof, type ProofChoice } from './proof-type.js';
-import type { SectorLocation } from './sector-dirs.js';
+import type { ReplicaFiles } from './sector-dirs.js';
 import { checkStoredRows } from './tree-r-last-store.js';
 import { MAX_SAMPLE_BYTES, openSealedFile, sampleIndices, sampleReplica, type StoredNodeSample } from './replica-sample.js';
 import { storedRowWidths } from '../sector/tree-shape.js';
@@ -35,13 +38,18 @@ export interface QuickResult {
   /** Poseidon_2(comm_c, comm_r_last) of p_aux */
   readonly commR?: Commitment;
   readonly rowsToDiscard: number;
-  /** the sealed file has the sector's size, so --deep can read it */
-  readonly sealedReadable: boolean;
+  /** the replica file has the sector's size, so --deep can read it */
+  readonly replicaReadable: boolean;
 }
 
 export interface QuickOptions {
-  /** from the chain or an export file; undefined = no chain source */
+  /**
+   * from the chain or an export file, already the value for this replica (SealedCID, or SectorKeyCID
+   * for a snapped sector's sealed/); undefined = nothing to compare with
+   */
   readonly chain?: ChainAnswer;
+  /** the recorded seal proof when `chain` is left out for this replica but the source knows it */
+  readonly recordedProof?: SealProof;
   /** FIL_PROOFS_* settings the sector was sealed with (tree-r-last's rows_to_discard) */
   readonly settings: ProofsSettings;
 }
@@ -60,8 +68,14 @@ async function sizeOf(path: string): Promise<bigint | null> {
 
 const hex = (b: Uint8Array): string => toHex(b);
 
-/** The sealed path when it is not a regular file: a symlink is not followed, a FIFO never opened. */
-async function notARegularFile(path: string): Promise<Check | undefined> {
+/** How the messages name the replica and its directory. */
+const WORDS = {
+  sealed: { file: 'sealed-file', what: 'the sealed file', dir: 'sealed/' },
+  update: { file: 'update-file', what: 'the update replica', dir: 'update/' },
+} as const;
+
+/** The replica path when it is not a regular file: a symlink is not followed, a FIFO never opened. */
+async function notARegularFile(path: string, w: (typeof WORDS)[keyof typeof WORDS]): Promise<Check | undefined> {
   let st;
   try {
     st = await lstat(path);
@@ -72,19 +86,26 @@ async function notARegularFile(path: string): Promise<Check | undefined> {
   if (st.isFile()) return undefined;
   if (st.isSymbolicLink()) {
     const target = await readlink(path).catch(() => '?');
-    return fail('sealed-file', `the sealed file is a symbolic link to ${target}; sealed/ must hold the replica itself: replace the link with the file (cp --remove-destination)`, {
+    return fail(w.file, `${w.what} is a symbolic link to ${target}; ${w.dir} must hold the replica itself: replace the link with the file (cp --remove-destination)`, {
       expected: 'a regular file',
       found: `symbolic link → ${target}`,
     });
   }
   const kind = st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO (named pipe)' : st.isSocket() ? 'a socket' : 'a device';
-  return fail('sealed-file', `the sealed file is ${kind}, not a regular file: move it away and restore the replica`, { expected: 'a regular file', found: kind });
+  return fail(w.file, `${w.what} is ${kind}, not a regular file: move it away and restore the replica`, { expected: 'a regular file', found: kind });
 }
 
-export async function quickCheck(loc: SectorLocation, o: QuickOptions): Promise<QuickResult> {
+/** The quick checks of one replica (sealed/ + cache/ or update/ + update-cache/), each tagged with its kind. */
+export async function quickCheck(r: ReplicaFiles, o: QuickOptions): Promise<QuickResult> {
+  const q = await quickCheckUntagged(r, o);
+  return { ...q, checks: q.checks.map((c) => ({ ...c, replica: r.kind })) };
+}
+
+async function quickCheckUntagged(loc: ReplicaFiles, o: QuickOptions): Promise<QuickResult> {
   const checks: Check[] = [];
-  const sealedNotFile = await notARegularFile(loc.sealedPath);
-  const sealedBytes = sealedNotFile ? null : await sizeOf(loc.sealedPath);
+  const w = WORDS[loc.kind];
+  const sealedNotFile = await notARegularFile(loc.replicaPath, w);
+  const sealedBytes = sealedNotFile ? null : await sizeOf(loc.replicaPath);
   // The names do not depend on the proof; the tree-r-last count does and is taken once it is known.
   const { pAux: pAuxPath, tAux: tAuxPath } = cacheFiles({ layers: 0, baseTrees: 1 }, loc.cacheDir);
 
@@ -104,7 +125,7 @@ export async function quickCheck(loc: SectorLocation, o: QuickOptions): Promise<
     }
   }
 
-  const recorded = o.chain?.kind === 'found' ? o.chain.value.proof : undefined;
+  const recorded = o.chain?.kind === 'found' ? o.chain.value.proof : o.recordedProof;
   const proof = chooseProof({
     ...(recorded ? { recorded } : {}),
     ...(sealedBytes !== null ? { sealedBytes } : {}),
@@ -112,32 +133,32 @@ export async function quickCheck(loc: SectorLocation, o: QuickOptions): Promise<
   });
   if (!proof) {
     checks.push(
-      fail('proof-type', `cannot tell the sector size: the sealed file is ${sealedBytes === null ? 'missing' : `${sealedBytes} bytes (no sector size)`} and t_aux gives none`, {
-        ...(sealedBytes === null ? { missing: [loc.sealedPath] } : {}),
+      fail('proof-type', `cannot tell the sector size: ${w.what} is ${sealedBytes === null ? 'missing' : `${sealedBytes} bytes (no sector size)`} and t_aux gives none`, {
+        ...(sealedBytes === null ? { missing: [loc.replicaPath] } : {}),
       }),
     );
     if (tAuxProblem) checks.push(tAuxProblem);
-    return { checks, rowsToDiscard: 0, sealedReadable: false };
+    return { checks, rowsToDiscard: 0, replicaReadable: false };
   }
   const p = proof.proof;
-  checks.push(pass('proof-type', proof.assumption ?? `${p.name} (from ${o.chain?.kind === 'found' ? o.chain.value.source : 'the chain'})`, { found: p.name }));
+  checks.push(pass('proof-type', proof.assumption ?? `${p.name} (from ${o.chain?.kind === 'found' ? o.chain.value.source : 'the records'})`, { found: p.name }));
   const layout = treeSizes(p, o.settings.rowsToDiscard);
   const rows = layout.rowsToDiscard;
 
   // sealed file
   let sealedReadable = false;
   if (sealedNotFile) checks.push(sealedNotFile);
-  else if (sealedBytes === null) checks.push(fail('sealed-file', 'the sealed file is missing', { missing: [loc.sealedPath] }));
+  else if (sealedBytes === null) checks.push(fail(w.file, `${w.what} is missing`, { missing: [loc.replicaPath] }));
   else if (sealedBytes !== p.sectorBytes)
     checks.push(
-      fail('sealed-file', `the sealed file is ${sealedBytes < p.sectorBytes ? 'truncated' : 'too long'}: ${sealedBytes} bytes, a ${p.sizeName} replica is ${p.sectorBytes}`, {
+      fail(w.file, `${w.what} is ${sealedBytes < p.sectorBytes ? 'truncated' : 'too long'}: ${sealedBytes} bytes, a ${p.sizeName} replica is ${p.sectorBytes}`, {
         expected: `${p.sectorBytes} bytes`,
         found: `${sealedBytes} bytes`,
       }),
     );
   else {
     sealedReadable = true;
-    checks.push(pass('sealed-file', `${p.sectorBytes} bytes`));
+    checks.push(pass(w.file, `${p.sectorBytes} bytes`));
   }
 
   // p_aux
@@ -215,7 +236,7 @@ export async function quickCheck(loc: SectorLocation, o: QuickOptions): Promise<
 
   // the replica against tree-r-last (docs/verify.md#replica-sample)
   if (sealedReadable && !missing.length && !wrongSize.length) {
-    const sample = await checkReplicaSample(loc.sealedPath, samples, p.nodesPerBaseTree, p.nodesPerBaseTree / lowest, checks);
+    const sample = await checkReplicaSample(loc.replicaPath, w, samples, p.nodesPerBaseTree, p.nodesPerBaseTree / lowest, checks);
     if (sample) checks.push(sample);
   }
 
@@ -244,28 +265,35 @@ export async function quickCheck(loc: SectorLocation, o: QuickOptions): Promise<
       }
     } else if (chain?.kind === 'unavailable') checks.push(fail('chain-comm_r', chain.reason, { inconclusive: true }));
   }
-  return { checks, proof, ...(pAux ? { pAux } : {}), ...(cr ? { commR: cr } : {}), rowsToDiscard: rows, sealedReadable };
+  return { checks, proof, ...(pAux ? { pAux } : {}), ...(cr ? { commR: cr } : {}), rowsToDiscard: rows, replicaReadable: sealedReadable };
 }
 
-async function checkReplicaSample(sealedPath: string, samples: StoredNodeSample[], nodesPerBaseTree: bigint, leavesPerStoredNode: bigint, checks: readonly Check[]): Promise<Check | undefined> {
+async function checkReplicaSample(
+  sealedPath: string,
+  w: (typeof WORDS)[keyof typeof WORDS],
+  samples: StoredNodeSample[],
+  nodesPerBaseTree: bigint,
+  leavesPerStoredNode: bigint,
+  checks: readonly Check[],
+): Promise<Check | undefined> {
   if (leavesPerStoredNode * 32n > BigInt(MAX_SAMPLE_BYTES)) return undefined;
   const fh = await openSealedFile(sealedPath);
-  if (!fh) return fail('sealed-file', 'the sealed file changed into something other than a regular file during the scan');
+  if (!fh) return fail(w.file, `${w.what} changed into something other than a regular file during the scan`);
   try {
     const r = await sampleReplica(fh, samples, { nodesPerBaseTree, leavesPerStoredNode });
     const treeBacked = checks.some((c) => c.name === 'comm_r_last' && c.ok);
     const blame = treeBacked
-      ? 'tree-r-last agrees with p_aux, so the sealed file is the wrong one: it belongs to another sector or was overwritten (restore this sector\'s replica, or re-run recover)'
-      : 'the sealed file belongs to another sector, or tree-r-last is damaged (--deep rebuilds tree-r-last from the replica)';
-    if (r.notField) return fail('replica-sample', `the sealed file holds values that are not field elements (${r.notField}): it is not a replica; ${blame}`);
+      ? `tree-r-last agrees with p_aux, so ${w.what} is the wrong one: it belongs to another sector or was overwritten (restore this sector's replica, or re-run recover)`
+      : `${w.what} belongs to another sector, or tree-r-last is damaged (--deep rebuilds tree-r-last from the replica)`;
+    if (r.notField) return fail('replica-sample', `${w.what} holds values that are not field elements (${r.notField}): it is not a replica; ${blame}`);
     if (r.mismatches.length) {
       const m = r.mismatches[0]!;
-      return fail('replica-sample', `${r.mismatches.length} of ${r.checked} sampled tree-r-last nodes do not hash from the sealed file: ${blame}`, {
+      return fail('replica-sample', `${r.mismatches.length} of ${r.checked} sampled tree-r-last nodes do not hash from ${w.what}: ${blame}`, {
         expected: `tree ${m.tree} node ${m.index}: ${m.stored} (stored in tree-r-last)`,
-        found: `${m.computed} (from the sealed file)`,
+        found: `${m.computed} (from ${w.what})`,
       });
     }
-    return pass('replica-sample', `${r.checked} tree-r-last nodes recomputed from ${leavesPerStoredNode * 32n}-byte slices of the sealed file`);
+    return pass('replica-sample', `${r.checked} tree-r-last nodes recomputed from ${leavesPerStoredNode * 32n}-byte slices of ${w.what}`);
   } finally {
     await fh.close();
   }

@@ -8,6 +8,8 @@ export interface SectorVerdict {
   sector: string;
   /** s-t0<M>-<N> */
   name: string;
+  /** SnapDeals-upgraded: update/ + update-cache/ are what lotus proves; commR is then comm_r_new */
+  snapped?: boolean;
   proof?: string;
   proofAssumption?: string;
   status: SectorStatus;
@@ -54,19 +56,19 @@ export function passReportPath(path: string, at: Date): string {
 
 function describe(v: SectorVerdict): string {
   const bad = v.checks.filter((c) => !c.ok);
-  if (!bad.length) return v.commR ? `CommR ${v.commR}` : '';
+  if (!bad.length) return v.commR ? `${v.snapped ? 'update/ CommR' : 'CommR'} ${v.commR}` : '';
   return bad
     .map((c) => {
       const ev = c.expected || c.found ? ` [expected ${c.expected ?? '?'}, found ${c.found ?? '?'}]` : '';
       const miss = c.missing?.length ? ` (${c.missing.join(', ')})` : '';
-      return `${c.name}: ${c.detail}${miss}${ev}`;
+      return `${c.replica ? `[${c.replica}] ` : ''}${c.name}: ${c.detail}${miss}${ev}`;
     })
     .join(' | ');
 }
 
 export function renderVerifyReport(r: VerifyReport): string {
   const rows = [['sector', 'proof', 'status', 'detail']];
-  for (const v of r.sectors) rows.push([`${v.miner}/${v.sector}`, v.proof ?? '', v.status, describe(v).replace(/\s*\n\s*/g, ' ')]);
+  for (const v of r.sectors) rows.push([`${v.miner}/${v.sector}`, `${v.proof ?? ''}${v.snapped ? ' (snapped)' : ''}`, v.status, describe(v).replace(/\s*\n\s*/g, ' ')]);
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   const line = (row: string[]) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(w[i]!))).join('  ');
   const notes = [...new Set(r.sectors.map((v) => v.proofAssumption).filter((a): a is string => !!a))].map((a) => `note: ${a}`);

@@ -1,11 +1,32 @@
-// Which sectors a storage path holds: `sealed/s-t0<M>-<N>` files and `cache/s-t0<M>-<N>/` dirs
-// (docs/sector-layout.md). A sector with only
-// one of the two is still listed, so the scan can report what is missing.
+// Which sectors a storage path holds: `sealed/s-t0<M>-<N>` files and `cache/s-t0<M>-<N>/` dirs,
+// and for SnapDeals-upgraded sectors `update/s-t0<M>-<N>` + `update-cache/s-t0<M>-<N>/`
+// (docs/sector-layout.md, docs/verify.md#snap-upgraded-sectors). A sector with only one of a pair
+// is still listed, so the scan can report what is missing.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { parseSectorName, sectorName, STORAGE_DIRS, storagePaths } from '../sector/storage-layout.js';
 import type { ActorId, SectorNumber } from '../proofs/types.js';
+
+/** sealed = sealed/ + cache/ (the original replica, or a snapped sector's key); update = update/ + update-cache/ */
+export type ReplicaKind = 'sealed' | 'update';
+
+/** One replica and the cache dir that proves it. */
+export interface ReplicaFiles {
+  readonly kind: ReplicaKind;
+  /** s-t0<M>-<N> */
+  readonly name: string;
+  readonly replicaPath: string;
+  readonly cacheDir: string;
+}
+
+/** Which of the four entries the storage path listed for the sector. */
+export interface Entries {
+  readonly sealed: boolean;
+  readonly cache: boolean;
+  readonly update: boolean;
+  readonly updateCache: boolean;
+}
 
 export interface SectorLocation {
   readonly miner: ActorId;
@@ -14,6 +35,9 @@ export interface SectorLocation {
   readonly name: string;
   readonly sealedPath: string;
   readonly cacheDir: string;
+  readonly updatePath: string;
+  readonly updateCacheDir: string;
+  readonly present: Entries;
 }
 
 async function entries(dir: string): Promise<string[] | null> {
@@ -25,10 +49,21 @@ async function entries(dir: string): Promise<string[] | null> {
   }
 }
 
-export const sectorLocation = (root: string, miner: ActorId, number: SectorNumber): SectorLocation => {
+const NONE: Entries = { sealed: false, cache: false, update: false, updateCache: false };
+
+export const sectorLocation = (root: string, miner: ActorId, number: SectorNumber, present: Entries = NONE): SectorLocation => {
   const p = storagePaths(root, sectorName(miner, number));
-  return { miner, number, name: p.name, sealedPath: p.sealed, cacheDir: p.cache };
+  return { miner, number, name: p.name, sealedPath: p.sealed, cacheDir: p.cache, updatePath: p.update, updateCacheDir: p.updateCache, present };
 };
+
+/** The replica of `kind` with its cache dir. */
+export const replicaFiles = (loc: Pick<SectorLocation, 'name' | 'sealedPath' | 'cacheDir' | 'updatePath' | 'updateCacheDir'>, kind: ReplicaKind): ReplicaFiles =>
+  kind === 'sealed'
+    ? { kind, name: loc.name, replicaPath: loc.sealedPath, cacheDir: loc.cacheDir }
+    : { kind, name: loc.name, replicaPath: loc.updatePath, cacheDir: loc.updateCacheDir };
+
+/** update/ or update-cache/ listed: the sector was upgraded with SnapDeals (lotus proves update/). */
+export const isSnapped = (loc: SectorLocation): boolean => loc.present.update || loc.present.updateCache;
 
 export interface FindOptions {
   readonly miner?: ActorId;
@@ -36,22 +71,29 @@ export interface FindOptions {
   readonly sectors?: readonly SectorNumber[];
 }
 
+type Dir = keyof Entries;
+const DIRS: readonly Dir[] = ['sealed', 'cache', 'update', 'updateCache'];
+
 /** Sectors under `root`, ordered by miner then number. */
 export async function findSectors(root: string, opts: FindOptions = {}): Promise<SectorLocation[]> {
-  const sealed = await entries(join(root, STORAGE_DIRS.sealed));
-  const cache = await entries(join(root, STORAGE_DIRS.cache));
-  if (sealed === null && cache === null) {
-    throw new InputError(`${root} has neither a sealed/ nor a cache/ directory: give the storage path that holds them (--sealing-result)`);
+  const listed = await Promise.all(DIRS.map((d) => entries(join(root, STORAGE_DIRS[d]))));
+  if (listed.every((l) => l === null)) {
+    throw new InputError(`${root} has neither a sealed/ nor a cache/ directory (nor update/ or update-cache/): give the storage path that holds them (--sealing-result)`);
   }
-  const found = new Map<string, SectorLocation>();
-  for (const n of [...(sealed ?? []), ...(cache ?? [])]) {
-    const id = parseSectorName(n);
-    // lotus skips nothing silently but we are read-only: foreign entries (fetching/, *.tmp) are ignored.
-    if (!id) continue;
-    const loc = sectorLocation(root, id.miner, id.number);
-    if (opts.miner !== undefined && loc.miner !== opts.miner) continue;
-    found.set(loc.name, loc);
+  const seen = new Map<string, { miner: ActorId; number: SectorNumber; present: Record<Dir, boolean> }>();
+  for (const [i, names] of listed.entries()) {
+    for (const n of names ?? []) {
+      const id = parseSectorName(n);
+      // lotus skips nothing silently but we are read-only: foreign entries (fetching/, *.tmp) are ignored.
+      if (!id) continue;
+      if (opts.miner !== undefined && id.miner !== opts.miner) continue;
+      const key = sectorName(id.miner, id.number);
+      const s = seen.get(key) ?? { ...id, present: { ...NONE } };
+      s.present[DIRS[i]!] = true;
+      seen.set(key, s);
+    }
   }
+  const found = new Map([...seen].map(([k, s]) => [k, sectorLocation(root, s.miner, s.number, s.present)]));
   if (opts.sectors?.length) {
     const miners = opts.miner !== undefined ? [opts.miner] : [...new Set([...found.values()].map((l) => l.miner))];
     if (miners.length === 0) throw new InputError(`no sector of any miner under ${root}: pass --miner so the requested sectors can be named`);

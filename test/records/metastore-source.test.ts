@@ -47,10 +47,11 @@ describe('--metadata-store: State, snap fields and damage (cbor-gen fixture)', (
     const ans = await src.expectedCommR(m.miner.id, asSectorNumber(3n));
     expect(ans.kind).toBe('found');
     if (ans.kind === 'found') {
-      // like the chain source: sealed/ holds the original replica, whose CommR is the sector key
-      expect(ans.value.cid).toBe(w.commRCid);
+      // like the chain source: update/ against UpdateSealed, sealed/ (the original replica) against the sector key
+      expect(ans.value.cid).toBe(w.updateSealedCid);
+      expect(ans.value.sectorKey?.cid).toBe(w.commRCid);
       expect(ans.value.source).toContain('/sectors/3');
-      expect(ans.value.note).toMatch(/snap-upgraded: compared with the sector key .*UpdateSealed/);
+      expect(ans.value.note).toMatch(/snap-upgraded: update\/ is compared with UpdateSealed .*sealed\/ with the sector key .*UpdateSealed/);
     }
   });
 

@@ -254,6 +254,16 @@ describe('update/ in the result path: already there, half there, --overwrite', (
       const again = sink();
       await runRecover(base, { ...deps(), stdout: again.s });
       expect(JSON.parse(again.text()).sectors[0]).toMatchObject({ status: 'skipped', kind: 'already-present' });
+      // complete but damaged (one byte of the new replica): not "already present", the failed quick check named
+      const upd = join(d.result, 'update', NAME);
+      const bytes = await readFile(upd);
+      bytes[1000] = bytes[1000]! ^ 1;
+      await writeFile(upd, bytes);
+      const damaged = sink();
+      expect(await runRecover(base, { ...deps(), stdout: damaged.s })).toBe('incomplete');
+      const ds = JSON.parse(damaged.text()).sectors[0];
+      expect(ds).toMatchObject({ status: 'failed', kind: 'damaged-published', damage: [{ check: 'replica-sample' }] });
+      expect(ds.reason).toMatch(/published update .*update\/s-t01000-5.* is damaged .*--overwrite/);
       // one half gone: lotus could not prove it; nothing starts without the operator's word
       await rmp(join(d.result, 'update-cache', NAME), { recursive: true });
       await expect(runRecover(base, { ...deps(), stdout: sink().s })).rejects.toThrow(/holds half of 1 requested sector.*--overwrite/s);

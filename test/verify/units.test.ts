@@ -7,7 +7,7 @@ import { sealProof } from '../../src/proofs/registry.js';
 import { storedRowWidths, treeSizes } from '../../src/sector/tree-shape.js';
 import { chooseProof } from '../../src/verify/proof-type.js';
 import { passReportPath } from '../../src/verify/report.js';
-import { findSectors } from '../../src/verify/sector-dirs.js';
+import { findSectors, isSnapped, replicaFiles } from '../../src/verify/sector-dirs.js';
 import { locate } from '../../src/verify/tree-r-last-store.js';
 import { statusOf, fail, pass } from '../../src/verify/findings.js';
 import { asActorId, asSectorNumber } from '../../src/proofs/types.js';
@@ -74,5 +74,21 @@ describe('sector discovery', () => {
     expect(one.map((l) => [l.sealedPath, l.cacheDir])).toEqual([[path.join(d, 'sealed', 's-t02000-3'), path.join(d, 'cache', 's-t02000-3')]]);
     await expect(findSectors(d, { sectors: [asSectorNumber(1)] })).rejects.toThrow(/several miners.*--miner/);
     await expect(findSectors(path.join(d, 'nope'))).rejects.toThrow(/neither a sealed\/ nor a cache\/ directory/);
+  });
+
+  it('a storage path with only update/ and update-cache/ (a snapped sector recovered without its key): found, marked snapped', async () => {
+    const d = await mkdtemp(path.join(os.tmpdir(), 'sealer-recover-verify-find-'));
+    dirs.push(d);
+    await mkdir(path.join(d, 'update'), { recursive: true });
+    await mkdir(path.join(d, 'update-cache', 's-t01000-5'), { recursive: true });
+    await mkdir(path.join(d, 'update-cache', 's-t01000-6'), { recursive: true });
+    await writeFile(path.join(d, 'update', 's-t01000-5'), '');
+    const all = await findSectors(d);
+    expect(all.map((l) => [l.name, l.present, isSnapped(l)])).toEqual([
+      ['s-t01000-5', { sealed: false, cache: false, update: true, updateCache: true }, true],
+      ['s-t01000-6', { sealed: false, cache: false, update: false, updateCache: true }, true],
+    ]);
+    const r = replicaFiles(all[0]!, 'update');
+    expect([r.replicaPath, r.cacheDir]).toEqual([path.join(d, 'update', 's-t01000-5'), path.join(d, 'update-cache', 's-t01000-5')]);
   });
 });

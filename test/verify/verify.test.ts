@@ -372,12 +372,12 @@ describe('diagnosis and cancellation', () => {
   it('--deep stops when aborted mid-rebuild and leaves no scratch files behind', async () => {
     const { deepCheck } = await import('../../src/verify/deep-check.js');
     const { sealProof } = await import('../../src/proofs/registry.js');
-    const { sectorLocation } = await import('../../src/verify/sector-dirs.js');
+    const { replicaFiles, sectorLocation } = await import('../../src/verify/sector-dirs.js');
     const { asActorId, asSectorNumber } = await import('../../src/proofs/types.js');
     const tempRoot = await mkdtemp(path.join(os.tmpdir(), 'sealer-recover-verify-scratch-'));
     cases.push(tempRoot);
     const ac = new AbortController();
-    const run = deepCheck(sectorLocation(big, asActorId(1000), asSectorNumber(1)), {
+    const run = deepCheck(replicaFiles(sectorLocation(big, asActorId(1000), asSectorNumber(1)), 'sealed'), {
       proof: sealProof(vBig.proof.id),
       rowsToDiscard: 2,
       tempRoot,

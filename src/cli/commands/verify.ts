@@ -1,4 +1,4 @@
-// `verify`: integrity scans of sealed sectors in a storage path (quick = lotus CheckProvable's
+// `verify`: integrity scans of sealed and snap-upgraded sectors in a storage path (quick = lotus CheckProvable's
 // file checks and the small files against each other and the chain; --deep = tree-r-last rebuilt
 // from the replica). --interval repeats the scan, writing a report per pass, until Ctrl-C.
 import type { Argv } from 'yargs';
@@ -97,15 +97,15 @@ export async function runVerify(args: VerifyArgs, deps: CliDeps): Promise<Outcom
 
 export const verifyCommand = defineCommand<VerifyArgs>({
   command: 'verify [numbers..]',
-  describe: 'Scan sealed sectors for integrity (CheckProvable file checks, p_aux/t_aux/tree-r-last, CommR; --deep rebuilds tree-r-last from the replica)',
+  describe: 'Scan sealed sectors for integrity (CheckProvable file checks, p_aux/t_aux/tree-r-last, CommR; snap-upgraded sectors on update/ + update-cache/; --deep rebuilds tree-r-last from the replica)',
   interruptNotice: 'sealer-recover verify: stopping',
   builder: (y: Argv) =>
     sourceOptions(y, 'compare CommR with the records')
       .positional('numbers', { type: 'string', array: true, describe: 'sector numbers to scan (default: every sector under the path)' })
-      .option('sealing-result', { alias: 'storage', type: 'string', default: '~/sector', describe: 'storage path holding sealed/ and cache/' })
+      .option('sealing-result', { alias: 'storage', type: 'string', default: '~/sector', describe: 'storage path holding sealed/ and cache/ (and update/ + update-cache/ of snap-upgraded sectors)' })
       .option('miner', { type: 'string', describe: "only this miner's sectors (f0…); names the sectors when --sectors lists absent ones" })
       .option('sectors', { alias: 'sector', type: 'string', array: true, describe: 'sector number (repeatable)' })
-      .option('deep', { type: 'boolean', default: false, describe: 'also rebuild tree-r-last from the sealed file (reads the whole replica)' })
+      .option('deep', { type: 'boolean', default: false, describe: 'also rebuild tree-r-last from the replica (sealed/, or update/ of a snapped sector; reads all of it)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON on stdout' })
       .option('report', { type: 'string', describe: 'write the JSON report to this file (with --interval also one file per pass, time-stamped)' })
       .option('parallel', { type: 'number', default: 1, describe: 'sectors checked at once' })
