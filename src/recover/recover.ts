@@ -14,11 +14,9 @@ import { batchesOf, scheduleBatches } from './scheduler.js';
 import { SectorWorkDir } from './workdir.js';
 import { stagePieces } from './staging.js';
 import { verifySealed } from './verify-commr.js';
-import { publish, recoverInterruptedPublishes, type PublishOptions } from './publish.js';
-import { backupStamp, checkResultDirUsable, describePublished, halfSectorError, inspectPublished, type PublishedVerdict } from './result-dir.js';
+import { isPublished, publish, publishedPaths, recoverInterruptedPublishes, sealedEntry, type PublishEntry, type PublishOptions } from './publish.js';
+import { backupStamp, checkResultDirUsable, describePublished, halfSectorError, inspectPublished, publishedState, type PublishedVerdict } from './result-dir.js';
 import { explainDiskFull, type SectorStep } from './disk-full.js';
-import { publishUpdate, recoverInterruptedUpdatePublishes, updatePublishedState, updateResultPaths } from './publish-update.js';
-import { isPublished as isKeyPublished } from './publish.js';
 import type { VerifiedSector } from './verify-commr.js';
 import { join } from 'node:path';
 import { newReport, finishReport, type RunReport, type SectorReport } from './report.js';
@@ -73,7 +71,7 @@ export async function recoverSectors(
   });
   opts = { ...opts, backupStamp: opts.backupStamp ?? backupStamp() };
   await checkResultDirUsable(opts.resultRoot);
-  const rolled = [...(await recoverInterruptedPublishes(opts.resultRoot)), ...(await recoverInterruptedUpdatePublishes(opts.resultRoot))];
+  const rolled = await recoverInterruptedPublishes(opts.resultRoot);
   if (rolled.length) log.warn({ sectors: rolled }, 'completed publishes interrupted by an earlier run');
 
   const entries: { report: SectorReport; plan?: SectorPlan }[] = [];
@@ -109,7 +107,7 @@ export async function recoverSectors(
         rep.update = { sealedCid: u.sealedCid, commD: toHex(u.commD), data: u.data.kind, commR: { expected: toHex(u.expectedCommR) } };
         // update/ + update-cache/: complete → skipped (or backed up with --overwrite); one half → the
         // operator decides (--overwrite), as for sealed/ + cache/.
-        const there = await updatePublishedState(opts.resultRoot, plan.name);
+        const there = await publishedState(opts.resultRoot, plan.name, ['update']);
         if (there.kind === 'half' && !opts.overwrite) {
           halves.push({ name: plan.name, state: there });
           rep.status = 'skipped';
@@ -120,8 +118,7 @@ export async function recoverSectors(
           rep.status = 'skipped';
           rep.kind = 'already-present';
           rep.reason = `already present in ${opts.resultRoot} (update/${plan.name} and update-cache/${plan.name}); rerun with --overwrite to back them up and recover again`;
-          const published = updateResultPaths(opts.resultRoot, plan.name);
-          rep.paths = { update: published.updatePath, updateCache: published.updateCacheDir };
+          rep.paths = publishedPaths(opts.resultRoot, plan.name, ['update']);
           continue;
         }
       } else {
@@ -386,15 +383,9 @@ async function finish(r: SectorRun, opts: RecoverOptions): Promise<void> {
   r.step = 'publishing';
   ev?.phase?.(plan.name, 'publishing');
   const tp = performance.now();
-  const out = await publish(verdict.sector, {
-    resultRoot: opts.resultRoot,
-    keepPrecommitFiles: plan.keepPrecommitFiles,
-    ...(opts.overwrite ? { overwrite: { stamp: opts.backupStamp! } } : {}),
-    ...(opts.signal ? { signal: opts.signal } : {}),
-    ...(opts.publishFault ? { fault: opts.publishFault } : {}),
-  });
+  const out = await publish(plan.name, [sealedEntry(verdict.sector, plan.keepPrecommitFiles)], publishOptions(opts));
   r.timings.publishMs = Math.round(performance.now() - tp);
-  rep.paths = { sealed: out.paths.sealedPath, cache: out.paths.cacheDir };
+  rep.paths = out.paths;
   if (out.kind === 'already-present') {
     // another run on the same result path published it while this one sealed
     rep.status = 'skipped';
@@ -408,7 +399,7 @@ async function finish(r: SectorRun, opts: RecoverOptions): Promise<void> {
   await wd.remove();
   r.removed = true;
   log.info(
-    { sealed: out.paths.sealedPath, ...(out.kind === 'published' && out.backup ? { backup: out.backup } : {}) },
+    { sealed: out.paths.sealed, ...(out.kind === 'published' && out.backup ? { backup: out.backup } : {}) },
     out.kind === 'published' ? 'recovered' : 'already present: another run published it',
   );
 }
@@ -460,28 +451,36 @@ async function finishUpdate(r: SectorRun, opts: RecoverOptions, key: VerifiedSec
   }
   ev?.phase?.(plan.name, 'publishing');
   const tp = performance.now();
-  const published = await publishUpdate(
-    plan.name,
-    { replicaPath, updateCacheDir },
-    {
-      resultRoot: opts.resultRoot,
-      ...(opts.overwrite ? { overwrite: { stamp: opts.backupStamp! } } : {}),
-      ...(opts.signal ? { signal: opts.signal } : {}),
-    },
-  );
-  rep.paths = { update: published.updatePath, updateCache: published.updateCacheDir };
-  if (opts.keepSectorKey && (await isKeyPublished(opts.resultRoot, plan.name))) {
+  // One publish: update/ + update-cache/, with --keep-sector-key the key's sealed/ + cache/ too
+  // (unless a copy of the key is already there: the operator's, left as it is).
+  const entries: PublishEntry[] = [{ part: 'update', replica: replicaPath, cacheDir: updateCacheDir }];
+  if (opts.keepSectorKey && (await isPublished(opts.resultRoot, plan.name, ['sealed']))) {
     log.warn('--keep-sector-key: sealed/ and cache/ of this sector already exist in the result path; left as they are');
-  } else if (opts.keepSectorKey) {
-    const keyOut = await publish(key, { resultRoot: opts.resultRoot, keepPrecommitFiles: plan.keepPrecommitFiles });
-    rep.paths = { ...rep.paths, sealed: keyOut.paths.sealedPath, cache: keyOut.paths.cacheDir };
-  }
+  } else if (opts.keepSectorKey) entries.push(sealedEntry(key, plan.keepPrecommitFiles));
+  const pub = await publish(plan.name, entries, publishOptions(opts));
   r.timings.publishMs = Math.round(performance.now() - tp);
-  rep.status = 'recovered';
-  delete rep.reason;
+  rep.paths = pub.paths;
+  if (pub.kind === 'already-present') {
+    rep.status = 'skipped';
+    rep.kind = 'already-present';
+    rep.reason = `already present in ${opts.resultRoot}: another run published it while this one was sealing`;
+  } else {
+    rep.status = 'recovered';
+    delete rep.reason;
+    if (pub.backup) rep.backup = [...pub.backup];
+  }
   await wd.remove();
   r.removed = true;
-  log.info({ update: published.updatePath }, 'recovered (snap-upgraded)');
+  log.info({ update: pub.paths.update }, pub.kind === 'published' ? 'recovered (snap-upgraded)' : 'already present: another run published it');
+}
+
+function publishOptions(opts: RecoverOptions): PublishOptions {
+  return {
+    resultRoot: opts.resultRoot,
+    ...(opts.overwrite ? { overwrite: { stamp: opts.backupStamp! } } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.publishFault ? { fault: opts.publishFault } : {}),
+  };
 }
 
 async function close(r: SectorRun, opts: RecoverOptions): Promise<void> {
