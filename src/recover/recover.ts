@@ -380,10 +380,21 @@ async function finish(r: SectorRun, opts: RecoverOptions): Promise<void> {
     await finishUpdate(r, opts, verdict.sector);
     return;
   }
+  await publishSector(r, [sealedEntry(verdict.sector, plan.keepPrecommitFiles)], opts);
+}
+
+/** Publishes a verified sector's parts, fills its report entry, removes its working dir. */
+async function publishSector(r: SectorRun, entries: readonly PublishEntry[], opts: RecoverOptions): Promise<void> {
+  const { plan, rep, log } = r;
   r.step = 'publishing';
-  ev?.phase?.(plan.name, 'publishing');
+  opts.events?.phase?.(plan.name, 'publishing');
   const tp = performance.now();
-  const out = await publish(plan.name, [sealedEntry(verdict.sector, plan.keepPrecommitFiles)], publishOptions(opts));
+  const out = await publish(plan.name, entries, {
+    resultRoot: opts.resultRoot,
+    ...(opts.overwrite ? { overwrite: { stamp: opts.backupStamp! } } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.publishFault ? { fault: opts.publishFault } : {}),
+  });
   r.timings.publishMs = Math.round(performance.now() - tp);
   rep.paths = out.paths;
   if (out.kind === 'already-present') {
@@ -396,10 +407,10 @@ async function finish(r: SectorRun, opts: RecoverOptions): Promise<void> {
     delete rep.reason;
     if (out.backup) rep.backup = [...out.backup];
   }
-  await wd.remove();
+  await r.wd!.remove();
   r.removed = true;
   log.info(
-    { sealed: out.paths.sealed, ...(out.kind === 'published' && out.backup ? { backup: out.backup } : {}) },
+    { ...out.paths, ...(out.kind === 'published' && out.backup ? { backup: out.backup } : {}) },
     out.kind === 'published' ? 'recovered' : 'already present: another run published it',
   );
 }
@@ -449,38 +460,13 @@ async function finishUpdate(r: SectorRun, opts: RecoverOptions, key: VerifiedSec
     delete rep.paths!.workDir;
     return;
   }
-  ev?.phase?.(plan.name, 'publishing');
-  const tp = performance.now();
   // One publish: update/ + update-cache/, with --keep-sector-key the key's sealed/ + cache/ too
   // (unless a copy of the key is already there: the operator's, left as it is).
   const entries: PublishEntry[] = [{ part: 'update', replica: replicaPath, cacheDir: updateCacheDir }];
   if (opts.keepSectorKey && (await isPublished(opts.resultRoot, plan.name, ['sealed']))) {
     log.warn('--keep-sector-key: sealed/ and cache/ of this sector already exist in the result path; left as they are');
   } else if (opts.keepSectorKey) entries.push(sealedEntry(key, plan.keepPrecommitFiles));
-  const pub = await publish(plan.name, entries, publishOptions(opts));
-  r.timings.publishMs = Math.round(performance.now() - tp);
-  rep.paths = pub.paths;
-  if (pub.kind === 'already-present') {
-    rep.status = 'skipped';
-    rep.kind = 'already-present';
-    rep.reason = `already present in ${opts.resultRoot}: another run published it while this one was sealing`;
-  } else {
-    rep.status = 'recovered';
-    delete rep.reason;
-    if (pub.backup) rep.backup = [...pub.backup];
-  }
-  await wd.remove();
-  r.removed = true;
-  log.info({ update: pub.paths.update }, pub.kind === 'published' ? 'recovered (snap-upgraded)' : 'already present: another run published it');
-}
-
-function publishOptions(opts: RecoverOptions): PublishOptions {
-  return {
-    resultRoot: opts.resultRoot,
-    ...(opts.overwrite ? { overwrite: { stamp: opts.backupStamp! } } : {}),
-    ...(opts.signal ? { signal: opts.signal } : {}),
-    ...(opts.publishFault ? { fault: opts.publishFault } : {}),
-  };
+  await publishSector(r, entries, opts);
 }
 
 async function close(r: SectorRun, opts: RecoverOptions): Promise<void> {
