@@ -427,10 +427,12 @@ async function finishUpdate(r: SectorRun, opts: RecoverOptions, key: VerifiedSec
   if (!opts.sealer.encodeUpdate) throw new Error(`${plan.name} is snap-upgraded and the ${opts.sealer.name} sealer cannot encode SnapDeals updates`);
   let stagedPath: string;
   if (u.data.kind === 'pieces') {
+    r.step = 'staging';
     ev?.phase?.(plan.name, 'staging', 'update data');
     stagedPath = join(wd.dir.root, 'update-staged');
     await stagePieces(plan.proof, u.data.pieces, stagedPath, `sector ${plan.sector} (snap update)`);
   } else stagedPath = u.data.path;
+  r.step = 'sealing'; // a full disk here names --sealing-temp, where the new replica is written
   ev?.phase?.(plan.name, 'sealing', 'snap encode');
   const te = performance.now();
   const replicaPath = join(wd.dir.root, 'update');
