@@ -1,10 +1,14 @@
-// Verified sector → lotus-miner/curio storage layout under --sealing-result:
-//   sealed/s-t0M-N, cache/s-t0M-N/{p_aux,t_aux,sc-02-data-tree-r-last*.dat}, sectorstore.json.
-// Files are first made durable in a staging dir on the result filesystem (<result>/.sealer-recover/,
-// which lotus never scans: it only lists the sealed/, cache/, … subdirs), then an intent file is
-// written, then each entry is renamed into place, cache first and the sealed file last. A crash
-// before the intent leaves nothing under sealed/ or cache/ (the staging dir is discarded on the
-// next run); a crash after it is rolled forward by the next run. Nothing is ever copied in place.
+// Verified sector files → the lotus-miner / curio storage layout under --sealing-result, for every
+// kind of sector through one protocol (docs/sector-layout.md#publish). A publish is a list of parts,
+// each a replica file and its cache dir (src/recover/result-paths.ts PUBLISH_PARTS):
+//   - a CC or deal sector: sealed/s-t0M-N + cache/s-t0M-N/{p_aux,t_aux,sc-02-data-tree-r-last*.dat};
+//   - a snapped sector: update/s-t0M-N + update-cache/s-t0M-N/{…}, and with --keep-sector-key its
+//     rebuilt key as sealed/ + cache/ in the same publish.
+// Files are first made durable in the sector's staging dir on the result filesystem
+// (<result>/.sealer-recover/<name>/, which lotus never scans), then an intent file is written, then
+// each entry is renamed into place: every cache dir first, the replica files last. A crash before
+// the intent leaves nothing under a real name (the staging dir is discarded on the next run); a
+// crash after it is rolled forward by the next run. Nothing is ever copied in place.
 // The whole publish of a sector runs under its publish lock (<result>/.sealer-recover/<name>.lock,
 // src/platform/lock.ts), so two runs or workers on one result path never interleave: the second
 // waits, then finds the sector published (docs/reliability.md#result-dir).
@@ -13,21 +17,38 @@ import { access, copyFile, link, mkdir, open, readdir, readFile, rename, rm, rmd
 import { join, resolve } from 'node:path';
 import { tAuxWithCacheDir } from '../sector/aux-files.js';
 import { T_AUX, isFinalizedFile, isPrecommitOnlyFile } from '../sector/cache-files.js';
-import { SECTORSTORE_JSON, STORAGE_DIRS } from '../sector/storage-layout.js';
+import { SECTORSTORE_JSON } from '../sector/storage-layout.js';
 import type { VerifiedSector } from './verify-commr.js';
 import { writeFileDurably } from '../platform/durable-write.js';
 import { IoError } from '../errors.js';
 import { acquireLock, LockHeldError, type HeldLock } from '../platform/lock.js';
-import { STAGING_DIR, isLockEntry, publishLockPath, resultPaths, type PublishedPaths } from './result-paths.js';
+import { PART_DIRS, PUBLISH_PARTS, STAGING_DIR, isLockEntry, partPaths, publishLockPath, resultPaths, stagingPath, type PublishPart } from './result-paths.js';
 import { halfSectorError, moveToBackup, publishedState } from './result-dir.js';
 
 export { STAGING_DIR, resultPaths };
 
+/** One part to publish, from the working dir. */
+export interface PublishEntry {
+  readonly part: PublishPart;
+  /** the replica file (sealed file, or the snapped sector's new replica) */
+  readonly replica: string;
+  /** its cache dir: the finalized files are published (an allowlist), the sealer's bookkeeping never is */
+  readonly cacheDir: string;
+  /** also layers/tree-c/tree-d: a pre-committed sector still needs them for ProveCommit (C1) */
+  readonly keepPrecommitFiles?: boolean;
+}
+
+/** A sector whose CommR matched the chain, as the sealed/ + cache/ part of a publish. */
+export const sealedEntry = (v: VerifiedSector, keepPrecommitFiles = false): PublishEntry => ({
+  part: 'sealed',
+  replica: v.dir.sealedPath,
+  cacheDir: v.dir.cacheDir,
+  keepPrecommitFiles,
+});
+
 export interface PublishOptions {
   readonly resultRoot: string;
-  /** keep layers/tree-c/tree-d: a pre-committed sector still needs them for ProveCommit (C1) */
-  readonly keepPrecommitFiles?: boolean;
-  /** --overwrite: move what is published for the sector to sealer-recover-backup/<stamp>/ first */
+  /** --overwrite: move what is published for the sector's parts to sealer-recover-backup/<stamp>/ first */
   readonly overwrite?: { readonly stamp: string };
   /** how long to wait for another process publishing the same sector; default 30 min */
   readonly lockWaitMs?: number;
@@ -36,9 +57,16 @@ export interface PublishOptions {
   readonly fault?: (step: PublishStep) => void | Promise<void>;
 }
 
-export type PublishStep = 'locked' | 'staged-cache' | 'staged-sealed' | 'intent-written' | 'cache-renamed' | 'sealed-renamed';
+/** The protocol's steps, the same for every list of parts. */
+export type PublishStep = 'locked' | 'staged-cache' | 'staged-replica' | 'intent-written' | 'cache-renamed' | 'replica-renamed';
 
-export type Published = PublishedPaths;
+/** Where the parts are published, as the report names them (src/recover/report.ts `paths`). */
+export interface Published {
+  readonly sealed?: string;
+  readonly cache?: string;
+  readonly update?: string;
+  readonly updateCache?: string;
+}
 
 /** What publish did: put the files in place (moving older ones to `backup`), or found them put there by another run. */
 export type PublishResult =
@@ -46,16 +74,24 @@ export type PublishResult =
   | { readonly kind: 'already-present'; readonly paths: Published };
 
 const DEFAULT_LOCK_WAIT_MS = 30 * 60_000;
-
-// Inside a staging dir the two entries keep the names of their storage dirs.
-const SEALED = STORAGE_DIRS.sealed;
-const CACHE = STORAGE_DIRS.cache;
+/** The intent: present in a staging dir once everything in it is durable (docs/sector-layout.md#publish). */
+const INTENT = 'publish.json';
 
 const exists = (p: string) => access(p).then(() => true, () => false);
 
-export async function isPublished(resultRoot: string, name: string): Promise<boolean> {
-  const r = resultPaths(resultRoot, name);
-  return (await exists(r.sealedPath)) && (await exists(r.cacheDir));
+export function publishedPaths(root: string, name: string, parts: readonly PublishPart[]): Published {
+  const out: { -readonly [K in keyof Published]: string } = {};
+  for (const part of parts) {
+    const p = partPaths(root, name, part);
+    if (part === 'sealed') Object.assign(out, { sealed: p.replica, cache: p.cacheDir });
+    else Object.assign(out, { update: p.replica, updateCache: p.cacheDir });
+  }
+  return out;
+}
+
+/** Every part complete: its replica file and its cache dir exist. */
+export async function isPublished(resultRoot: string, name: string, parts: readonly PublishPart[] = ['sealed']): Promise<boolean> {
+  return (await publishedState(resultRoot, name, parts)).kind === 'complete';
 }
 
 async function fsyncPath(p: string): Promise<void> {
@@ -88,10 +124,17 @@ async function stageTAux(src: string, dst: string, finalCacheDir: string): Promi
   await fsyncPath(dst);
 }
 
-/** Takes the sector's publish lock (waiting for another publisher), publishes, releases. */
-export async function publish(v: VerifiedSector, opts: PublishOptions): Promise<PublishResult> {
+/** The entries in publish order (PUBLISH_PARTS), each part at most once. */
+function ordered(name: string, entries: readonly PublishEntry[]): PublishEntry[] {
+  const parts = entries.map((e) => e.part);
+  if (parts.length === 0 || new Set(parts).size !== parts.length) throw new Error(`publish of ${name}: needs each part at most once, got [${parts.join(', ')}]`);
+  return [...entries].sort((a, b) => PUBLISH_PARTS.indexOf(a.part) - PUBLISH_PARTS.indexOf(b.part));
+}
+
+/** Takes the sector's publish lock (waiting for another publisher), publishes its parts, releases. */
+export async function publish(name: string, entries: readonly PublishEntry[], opts: PublishOptions): Promise<PublishResult> {
   const root = opts.resultRoot;
-  const name = v.plan.name;
+  const list = ordered(name, entries);
   const lock = await acquireLock(publishLockPath(root, name), {
     purpose: `the publish of ${name} into ${root}`,
     waitMs: opts.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
@@ -99,43 +142,49 @@ export async function publish(v: VerifiedSector, opts: PublishOptions): Promise<
   });
   try {
     await (opts.fault ?? (() => undefined))('locked');
-    return await publishLocked(v, opts, lock);
+    return await publishLocked(name, list, opts, lock);
   } finally {
     await lock.release();
     await rmdir(join(root, STAGING_DIR)).catch(() => undefined);
   }
 }
 
-async function publishLocked(v: VerifiedSector, opts: PublishOptions, lock: HeldLock): Promise<PublishResult> {
-  const { plan, dir } = v;
+async function publishLocked(name: string, entries: readonly PublishEntry[], opts: PublishOptions, lock: HeldLock): Promise<PublishResult> {
   const fault = opts.fault ?? (() => undefined);
   const root = opts.resultRoot;
-  const target = resultPaths(root, plan.name);
-  await mkdir(join(root, SEALED), { recursive: true });
-  await mkdir(join(root, CACHE), { recursive: true });
+  const parts = entries.map((e) => e.part);
+  const paths = publishedPaths(root, name, parts);
+  for (const part of parts) {
+    await mkdir(join(root, PART_DIRS[part].replica), { recursive: true });
+    await mkdir(join(root, PART_DIRS[part].cache), { recursive: true });
+  }
   let backup: string[] | undefined;
-  const there = await publishedState(root, plan.name);
+  const there = await publishedState(root, name, parts);
   if (there.kind !== 'absent') {
-    if (opts.overwrite) backup = await moveToBackup(root, plan.name, opts.overwrite.stamp);
-    else if (there.kind === 'complete') return { kind: 'already-present', paths: target };
-    else throw halfSectorError(root, [{ name: plan.name, state: there }]);
+    if (opts.overwrite) backup = await moveToBackup(root, name, opts.overwrite.stamp, parts);
+    else if (there.kind === 'complete') return { kind: 'already-present', paths };
+    else throw halfSectorError(root, [{ name, state: there }]);
   }
   await ensureSectorStore(root);
 
-  // An allowlist: the sealer's own bookkeeping (checkpoints, state files) never reaches the storage path.
-  const publishable = (n: string) => isFinalizedFile(n) || (opts.keepPrecommitFiles === true && isPrecommitOnlyFile(n));
-  const names = (await readdir(dir.cacheDir)).filter(publishable);
-  // Sealer output must be durable before it can be renamed anywhere.
-  for (const n of names) await fsyncPath(join(dir.cacheDir, n));
-  await fsyncPath(dir.sealedPath);
+  const files: string[][] = [];
+  for (const e of entries) {
+    // An allowlist: the sealer's own bookkeeping (checkpoints, state files) never reaches the storage path.
+    const publishable = (n: string) => isFinalizedFile(n) || (e.keepPrecommitFiles === true && isPrecommitOnlyFile(n));
+    const names = (await readdir(e.cacheDir)).filter(publishable);
+    // Sealer output must be durable before it can be renamed anywhere.
+    for (const n of names) await fsyncPath(join(e.cacheDir, n));
+    await fsyncPath(e.replica);
+    files.push(names);
+  }
 
-  const staging = join(root, STAGING_DIR, plan.name);
+  const staging = stagingPath(root, name);
   await rm(staging, { recursive: true, force: true });
   try {
-    await stage(v, staging, resolve(target.cacheDir), names, fault);
+    await stage(entries, files, staging, resolve(partPaths(root, name, 'sealed').cacheDir), fault);
     // The intent appears whole or not at all: a full disk while writing it must not leave an empty
     // publish.json that the next run would take for a finished intent.
-    await writeFileDurably(join(staging, 'publish.json'), JSON.stringify({ name: plan.name, at: new Date().toISOString(), lock: lock.owner.nonce }));
+    await writeFileDurably(join(staging, INTENT), JSON.stringify({ name, parts, at: new Date().toISOString(), lock: lock.owner.nonce }));
   } catch (e) {
     // No intent yet: the staging dir is of no use (the working dir still has everything).
     await rm(staging, { recursive: true, force: true }).catch(() => undefined);
@@ -143,40 +192,59 @@ async function publishLocked(v: VerifiedSector, opts: PublishOptions, lock: Held
   }
   // Another process may have taken the lock over while we stalled (our heartbeat stopped): then
   // it owns the sector now, and the renames must not happen twice.
-  if (!(await lock.heartbeat())) throw new IoError(`lost the publish lock of ${plan.name} (${lock.path}) to another process while staging; nothing was renamed`);
+  if (!(await lock.heartbeat())) throw new IoError(`lost the publish lock of ${name} (${lock.path}) to another process while staging; nothing was renamed`);
   await fault('intent-written');
-  await finishPublish(root, plan.name, fault);
-  return { kind: 'published', paths: target, ...(backup?.length ? { backup } : {}) };
+  await finishPublish(root, name, fault);
+  return { kind: 'published', paths, ...(backup?.length ? { backup } : {}) };
 }
 
-async function stage(v: VerifiedSector, staging: string, finalCacheDir: string, names: readonly string[], fault: NonNullable<PublishOptions['fault']>): Promise<void> {
-  const { dir } = v;
-  await mkdir(join(staging, CACHE), { recursive: true });
-  const same = await sameFilesystem(dir.root, staging);
-  for (const n of names) {
-    if (n === T_AUX) await stageTAux(join(dir.cacheDir, n), join(staging, CACHE, n), finalCacheDir);
-    else await stageFile(join(dir.cacheDir, n), join(staging, CACHE, n), same);
+/**
+ * Links (or copies) each part into the staging dir under its storage dir names: cache dirs first,
+ * then the replica files. t_aux of every part names the sector key's cache dir in the layout
+ * (cache/s-t0M-N): a key sealed there would name it, and encode_into copies the key's t_aux into
+ * the update cache.
+ */
+async function stage(
+  entries: readonly PublishEntry[],
+  files: readonly (readonly string[])[],
+  staging: string,
+  keyCacheDir: string,
+  fault: NonNullable<PublishOptions['fault']>,
+): Promise<void> {
+  await mkdir(staging, { recursive: true });
+  for (const [i, e] of entries.entries()) {
+    const to = join(staging, PART_DIRS[e.part].cache);
+    await mkdir(to);
+    const same = await sameFilesystem(e.cacheDir, staging);
+    for (const n of files[i]!) {
+      if (n === T_AUX) await stageTAux(join(e.cacheDir, n), join(to, n), keyCacheDir);
+      else await stageFile(join(e.cacheDir, n), join(to, n), same);
+    }
+    await fsyncPath(to);
   }
-  await fsyncPath(join(staging, CACHE));
   await fault('staged-cache');
-  await stageFile(dir.sealedPath, join(staging, SEALED), same);
+  for (const e of entries) await stageFile(e.replica, join(staging, PART_DIRS[e.part].replica), await sameFilesystem(e.replica, staging));
   await fsyncPath(staging);
-  await fault('staged-sealed');
+  await fault('staged-replica');
 }
 
+/**
+ * Renames what a staging dir holds into place: every cache dir, then every replica file, in
+ * PUBLISH_PARTS order. What is not there any more was renamed by an earlier, interrupted attempt.
+ */
 async function finishPublish(root: string, name: string, fault: NonNullable<PublishOptions['fault']>): Promise<void> {
-  const staging = join(root, STAGING_DIR, name);
-  const target = resultPaths(root, name);
-  if (await exists(join(staging, CACHE))) {
-    await rename(join(staging, CACHE), target.cacheDir);
-    await fsyncPath(join(root, CACHE));
-  }
+  const staging = stagingPath(root, name);
+  const renameIn = async (part: PublishPart, which: 'cache' | 'replica') => {
+    const from = join(staging, PART_DIRS[part][which]);
+    if (!(await exists(from))) return;
+    const p = partPaths(root, name, part);
+    await rename(from, which === 'cache' ? p.cacheDir : p.replica);
+    await fsyncPath(join(root, PART_DIRS[part][which]));
+  };
+  for (const part of PUBLISH_PARTS) await renameIn(part, 'cache');
   await fault('cache-renamed');
-  if (await exists(join(staging, SEALED))) {
-    await rename(join(staging, SEALED), target.sealedPath);
-    await fsyncPath(join(root, SEALED));
-  }
-  await fault('sealed-renamed');
+  for (const part of PUBLISH_PARTS) await renameIn(part, 'replica');
+  await fault('replica-renamed');
   await rm(staging, { recursive: true, force: true });
   // Leave no trace in the storage path; another sector still staging keeps it (ENOTEMPTY).
   await rmdir(join(root, STAGING_DIR)).catch(() => undefined);
@@ -185,8 +253,8 @@ async function finishPublish(root: string, name: string, fault: NonNullable<Publ
 /**
  * Run at start-up: complete publishes interrupted after their intent was written, discard staging
  * left by ones interrupted before, and remove publish locks of dead processes. A sector whose
- * publish lock a live process holds is that process's business and is left alone. Returns the
- * names rolled forward.
+ * publish lock a live process holds is that process's business and is left alone (the lock's
+ * owner record decides, src/platform/lock.ts). Returns the names rolled forward.
  */
 export async function recoverInterruptedPublishes(root: string): Promise<string[]> {
   const base = join(root, STAGING_DIR);
@@ -202,7 +270,7 @@ export async function recoverInterruptedPublishes(root: string): Promise<string[
       throw e;
     }
     try {
-      if (await exists(join(base, name, 'publish.json'))) {
+      if (await exists(join(base, name, INTENT))) {
         await finishPublish(root, name, () => undefined);
         done.push(name);
       } else {
@@ -241,7 +309,7 @@ export async function ensureSectorStore(root: string): Promise<boolean> {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
   } finally {
-    await unlink(tmp);
+    await unlink(tmp).catch(() => undefined);
   }
   return true;
 }

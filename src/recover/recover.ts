@@ -14,11 +14,9 @@ import { batchesOf, scheduleBatches } from './scheduler.js';
 import { SectorWorkDir } from './workdir.js';
 import { stagePieces } from './staging.js';
 import { verifySealed } from './verify-commr.js';
-import { publish, recoverInterruptedPublishes, type PublishOptions } from './publish.js';
-import { BACKUP_DIR, backupStamp, checkResultDirUsable, describePublished, halfSectorError, inspectPublished, publishedUpdateDamage, type PublishedVerdict } from './result-dir.js';
+import { isPublished, publish, publishedPaths, recoverInterruptedPublishes, sealedEntry, type PublishEntry, type PublishOptions } from './publish.js';
+import { BACKUP_DIR, backupStamp, checkResultDirUsable, describePublished, halfSectorError, inspectPublished, publishedState, publishedUpdateDamage, type PublishedVerdict } from './result-dir.js';
 import { explainDiskFull, type SectorStep } from './disk-full.js';
-import { publishUpdate, recoverInterruptedUpdatePublishes, updatePublishedState, updateResultPaths } from './publish-update.js';
-import { isPublished as isKeyPublished } from './publish.js';
 import type { VerifiedSector } from './verify-commr.js';
 import { join } from 'node:path';
 import { newReport, finishReport, type RunReport, type SectorReport } from './report.js';
@@ -81,7 +79,7 @@ export async function recoverSectors(
   }
   opts = { ...opts, backupStamp: opts.backupStamp ?? backupStamp() };
   await checkResultDirUsable(opts.resultRoot);
-  const rolled = [...(await recoverInterruptedPublishes(opts.resultRoot)), ...(await recoverInterruptedUpdatePublishes(opts.resultRoot))];
+  const rolled = await recoverInterruptedPublishes(opts.resultRoot);
   if (rolled.length) log.warn({ sectors: rolled }, 'completed publishes interrupted by an earlier run');
 
   const entries: { report: SectorReport; plan?: SectorPlan }[] = [];
@@ -117,7 +115,7 @@ export async function recoverSectors(
         rep.update = { sealedCid: u.sealedCid, commD: toHex(u.commD), data: u.data.kind, commR: { expected: toHex(u.expectedCommR) } };
         // update/ + update-cache/: complete → skipped (or backed up with --overwrite); one half → the
         // operator decides (--overwrite), as for sealed/ + cache/.
-        const there = await updatePublishedState(opts.resultRoot, plan.name);
+        const there = await publishedState(opts.resultRoot, plan.name, ['update']);
         if (there.kind === 'half' && !opts.overwrite) {
           halves.push({ name: plan.name, state: there });
           rep.status = 'skipped';
@@ -125,8 +123,7 @@ export async function recoverSectors(
           continue;
         }
         if (there.kind === 'complete' && !opts.overwrite) {
-          const published = updateResultPaths(opts.resultRoot, plan.name);
-          rep.paths = { update: published.updatePath, updateCache: published.updateCacheDir };
+          rep.paths = publishedPaths(opts.resultRoot, plan.name, ['update']);
           // as for sealed/ + cache/: a complete but damaged update is not "already present"
           const damage = await publishedUpdateDamage(opts.resultRoot, plan, opts.settings, opts.source);
           if (damage.length) {
@@ -402,18 +399,23 @@ async function finish(r: SectorRun, opts: RecoverOptions): Promise<void> {
     await finishUpdate(r, opts, verdict.sector);
     return;
   }
+  await publishSector(r, [sealedEntry(verdict.sector, plan.keepPrecommitFiles)], opts);
+}
+
+/** Publishes a verified sector's parts, fills its report entry, removes its working dir. */
+async function publishSector(r: SectorRun, entries: readonly PublishEntry[], opts: RecoverOptions): Promise<void> {
+  const { plan, rep, log } = r;
   r.step = 'publishing';
-  ev?.phase?.(plan.name, 'publishing');
+  opts.events?.phase?.(plan.name, 'publishing');
   const tp = performance.now();
-  const out = await publish(verdict.sector, {
+  const out = await publish(plan.name, entries, {
     resultRoot: opts.resultRoot,
-    keepPrecommitFiles: plan.keepPrecommitFiles,
     ...(opts.overwrite ? { overwrite: { stamp: opts.backupStamp! } } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.publishFault ? { fault: opts.publishFault } : {}),
   });
   r.timings.publishMs = Math.round(performance.now() - tp);
-  rep.paths = { sealed: out.paths.sealedPath, cache: out.paths.cacheDir };
+  rep.paths = out.paths;
   if (out.kind === 'already-present') {
     // another run on the same result path published it while this one sealed
     rep.status = 'skipped';
@@ -424,10 +426,10 @@ async function finish(r: SectorRun, opts: RecoverOptions): Promise<void> {
     delete rep.reason;
     if (out.backup) rep.backup = [...out.backup];
   }
-  await wd.remove();
+  await r.wd!.remove();
   r.removed = true;
   log.info(
-    { sealed: out.paths.sealedPath, ...(out.kind === 'published' && out.backup ? { backup: out.backup } : {}) },
+    { ...out.paths, ...(out.kind === 'published' && out.backup ? { backup: out.backup } : {}) },
     out.kind === 'published' ? 'recovered' : 'already present: another run published it',
   );
 }
@@ -444,10 +446,12 @@ async function finishUpdate(r: SectorRun, opts: RecoverOptions, key: VerifiedSec
   if (!opts.sealer.encodeUpdate) throw new Error(`${plan.name} is snap-upgraded and the ${opts.sealer.name} sealer cannot encode SnapDeals updates`);
   let stagedPath: string;
   if (u.data.kind === 'pieces') {
+    r.step = 'staging';
     ev?.phase?.(plan.name, 'staging', 'update data');
     stagedPath = join(wd.dir.root, 'update-staged');
     await stagePieces(plan.proof, u.data.pieces, stagedPath, `sector ${plan.sector} (snap update)`);
   } else stagedPath = u.data.path;
+  r.step = 'sealing'; // a full disk here names --sealing-temp, where the new replica is written
   ev?.phase?.(plan.name, 'sealing', 'snap encode');
   const te = performance.now();
   const replicaPath = join(wd.dir.root, 'update');
@@ -477,30 +481,13 @@ async function finishUpdate(r: SectorRun, opts: RecoverOptions, key: VerifiedSec
     delete rep.paths!.workDir;
     return;
   }
-  ev?.phase?.(plan.name, 'publishing');
-  const tp = performance.now();
-  const published = await publishUpdate(
-    plan.name,
-    { replicaPath, updateCacheDir },
-    {
-      resultRoot: opts.resultRoot,
-      ...(opts.overwrite ? { overwrite: { stamp: opts.backupStamp! } } : {}),
-      ...(opts.signal ? { signal: opts.signal } : {}),
-    },
-  );
-  rep.paths = { update: published.updatePath, updateCache: published.updateCacheDir };
-  if (opts.keepSectorKey && (await isKeyPublished(opts.resultRoot, plan.name))) {
+  // One publish: update/ + update-cache/, with --keep-sector-key the key's sealed/ + cache/ too
+  // (unless a copy of the key is already there: the operator's, left as it is).
+  const entries: PublishEntry[] = [{ part: 'update', replica: replicaPath, cacheDir: updateCacheDir }];
+  if (opts.keepSectorKey && (await isPublished(opts.resultRoot, plan.name, ['sealed']))) {
     log.warn('--keep-sector-key: sealed/ and cache/ of this sector already exist in the result path; left as they are');
-  } else if (opts.keepSectorKey) {
-    const keyOut = await publish(key, { resultRoot: opts.resultRoot, keepPrecommitFiles: plan.keepPrecommitFiles });
-    rep.paths = { ...rep.paths, sealed: keyOut.paths.sealedPath, cache: keyOut.paths.cacheDir };
-  }
-  r.timings.publishMs = Math.round(performance.now() - tp);
-  rep.status = 'recovered';
-  delete rep.reason;
-  await wd.remove();
-  r.removed = true;
-  log.info({ update: published.updatePath }, 'recovered (snap-upgraded)');
+  } else if (opts.keepSectorKey) entries.push(sealedEntry(key, plan.keepPrecommitFiles));
+  await publishSector(r, entries, opts);
 }
 
 async function close(r: SectorRun, opts: RecoverOptions): Promise<void> {

@@ -9,12 +9,12 @@ import { dirname, join, resolve } from 'node:path';
 import { IoError } from '../errors.js';
 import { lockOwnerIfLive } from '../platform/lock.js';
 import { fsyncDir } from '../platform/durable-write.js';
-import { STORAGE_DIRS, storagePaths } from '../sector/storage-layout.js';
+import { storagePaths } from '../sector/storage-layout.js';
 import { quickCheck } from '../verify/quick-check.js';
 import type { Check } from '../verify/findings.js';
 import type { ProofsSettings } from '../sector/settings.js';
 import type { SectorPlan } from './plan.js';
-import { resultPaths, publishLockPath } from './result-paths.js';
+import { PART_DIRS, partPaths, resultPaths, publishLockPath, type PublishPart } from './result-paths.js';
 
 /** Where --overwrite moves what it replaces; lotus only scans sealed/, cache/, update/…, not this. */
 export const BACKUP_DIR = 'sealer-recover-backup';
@@ -32,15 +32,24 @@ export type Published =
 
 const exists = (p: string) => access(p).then(() => true, () => false);
 
-export async function publishedState(root: string, name: string): Promise<Published> {
-  const p = resultPaths(root, name);
-  const [s, c] = await Promise.all([exists(p.sealedPath), exists(p.cacheDir)]);
-  if (s && c) return { kind: 'complete' };
-  if (!s && !c) return { kind: 'absent' };
-  const cacheFiles = c ? (await readdir(p.cacheDir).catch(() => [] as string[])).sort().map((f) => join(p.cacheDir, f)) : [];
-  return s
-    ? { kind: 'half', present: [p.sealedPath], missing: [p.cacheDir] }
-    : { kind: 'half', present: [`${p.cacheDir}/`, ...cacheFiles], missing: [p.sealedPath] };
+/**
+ * What the result path holds of a sector's parts (sealed/ + cache/ by default; a snapped sector's
+ * update/ + update-cache/, or both): absent, complete, or partly there — lotus cannot prove that,
+ * and publishing over it would mix two copies.
+ */
+export async function publishedState(root: string, name: string, parts: readonly PublishPart[] = ['sealed']): Promise<Published> {
+  const present: string[] = [];
+  const missing: string[] = [];
+  for (const part of parts) {
+    const p = partPaths(root, name, part);
+    const [s, c] = await Promise.all([exists(p.replica), exists(p.cacheDir)]);
+    (s ? present : missing).push(p.replica);
+    if (c) present.push(`${p.cacheDir}/`, ...(await readdir(p.cacheDir).catch(() => [] as string[])).sort().map((f) => join(p.cacheDir, f)));
+    else missing.push(p.cacheDir);
+  }
+  if (missing.length === 0) return { kind: 'complete' };
+  if (present.length === 0) return { kind: 'absent' };
+  return { kind: 'half', present, missing };
 }
 
 /** A published sector as lotus would find it: the failed quick checks (empty = provable as far as a quick look can tell). */
@@ -74,8 +83,8 @@ export const publishInProgress = async (root: string, name: string): Promise<boo
 
 /**
  * The result path itself: an existing directory we can write to (probed by creating a file, which
- * also catches read-only mounts), or a path whose nearest existing ancestor is one. sealed/ and
- * cache/, when present, must be directories too.
+ * also catches read-only mounts), or a path whose nearest existing ancestor is one. sealed/, cache/,
+ * update/ and update-cache/, when present, must be directories too.
  */
 export async function checkResultDirUsable(root: string): Promise<void> {
   const abs = resolve(root);
@@ -101,7 +110,7 @@ export async function checkResultDirUsable(root: string): Promise<void> {
   } catch (e) {
     throw new ResultDirError(`--sealing-result ${root} is not writable (${(e as NodeJS.ErrnoException).code}); ${fix}`);
   }
-  for (const sub of [STORAGE_DIRS.sealed, STORAGE_DIRS.cache]) {
+  for (const sub of Object.values(PART_DIRS).flatMap((d) => [d.replica, d.cache])) {
     const s = await stat(join(abs, sub)).catch(() => null);
     if (s && !s.isDirectory()) throw new ResultDirError(`${join(root, sub)} is not a directory: lotus keeps one entry per sector in it; move it away`);
   }
@@ -124,15 +133,19 @@ export function halfSectorError(root: string, halves: readonly { name: string; s
 export const backupStamp = (d: Date = new Date()): string => d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 
 /**
- * Moves a sector's published entries (whatever of sealed/ and cache/ exists) to
- * <root>/sealer-recover-backup/<stamp>/{sealed,cache}/<name>. rename() only: the backup is on the
- * same filesystem, so nothing is copied and nothing is deleted. Returns the new paths.
+ * Moves a sector's published entries (whatever of the parts' replica files and cache dirs exists,
+ * e.g. sealed/ and cache/) to <root>/sealer-recover-backup/<stamp>/<storage dir>/<name>. rename()
+ * only: the backup is on the same filesystem, so nothing is copied and nothing is deleted. Returns
+ * the new paths.
  */
-export async function moveToBackup(root: string, name: string, stamp: string): Promise<string[]> {
-  const from = resultPaths(root, name);
+export async function moveToBackup(root: string, name: string, stamp: string, parts: readonly PublishPart[] = ['sealed']): Promise<string[]> {
   const base = join(root, BACKUP_DIR, stamp);
   const moved: string[] = [];
-  for (const [sub, path] of [[STORAGE_DIRS.cache, from.cacheDir], [STORAGE_DIRS.sealed, from.sealedPath]] as const) {
+  const entries = parts.flatMap((part) => {
+    const from = partPaths(root, name, part);
+    return [[PART_DIRS[part].cache, from.cacheDir], [PART_DIRS[part].replica, from.replica]] as const;
+  });
+  for (const [sub, path] of entries) {
     if (!(await exists(path))) continue;
     const to = join(base, sub, name);
     await mkdir(dirname(to), { recursive: true });

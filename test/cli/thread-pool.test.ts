@@ -16,7 +16,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** Runs a 2KiB devnet recovery; returns the report and the most threads the process had at once. */
 async function recoverWatched(name: string, poolEnv: string | undefined, parallel: number) {
-  const env = { ...process.env, FIL_PROOFS_PARENT_CACHE: join(tmp, 'parents') };
+  const env: NodeJS.ProcessEnv = { ...process.env, FIL_PROOFS_PARENT_CACHE: join(tmp, 'parents') };
   delete env.UV_THREADPOOL_SIZE; // the test runner's own setting must not leak into the child
   if (poolEnv !== undefined) env.UV_THREADPOOL_SIZE = poolEnv;
   const dir = join(tmp, name);

@@ -24,7 +24,7 @@ function killedAt(step: string, temp: string, result: string) {
 describe('atomic publish', () => {
   it('kill -9 after staging, before the intent: nothing under sealed/ or cache/; the rerun publishes without resealing', async () => {
     const d = await dirs();
-    killedAt('staged-sealed', d.temp, d.result);
+    killedAt('staged-replica', d.temp, d.result);
     expect(await sectorEntries(d.result)).toEqual([]);
     const sealer = new FakeSealer(table);
     const r = await recoverSectors(f01000, recs, [asSectorNumber(1)], options(d, sealer));

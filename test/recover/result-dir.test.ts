@@ -109,7 +109,7 @@ describe('--sealing-result pre-flight and publish safety', () => {
 
   it('kill -9 after the last rename: the rerun finds it published and removes the working dir and staging left behind', async () => {
     const d = await dirs();
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'helpers', 'publish-child.ts'), d.temp, d.result, 'sealed-renamed'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'helpers', 'publish-child.ts'), d.temp, d.result, 'replica-renamed'], { encoding: 'utf8' });
     expect(r.signal).toBe('SIGKILL');
     expect(await exists(join(d.temp, 's-t01000-1'))).toBe(true);
     expect(await exists(join(d.result, '.sealer-recover', 's-t01000-1.lock'))).toBe(true); // a dead process's lock

@@ -242,6 +242,33 @@ describe('resume', () => {
   }, 60_000);
 });
 
+describe('disk full while encoding the update', () => {
+  it('names the step (sealing) and --sealing-temp, publishes nothing', async () => {
+    const { nativeSealer } = await import('../../src/recover/sealer.js');
+    const net = await startDevnet(await loadNetwork(join(root, 'fixtures', 'devnet', 'network.json')));
+    try {
+      const real = nativeSealer();
+      const sealer = {
+        name: 'native-with-a-full-disk',
+        seal: (j: Parameters<typeof real.seal>[0]) => real.seal(j),
+        encodeUpdate: async () => {
+          throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+        },
+      };
+      const d = await dirs();
+      const out = sink();
+      const args = { parallel: 1, sealingTemp: d.temp, sealingResult: d.result, miner: 'f01000', numbers: ['5'], pieceDir, json: true };
+      expect(await runRecover(args, { stdout: out.s, stderr: sink().s, tty: false, cwd: process.cwd(), env: { FULLNODE_API_INFO: net.apiInfo }, sealer })).toBe('incomplete');
+      const s = JSON.parse(out.text()).sectors[0];
+      expect(s.status).toBe('failed');
+      expect(s.reason).toMatch(new RegExp(`^the disk is full \\(ENOSPC\\) while sealing ${NAME}: nothing half-finished was published.*Free space on --sealing-temp ${d.temp} `));
+      expect((await listTree(d.result).catch(() => [])).filter((f) => f.includes('s-t0'))).toEqual([]);
+    } finally {
+      await net.close();
+    }
+  }, 60_000);
+});
+
 describe('update/ in the result path: already there, half there, --overwrite', () => {
   it('complete → skipped; one half → refused before work; --overwrite backs up and publishes again', async () => {
     const { rm: rmp } = await import('node:fs/promises');

@@ -1,11 +1,10 @@
 #include "encode.h"
 
-#include <algorithm>
 #include <cstring>
-#include <vector>
 
-#include "fr.h"
 #include "file-io.h"
+#include "fr.h"
+#include "node-chunks.h"
 
 namespace sdr::encode {
 
@@ -13,12 +12,6 @@ namespace {
 constexpr uint64_t kChunkNodes = 1 << 16;  // 2 MiB per stream per job
 
 inline void load(uint64_t x[4], const uint8_t* b) { std::memcpy(x, b, 32); }  // little-endian host
-
-void check(const uint64_t x[4], const std::string& path, uint64_t node) {
-  if (!fr::canonical_lt_p(x))
-    throw CorruptData(path + ": node " + std::to_string(node) +
-                      " is not a canonical field element (value ≥ r); the file is corrupt or not a sealing artifact");
-}
 
 // r = a + b or a − b mod p on canonical limbs: modular add and sub are representation-agnostic,
 // so no Montgomery conversion is needed.
@@ -34,36 +27,26 @@ inline void add_or_sub(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) 
 
 template <bool Encode>
 void run(const RangeJob& job, const tree::Control& control) {
-  const io::Fd key_fd = io::open_read(job.key_path);
-  const io::Fd in_fd = job.input_path.empty() ? io::Fd() : io::open_read(job.input_path);
+  // Encoding treats staged data past its end as zeros; the key and the replica must be complete.
+  const io::NodeInputs in(job.key_path, job.input_path, /*zero_extend_input=*/Encode);
   const io::Fd out_fd = io::open_write(job.out_path);
-  const int kfd = key_fd.get(), ifd = in_fd.get(), ofd = out_fd.get();
-  if (job.out_size) io::truncate(ofd, job.out_size, job.out_path);
-  const uint64_t chunks = (job.nodes + kChunkNodes - 1) / kChunkNodes;
-  tree::parallel_jobs(chunks, control, kChunkNodes, [&](uint64_t c) {
-    const uint64_t first = job.first_node + c * kChunkNodes;
-    const uint64_t n = std::min(kChunkNodes, job.first_node + job.nodes - first);
-    std::vector<uint8_t> key(n * 32), in(n * 32, 0);
-    io::pread_all(kfd, key.data(), n * 32, first * 32, job.key_path);
-    // Encoding treats staged data past its end as zeros, as rust-fil-proofs' PC1 does when it
-    // set_len()s a short staged file to the sector size. The key and the replica must be complete.
-    if (ifd >= 0 && Encode) io::pread_zero_extended(ifd, in.data(), n * 32, first * 32, job.input_path);
-    if (ifd >= 0 && !Encode) io::pread_all(ifd, in.data(), n * 32, first * 32, job.input_path);
-    for (uint64_t i = 0; i < n; i++) {
-      uint64_t k[4], x[4], r[4];
-      load(k, &key[32 * i]);
-      load(x, &in[32 * i]);
-      check(k, job.key_path, first + i);
-      if (ifd >= 0) check(x, job.input_path, first + i);
-      if (Encode) add_or_sub<true>(r, k, x);
-      else add_or_sub<false>(r, x, k);
-      std::memcpy(&in[32 * i], r, 32);
-    }
-    const uint64_t off = Encode ? first * 32 : job.out_byte_offset + (first - job.first_node) * 32;
-    io::pwrite_all(ofd, in.data(), n * 32, off, job.out_path);
-  });
+  if (job.out_size) io::truncate(out_fd.get(), job.out_size, job.out_path);
+  const uint64_t out_offset = Encode ? job.first_node * 32 : job.out_byte_offset;  // encode: node v at 32·v
+  in.for_each_node_chunk({job.first_node, job.nodes, kChunkNodes}, {out_fd.get(), job.out_path, out_offset}, control,
+                         [&](uint64_t first, uint64_t n, const uint8_t* key, uint8_t* data) {
+                           for (uint64_t i = 0; i < n; i++) {
+                             uint64_t k[4], x[4], r[4];
+                             load(k, key + 32 * i);
+                             load(x, data + 32 * i);
+                             io::require_canonical(k, job.key_path, first + i);
+                             if (in.has_input()) io::require_canonical(x, job.input_path, first + i);
+                             if (Encode) add_or_sub<true>(r, k, x);
+                             else add_or_sub<false>(r, x, k);
+                             std::memcpy(data + 32 * i, r, 32);
+                           }
+                         });
   // Durable before the promise settles: PC2 records the finished sealed file as a checkpoint.
-  io::fsync_file(ofd, job.out_path);
+  io::fsync_file(out_fd.get(), job.out_path);
 }
 }  // namespace
 

@@ -1,22 +1,16 @@
 #include "snap.h"
 
-#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
 #include "file-io.h"
 #include "fr.h"
+#include "node-chunks.h"
 
 namespace sdr::snap {
 
 namespace {
 constexpr uint64_t kChunkNodes = 1 << 15;  // 1 MiB per stream per chunk
-
-void check_canonical(const uint64_t x[4], const std::string& path, uint64_t node) {
-  if (!fr::canonical_lt_p(x))
-    throw CorruptData(path + ": node " + std::to_string(node) +
-                      " is not a canonical field element (value ≥ r); the file is corrupt or not a sealing artifact");
-}
 
 // factor·R mod p for every group: Montgomery-multiplying a canonical value by it yields the canonical
 // product (a·(f·R)·R⁻¹ = a·f).
@@ -45,8 +39,8 @@ void transform(const Job& job, const std::vector<fr::Fr>& f, uint64_t first, uin
     fr::Fr k, x, r;
     std::memcpy(k.l, key + 32 * i, 32);
     std::memcpy(x.l, io + 32 * i, 32);
-    check_canonical(k.l, job.key_path, v);
-    if (!job.input_path.empty()) check_canonical(x.l, job.input_path, v);
+    io::require_canonical(k.l, job.key_path, v);
+    if (!job.input_path.empty()) io::require_canonical(x.l, job.input_path, v);
     const fr::Fr& fac = f[v >> job.bits_shr];
     if (Encode) {
       M::mul(r, x, fac);  // canonical data · rho
@@ -67,23 +61,14 @@ template <class M, bool Encode>
 void run(const Job& job, const tree::Control& control, int ofd, const std::string& out_name) {
   const std::vector<fr::Fr> f = montgomery_factors(job.factors);
   check_job(job, f.size());
-  const io::Fd key_fd = io::open_read(job.key_path);
-  const io::Fd in_fd = job.input_path.empty() ? io::Fd() : io::open_read(job.input_path);
-  const int kfd = key_fd.get(), ifd = in_fd.get();
-  const uint64_t chunks = (job.nodes + kChunkNodes - 1) / kChunkNodes;
-  tree::parallel_jobs(chunks, control, kChunkNodes, [&](uint64_t c) {
-    const uint64_t first = job.first_node + c * kChunkNodes;
-    const uint64_t n = std::min(kChunkNodes, job.first_node + job.nodes - first);
-    std::vector<uint8_t> key(n * 32), buf(n * 32, 0);
-    io::pread_all(kfd, key.data(), n * 32, first * 32, job.key_path);
-    // New data shorter than the sector reads as zeros past its end (a staged file cut short);
-    // the key and a replica being decoded must be complete.
-    if (ifd >= 0 && Encode) io::pread_zero_extended(ifd, buf.data(), n * 32, first * 32, job.input_path);
-    if (ifd >= 0 && !Encode) io::pread_all(ifd, buf.data(), n * 32, first * 32, job.input_path);
-    transform<M, Encode>(job, f, first, n, key.data(), buf.data());
-    const uint64_t off = Encode ? first * 32 : job.out_byte_offset + (first - job.first_node) * 32;
-    io::pwrite_all(ofd, buf.data(), n * 32, off, out_name);
-  });
+  // New data shorter than the sector reads as zeros past its end (a staged file cut short);
+  // the key and a replica being decoded must be complete.
+  const io::NodeInputs in(job.key_path, job.input_path, /*zero_extend_input=*/Encode);
+  const uint64_t out_offset = Encode ? job.first_node * 32 : job.out_byte_offset;  // encode: node v at 32·v
+  in.for_each_node_chunk({job.first_node, job.nodes, kChunkNodes}, {ofd, out_name, out_offset}, control,
+                         [&](uint64_t first, uint64_t n, const uint8_t* key, uint8_t* data) {
+                           transform<M, Encode>(job, f, first, n, key, data);
+                         });
 }
 
 template <bool Encode>
