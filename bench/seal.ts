@@ -12,13 +12,19 @@
 // where an oracle vector exists for it (fixtures/vectors/<size>-V1_1-cc-f01000-s1.json) our comm_d,
 // replica id and comm_r are checked against it, so the timed work is the bit-exact work.
 //
+// Recovery: the same sector recovered by the CLI end to end (`recover --devnet <network> --sectors 1
+// --gpu off`, the bundled devnet whose sector 1 is this one: chain lookup, PC1, PC2, CommR check,
+// publish) in its own process, once per size after the seal runs, against the reference's total —
+// what an operator waits for vs what rust-fil-proofs needs just to seal. Its parents cache is the
+// one generated above (untimed, like the seal runs).
+//
 // Each side runs BENCH_REPS times (at least 2), alternating, and the best run of each counts: the
 // machine is shared, and the best run is the one least disturbed by other processes.
 // 8MiB V1_1 by default; BENCH_LARGE=1 adds 512MiB V1_1 (≈ 4 GiB of temp disk, many minutes).
 // BENCH_THREADS (default 2) is the thread count of both sides (the reference's, and our PC2 tree builders').
 // Usage: npx tsx bench/seal.ts   → table on stdout, JSON in bench/results/seal.json
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -31,7 +37,7 @@ import { ensureParentsCacheDetailed } from '../src/seal/parents-cache.js';
 import { runPc1 } from '../src/seal/pc1.js';
 import { runPc2 } from '../src/seal/pc2.js';
 import { buildTreeD } from '../src/seal/tree-d.js';
-import { machine } from './lib/measure.js';
+import { machine, runMeasured } from './lib/measure.js';
 import { oracleBinary, runOracleMeasured } from './lib/oracle.js';
 import { atLeast, type SummaryRow } from './lib/summary.js';
 
@@ -123,6 +129,39 @@ function reference(bin: string, proof: SealProof): RefRun {
   return { pc1Ms: j.pc1_ms, pc2Ms: j.pc2_ms, totalMs: j.pc1_ms + j.pc2_ms, multicoreSdr: j.multicore_sdr, threads: j.threads, maxRssMiB: r.maxRssMiB };
 }
 
+interface RecoverRun {
+  wallMs: number;
+  cpuMs: number | null;
+  maxRssMiB: number | null;
+  /** the run report's own per-stage timings (ms) */
+  timings: Record<string, number>;
+  commR: string;
+}
+
+/** bin/sealer-recover.js on the bundled devnet whose sector 1 is the benched sector; undefined when there is none. */
+function recovery(proof: SealProof, parentsDir: string): RecoverRun | undefined {
+  const networks: Partial<Record<string, string>> = { '8MiB': 'network-8mib.json', '512MiB': 'network-512mib.json' };
+  const network = networks[proof.sizeName];
+  if (!network) return undefined;
+  const root = join(here, '..');
+  const work = mkdtempSync(join(os.tmpdir(), 'bench-recover-'));
+  try {
+    const r = runMeasured(
+      process.execPath,
+      [join(root, 'bin', 'sealer-recover.js'), 'recover', '--devnet', join(root, 'fixtures', 'devnet', network), '--miner', `f0${MINER}`, '--sectors', String(SECTOR),
+        '--sealing-result', join(work, 'sector'), '--sealing-temp', join(work, 'temp'), '--gpu', 'off', '--json'],
+      { env: { ...process.env, FIL_PROOFS_PARENT_CACHE: parentsDir } },
+    );
+    if (r.status !== 0) throw new Error(`recover --devnet ${network} failed with exit ${r.status}: ${r.stderr.slice(-1000)}`);
+    const rep = JSON.parse(r.stdout) as { sectors: Array<{ status: string; commR?: { got?: string }; timings?: Record<string, number> }> };
+    const s = rep.sectors[0]!;
+    if (s.status !== 'recovered') throw new Error(`recover --devnet ${network}: sector ${SECTOR} ${s.status}`);
+    return { wallMs: r.wallMs, cpuMs: r.cpuMs, maxRssMiB: r.maxRssMiB, timings: s.timings ?? {}, commR: s.commR?.got ?? '' };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 /** The oracle's own vector for this sector, when there is one: what our run must reproduce. */
 function expectedFor(proof: SealProof): { commD: string; replicaId: string; commR: string; file: string } | undefined {
   const file = join(here, '..', 'fixtures', 'vectors', `${proof.sizeName}-V1_1-cc-f0${MINER}-s${SECTOR}.json`);
@@ -169,6 +208,9 @@ for (const name of PROOFS) {
           ` (load ${os.loadavg()[0]!.toFixed(1)})\n`,
       );
     }
+    const recovered = recovery(proof, parentsDir);
+    if (recovered)
+      process.stderr.write(`${proof.sizeName} recover (CLI, end to end): ${fmt(recovered.wallMs)} (max RSS ${recovered.maxRssMiB?.toFixed(0) ?? '—'} MiB) (load ${os.loadavg()[0]!.toFixed(1)})\n`);
     const loadAfter = os.loadavg()[0]!;
     if (refRuns.length) refMulticore = refRuns.every((r) => r.multicoreSdr);
 
@@ -179,6 +221,7 @@ for (const name of PROOFS) {
         for (const k of ['commD', 'replicaId', 'commR'] as const)
           if (r[k] !== expected[k]) mismatches.push(`${k} ${r[k]} ≠ ${expected[k]}`);
     if (mismatches.length) bitExact = false;
+    if (recovered && expected && recovered.commR !== expected.commR) mismatches.push(`recover's comm_r ${recovered.commR} ≠ ${expected.commR}`);
     const distinctCommR = new Set(oursRuns.map((r) => r.commR));
     if (distinctCommR.size !== 1) {
       bitExact = false;
@@ -207,6 +250,7 @@ for (const name of PROOFS) {
       best,
       maxRssMiB: { ours: Math.max(...oursRuns.map((r) => r.maxRssMiB)), reference: refRuns.length ? Math.max(...refRuns.map((r) => r.maxRssMiB ?? 0)) : null },
       ratios,
+      recovery: recovered ? { ...recovered, vsReferenceTotal: best.reference ? best.reference.totalMs / recovered.wallMs : null } : null,
       targets: { pc2: TARGET.pc2, total: TARGET.total },
       meets,
       bitExact: expected ? { against: expected.file, ok: mismatches.length === 0, mismatches } : { against: null, ok: distinctCommR.size === 1, mismatches },
@@ -226,6 +270,18 @@ for (const name of PROOFS) {
     row(`PC1 (tree-d ${fmt(pc1Best.treeDMs)} + labels ${fmt(pc1Best.labelMs)})`, 'pc1Ms', ratios.pc1);
     row('PC2', 'pc2Ms', ratios.pc2, TARGET.pc2);
     row('total', 'totalMs', ratios.total, TARGET.total);
+    if (recovered)
+      table.push({
+        size: proof.sizeName,
+        stage: 'recover CLI end to end (vs reference total)',
+        ours: fmt(recovered.wallMs),
+        reference: fmt(best.reference?.totalMs),
+        'ref/ours': best.reference ? (best.reference.totalMs / recovered.wallMs).toFixed(2) + '×' : '—',
+        target: '',
+        met: '',
+      });
+    if (recovered && best.reference)
+      summary.push({ case: proof.sizeName, metric: 'recover (CLI, end to end) speed vs reference seal', value: best.reference.totalMs / recovered.wallMs, unit: '×' });
     if (ratios.pc1 !== undefined) summary.push({ case: proof.sizeName, metric: 'seal PC1 speed vs reference', value: ratios.pc1, unit: '×' });
     if (ratios.pc2 !== undefined) summary.push(atLeast(proof.sizeName, 'seal PC2 speed vs reference', ratios.pc2, '×', TARGET.pc2));
     if (ratios.total !== undefined) summary.push(atLeast(proof.sizeName, 'seal total speed vs reference', ratios.total, '×', TARGET.total));
