@@ -4,10 +4,12 @@
 //             labels of its CC sector key, decoded with rho by a SnapDecoder
 //   data    = replica − key mod r, per node (fr32-padded)
 //   output  = raw unpadded piece bytes (--piece --out), or the lotus unsealed file (unsealed/s-t0M-N)
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
+import { renameNoReplace, TargetExistsError } from '../platform/durable-write.js';
 import { CorruptionError, InputError, MismatchError } from '../errors.js';
 import { Fr32UnpadStream, toUnpaddedBytes } from '../proofs/fr32.js';
 import { zeroCommitment } from '../proofs/zero-commitments.js';
@@ -255,45 +257,53 @@ export async function unsealSector(o: UnsealOptions): Promise<UnsealResult> {
   }
   await checkDecoded(o, decodedPath, treePath, firstNode, nodes);
 
-  // Checked: write the output next to its final name, then rename.
+  // Checked: write the output next to its final name, then move it there unless something is.
+  // Named for this run: two unseals of the same target never write into one file.
+  const partial = `${target}.${process.pid}-${randomBytes(4).toString('hex')}.partial`;
   let bytes: bigint;
-  const partial = `${target}.partial`;
-  if (o.output.kind === 'raw') {
-    const p = plan.wanted[0]!;
-    await mkdir(join(target, '..'), { recursive: true });
-    await pipeline(createReadStream(decodedPath), new Fr32UnpadStream(), createWriteStream(partial));
-    const written = await open(partial, 'r+');
-    try {
-      await written.sync(); // durable before the rename makes it visible
-    } finally {
-      await written.close();
-    }
-    bytes = toUnpaddedBytes(p.paddedSize);
-    const got = BigInt((await stat(partial)).size);
-    if (got !== bytes) throw new Error(`internal: unpadding ${p.paddedSize} padded bytes gave ${got} bytes, expected ${bytes}`);
-  } else {
-    await mkdir(join(o.output.dir, STORAGE_DIRS.unsealed), { recursive: true });
-    const allocations: Allocation[] =
-      onlyPiece
-        ? [{ offset: onlyPiece.paddedOffset, size: onlyPiece.paddedSize }]
-        : [{ offset: 0n, size: plan.proof.sectorBytes }];
-    await writeUnsealedFile(partial, plan.proof.sectorBytes, allocations, async (fh) => {
-      const src = await open(decodedPath, 'r');
+  try {
+    if (o.output.kind === 'raw') {
+      const p = plan.wanted[0]!;
+      await mkdir(join(target, '..'), { recursive: true });
+      await pipeline(createReadStream(decodedPath), new Fr32UnpadStream(), createWriteStream(partial));
+      const written = await open(partial, 'r+');
       try {
-        const chunk = Buffer.alloc(1 << 20);
-        for (let off = 0n; off < nodes * 32n; ) {
-          const { bytesRead } = await src.read(chunk, 0, chunk.length, Number(off));
-          if (bytesRead === 0) break;
-          await fh.write(chunk, 0, bytesRead, Number(firstNode * 32n + off));
-          off += BigInt(bytesRead);
-        }
+        await written.sync(); // durable before the rename makes it visible
       } finally {
-        await src.close();
+        await written.close();
       }
-    });
-    bytes = BigInt((await stat(partial)).size);
+      bytes = toUnpaddedBytes(p.paddedSize);
+      const got = BigInt((await stat(partial)).size);
+      if (got !== bytes) throw new Error(`internal: unpadding ${p.paddedSize} padded bytes gave ${got} bytes, expected ${bytes}`);
+    } else {
+      await mkdir(join(o.output.dir, STORAGE_DIRS.unsealed), { recursive: true });
+      const allocations: Allocation[] =
+        onlyPiece
+          ? [{ offset: onlyPiece.paddedOffset, size: onlyPiece.paddedSize }]
+          : [{ offset: 0n, size: plan.proof.sectorBytes }];
+      await writeUnsealedFile(partial, plan.proof.sectorBytes, allocations, async (fh) => {
+        const src = await open(decodedPath, 'r');
+        try {
+          const chunk = Buffer.alloc(1 << 20);
+          for (let off = 0n; off < nodes * 32n; ) {
+            const { bytesRead } = await src.read(chunk, 0, chunk.length, Number(off));
+            if (bytesRead === 0) break;
+            await fh.write(chunk, 0, bytesRead, Number(firstNode * 32n + off));
+            off += BigInt(bytesRead);
+          }
+        } finally {
+          await src.close();
+        }
+      });
+      bytes = BigInt((await stat(partial)).size);
+    }
+    await renameNoReplace(partial, target);
+  } catch (e) {
+    await rm(partial, { force: true });
+    if (e instanceof TargetExistsError)
+      throw new InputError(`${target} appeared while this sector was being unsealed (another run, or a copy put there): it was left as it is and nothing was written; move it away and run again`);
+    throw e;
   }
-  await rename(partial, target);
   if (!o.keepWork) await rm(o.workDir, { recursive: true, force: true });
   return {
     sector: String(plan.sector),

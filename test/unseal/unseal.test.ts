@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runUnseal, type SectorOutcome, type UnsealArgs } from '../../src/cli/commands/unseal.js';
-import { IoError, UsageError } from '../../src/errors.js';
+import { InputError, IoError, UsageError } from '../../src/errors.js';
 import { planUnseal } from '../../src/unseal/plan.js';
 import { unsealSector, type UnsealCheckError } from '../../src/unseal/unseal.js';
 import { devnetSource } from '../../src/records/devnet-source.js';
@@ -65,7 +65,7 @@ describe('unseal', () => {
     expect(r.first).toMatchObject({ status: 'unsealed', kind: 'deal', checked: { what: 'piece', cid: PIECE_CID }, bytes: '1016' });
     expect(readFileSync(out).equals(PIECE)).toBe(true);
     expect(r.err).toMatch(/full SDR/);
-    expect(existsSync(`${out}.partial`)).toBe(false);
+    expect(readdirSync(d.root).filter((f) => f.endsWith('.partial'))).toEqual([]);
     expect(existsSync(join(d.temp, 'unseal-s-t01000-4'))).toBe(false);
   });
 
@@ -85,6 +85,36 @@ describe('unseal', () => {
     const full = cases.cases.find((c) => c.name === 'full-2KiB')!;
     expect(file.subarray(2048).toString('hex')).toBe(`${full.trailerHex}03000000`);
     expect(await readUnsealedAllocations(join(dir, 'unsealed', 's-t01000-4'), 2048n)).toEqual([{ offset: 0n, size: 2048n }]);
+  });
+
+  it('a file that appears at the output while unsealing is left as it is: input error, nothing written, no .partial left', async () => {
+    const d = storage();
+    const source = await devnetSource(DEFAULT_DEVNET_NETWORK);
+    const rec = (await source.recoveryRecords(parseMinerAddress('f01000'), [asSectorNumber(4)])).records[0]!;
+    await source.close();
+    const plan = await planUnseal(rec, parseMinerAddress('f01000'), { sealingResult: d.result, piece: PIECE_CID });
+    const out = join(d.root, 'p.bin');
+    let planted = false;
+    const err = await unsealSector({
+      plan,
+      workDir: join(d.temp, 'w'),
+      sealingResult: d.result,
+      output: { kind: 'raw', path: out },
+      settings: testSettings(parents),
+      // the key is being regenerated: another process puts its own file at the output meanwhile
+      onProgress: () => {
+        if (!planted) writeFileSync(out, 'the operator copied this here');
+        planted = true;
+      },
+    }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(planted).toBe(true);
+    expect(err).toBeInstanceOf(InputError);
+    expect(err!.message).toMatch(/p\.bin appeared while this sector was being unsealed.*left as it is/);
+    expect(readFileSync(out, 'utf8')).toBe('the operator copied this here');
+    expect(readdirSync(d.root).filter((f) => f.endsWith('.partial'))).toEqual([]);
   });
 
   it('--keep-key keeps the regenerated layers (the key) in --sealing-temp; without it the work dir is removed', async () => {
@@ -116,7 +146,7 @@ describe('unseal', () => {
     expect(r.first.reason).toMatch(/node 9 \(byte offset 288\)/);
     expect(r.first.reason).toMatch(/byte 5 of the node/);
     expect(existsSync(out)).toBe(false);
-    expect(existsSync(`${out}.partial`)).toBe(false);
+    expect(readdirSync(d.root).filter((f) => f.endsWith('.partial'))).toEqual([]);
   });
 
   it('the search bound: bit flips are still searched when other byte values would exceed it; below both, the piece is named and why', async () => {
