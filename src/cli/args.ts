@@ -116,6 +116,8 @@ export const settingsArg = (env: NodeJS.ProcessEnv): ProofsSettings => readProof
 export interface SourceArgs {
   readonly sectorsRecoveryMetadata?: string;
   readonly metadataStore?: string;
+  /** how --metadata-store is read (docs/metastore-recovery.md#strict); lenient unless asked */
+  readonly metadataStoreMode?: 'strict' | 'lenient';
   /** true / '' = the bundled network; a string = that network JSON */
   readonly devnet?: string | boolean;
 }
@@ -128,6 +130,10 @@ export function sourceOptions<T>(y: Argv<T>, what: string, opts: { exportFile?: 
       : y.option('sectors-recovery-metadata', { alias: 'metadata', type: 'string', describe: `${what} from this export file (sectors-recovery-<miner>.json, written by \`export\`)` });
   return withFile
     .option('metadata-store', { type: 'string', describe: `${what} from lotus-miner's own store: <repo>/datastore/metadata (stop lotus-miner first)` })
+    .option('metadata-store-mode', {
+      choices: ['strict', 'lenient'] as const,
+      describe: '--metadata-store read as goleveldb opens it with lotus\'s options (strict: any damage refuses the store, exit 1, naming file and offset) or every checksum-valid record (lenient, the default; damage becomes warnings)',
+    })
     .option('devnet', { type: 'string', describe: `${what} from the bundled loopback devnet (--devnet alone) or from --devnet <network.json>, instead of a Lotus node` });
 }
 
@@ -138,10 +144,12 @@ export function sourceOptions<T>(y: Argv<T>, what: string, opts: { exportFile?: 
 export async function openSource(args: SourceArgs, env: NodeJS.ProcessEnv, miner: MinerAddress | undefined): Promise<SectorRecordSource | undefined> {
   const devnet = args.devnet === undefined || args.devnet === false ? undefined : typeof args.devnet === 'string' && args.devnet !== '' ? expandHome(args.devnet) : DEFAULT_DEVNET_NETWORK;
   const other = args.sectorsRecoveryMetadata || args.metadataStore || devnet;
+  if (args.metadataStoreMode && !args.metadataStore) throw new UsageError('--metadata-store-mode applies to --metadata-store: give the store, or drop the mode');
   const node = other ? undefined : await discoverNode(env);
   return openRecordSource({
     ...(args.sectorsRecoveryMetadata ? { exportFile: expandHome(args.sectorsRecoveryMetadata) } : {}),
     ...(args.metadataStore ? { metadataStore: expandHome(args.metadataStore) } : {}),
+    ...(args.metadataStoreMode ? { metadataStoreMode: args.metadataStoreMode } : {}),
     ...(devnet ? { devnet } : {}),
     ...(node ? { apiInfo: node.apiInfo } : {}),
     ...(miner ? { miner } : {}),

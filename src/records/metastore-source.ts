@@ -196,8 +196,9 @@ export async function metastoreInputs(dir: string, miner?: MinerAddress, mode: R
 export async function metadataStoreSource(
   dir: string,
   miner?: MinerAddress,
+  mode: ReadMode = 'lenient',
 ): Promise<SectorRecordSource & { readonly warnings: readonly string[]; readonly provenance: ReadonlyMap<bigint, readonly string[]> }> {
-  const m = await metastoreInputs(dir, miner);
+  const m = await metastoreInputs(dir, miner, mode);
   const description = `metadata store ${dir}`;
   const missing = (n: SectorNumber) =>
     m.unusable.get(n) ??

@@ -15,6 +15,8 @@ export interface SourceChoice {
   readonly exportFile?: string;
   /** lotus-miner <repo>/datastore/metadata */
   readonly metadataStore?: string;
+  /** strict refuses a damaged store (docs/metastore-recovery.md#strict); default lenient */
+  readonly metadataStoreMode?: 'strict' | 'lenient';
   /** a devnet network JSON to serve on loopback */
   readonly devnet?: string;
   /** FULLNODE_API_INFO, used when nothing else is given */
@@ -31,7 +33,7 @@ export async function openRecordSource(c: SourceChoice): Promise<(SectorRecordSo
   if (given.length > 1) throw new UsageError(`give one source of sector records, not ${given.join(' and ')}`);
   let source: SectorRecordSource | undefined;
   if (c.exportFile) source = await exportFileSource(c.exportFile);
-  else if (c.metadataStore) source = await metadataStoreSource(c.metadataStore, c.miner);
+  else if (c.metadataStore) source = await metadataStoreSource(c.metadataStore, c.miner, c.metadataStoreMode ?? 'lenient');
   else if (c.devnet) source = await devnetSource(c.devnet);
   else if (c.apiInfo) {
     const api = parseApiInfo(c.apiInfo);

@@ -10,7 +10,7 @@ import { parseMinerAddress } from '../../src/chain/address.js';
 import { toHex, asCommitment, fromHex } from '../../src/proofs/types.js';
 import { commDToCid } from '../../src/proofs/cid.js';
 import { goRun, goStore, tempDir } from '../metastore/helpers.js';
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { metadataStoreSource } from '../../src/records/metastore-source.js';
@@ -20,6 +20,8 @@ import { scanStore } from '../../src/metastore/store-files.js';
 import { scanTable } from '../../src/metastore/table-reader.js';
 import { asSectorNumber } from '../../src/proofs/types.js';
 import { cidToCommR } from '../../src/proofs/cid.js';
+import { StrictRefusalError } from '../../src/metastore/latest-view.js';
+import { errorKind } from '../../src/errors.js';
 
 // records encoded by lotus's cbor-gen marshallers; expected values written by the Go program
 const fixture = join(dirname(fileURLToPath(import.meta.url)), '..', 'metastore', 'fixtures', 'sectorinfo');
@@ -125,6 +127,26 @@ describe('--metadata-store: a sector in a damaged table block', () => {
     expect(goRun('dump', dir, 'all').ok).toBe(false);
     // lenient still reads it
     await expect(metastoreInputs(dir, parseMinerAddress('f01000'))).resolves.toBeDefined();
+
+    // the same choice from the command line: recover --metadata-store … --metadata-store-mode strict
+    const d = await dirs();
+    const recover = (mode?: 'strict' | 'lenient') =>
+      runRecover(
+        { parallel: 1, sealingTemp: d.temp, sealingResult: d.result, metadataStore: dir, ...(mode ? { metadataStoreMode: mode } : {}), numbers: ['1'], json: true },
+        { sealer: new FakeSealer({}), stdout: new PassThrough(), stderr: new PassThrough(), tty: false, cwd: process.cwd(), env: {} },
+      );
+    const refused = (await recover('strict').then(() => new Error('expected a refusal'), (e: unknown) => e)) as Error;
+    expect(refused).toBeInstanceOf(StrictRefusalError);
+    expect(errorKind(refused)).toBe('corruption');
+    expect(refused.message).toContain(`${name} @ ${block.offset}`);
+    expect(existsSync(d.result) ? readdirSync(d.result) : []).toEqual([]); // nothing started
+    await expect(recover()).resolves.toBeDefined();
+    await expect(
+      runRecover(
+        { parallel: 1, sealingTemp: d.temp, sealingResult: d.result, devnet: '', metadataStoreMode: 'strict', numbers: ['1'], json: true },
+        { sealer: new FakeSealer({}), stdout: new PassThrough(), stderr: new PassThrough(), tty: false, cwd: process.cwd(), env: {} },
+      ),
+    ).rejects.toThrow(/--metadata-store-mode applies to --metadata-store/);
   });
 });
 
