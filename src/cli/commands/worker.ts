@@ -99,7 +99,7 @@ export const workerCommand = defineCommand<WorkerArgs>({
   interruptNotice: 'sealer-recover: worker stopping; sectors in hand are checkpointed and go back to the queue',
   builder: (y: Argv) =>
     queueOption(y)
-      .option('sealing-result', { type: 'string', default: '~/sector', describe: 'storage path that receives sealed/ and cache/ (this worker only)' })
+      .option('sealing-result', { type: 'string', default: '~/sector', describe: 'storage path that receives sealed/ and cache/ (update/ and update-cache/ for snap-upgraded sectors; this worker only)' })
       .option('sealing-temp', { type: 'string', default: '~/temp', describe: 'scratch directory for layers and trees; a restarted worker resumes from it' })
       .option('parallel', { type: 'number', describe: 'sectors sealed at once on this worker (default 1)' })
       .option('gpu', gpuOptionSpec)
