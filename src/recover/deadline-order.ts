@@ -17,6 +17,13 @@ export interface SectorSchedule {
   readonly nextOpenEpoch?: number;
   /** estimated wall time of nextOpenEpoch (ISO 8601, UTC) */
   readonly nextOpenTime?: string;
+  /**
+   * that opening's fault declaration cutoff (open − FaultDeclarationCutoff): the recovered sector
+   * must be declared recovered before it to be proven at that opening (lotus-miner and curio
+   * declare on their own once the files check out), and the estimated wall time
+   */
+  readonly declareByEpoch?: number;
+  readonly declareByTime?: string;
   /** the deadline is open at the head */
   readonly openNow?: boolean;
   /** open now and --avoid-open-deadline: ordered by its next opening instead */
@@ -118,6 +125,8 @@ export async function orderByDeadline(client: LotusClient, miner: string, number
   const headMs = head.timestamp !== undefined ? head.timestamp * 1000 : (opts.now?.() ?? new Date()).getTime();
   const timeOf = (epoch: number) => new Date(headMs + (epoch - head.height) * secs * 1000).toISOString();
   const rows: { s: SectorSchedule; key: number; i: number }[] = [];
+  // FaultDeclarationCutoff (70 epochs on mainnet) as the node reports it for the current deadline
+  const cutoffLead = di.open - di.faultCutoff;
   const located = await locateSectors(client, miner, numbers, di.periodDeadlines, opts.perSectorLimit);
   let i = 0;
   for (const n of numbers) {
@@ -130,6 +139,7 @@ export async function orderByDeadline(client: LotusClient, miner: string, number
     const next = nextOpening(di, loc.deadline);
     const deferred = next.openNow && opts.avoidOpenDeadline === true;
     const epoch = deferred ? next.epoch + di.provingPeriod : next.epoch;
+    const declareBy = epoch - cutoffLead;
     rows.push({
       s: {
         sector: String(n),
@@ -137,6 +147,8 @@ export async function orderByDeadline(client: LotusClient, miner: string, number
         partition: loc.partition,
         nextOpenEpoch: epoch,
         nextOpenTime: timeOf(epoch),
+        declareByEpoch: declareBy,
+        declareByTime: timeOf(declareBy),
         ...(next.openNow ? { openNow: true } : {}),
         ...(deferred ? { deferred: true } : {}),
       },
@@ -159,7 +171,8 @@ export async function orderByDeadline(client: LotusClient, miner: string, number
 export function renderDeadlinePlan(plan: DeadlinePlan): string {
   const lines = [`recovery order: ${plan.how}`];
   if (!plan.byDeadline) return lines.join('\n');
-  const rows = [['sector', 'deadline', 'partition', 'next open (epoch)', 'next open (UTC, est.)', '']];
+  const rows = [['sector', 'deadline', 'partition', 'next open (epoch)', 'next open (UTC, est.)', 'declare by (epoch)', '']];
+  const current = plan.head?.epoch;
   for (const s of plan.sectors) {
     rows.push([
       s.sector,
@@ -167,7 +180,14 @@ export function renderDeadlinePlan(plan: DeadlinePlan): string {
       s.partition === undefined ? '-' : String(s.partition),
       s.nextOpenEpoch === undefined ? '-' : String(s.nextOpenEpoch),
       s.nextOpenTime === undefined ? '-' : s.nextOpenTime.replace(/\.\d+Z$/, 'Z'),
-      s.deferred ? 'open now: deferred' : s.openNow ? 'OPEN NOW' : (s.note ?? ''),
+      s.declareByEpoch === undefined ? '-' : String(s.declareByEpoch),
+      s.deferred
+        ? 'open now: deferred'
+        : s.openNow
+          ? 'OPEN NOW (cutoff passed)'
+          : current !== undefined && s.declareByEpoch !== undefined && s.declareByEpoch <= current
+            ? 'cutoff passed (if faulty on chain: proven from the opening after)'
+            : (s.note ?? ''),
     ]);
   }
   const w = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));

@@ -103,20 +103,23 @@ describe('deadline order', () => {
     const plan = await orderByDeadline(client, 'f01000', ns(3, 4, 2, 1));
     expect(plan.byDeadline).toBe(true);
     expect(plan.sectors.map((s) => s.sector)).toEqual(['1', '2', '4', '3']);
-    expect(plan.sectors[0]).toEqual({ sector: '1', deadline: 31, partition: 0, nextOpenEpoch: 1960, nextOpenTime: at(1960), openNow: true });
-    expect(plan.sectors[1]).toMatchObject({ deadline: 40, nextOpenEpoch: 2500, nextOpenTime: at(2500) });
-    expect(plan.sectors[2]).toMatchObject({ deadline: 5, nextOpenEpoch: 3280 });
+    // declare-by = the opening − FaultDeclarationCutoff (70 epochs in builtin-actors' miner policy)
+    expect(plan.sectors[0]).toEqual({ sector: '1', deadline: 31, partition: 0, nextOpenEpoch: 1960, nextOpenTime: at(1960), declareByEpoch: 1890, declareByTime: at(1890), openNow: true });
+    expect(plan.sectors[1]).toMatchObject({ deadline: 40, nextOpenEpoch: 2500, nextOpenTime: at(2500), declareByEpoch: 2430, declareByTime: at(2430) });
+    expect(plan.sectors[2]).toMatchObject({ deadline: 5, nextOpenEpoch: 3280, declareByEpoch: 3210 });
     expect(plan.sectors[3]).toEqual({ sector: '3', note: 'no proving deadline: sector 3 not due at any deadline' });
     expect(plan.head).toEqual({ epoch: 2000, time: at(2000) });
     const text = renderDeadlinePlan(plan);
     expect(text).toMatch(/^recovery order: by next proving deadline/);
-    expect(text.split('\n')[2]).toMatch(/^ {2}1\s+31\s+0\s+1960\s+2020-08-25T14:20:00Z\s+OPEN NOW$/);
+    expect(text.split('\n')[1]).toMatch(/declare by \(epoch\)/);
+    expect(text.split('\n')[2]).toMatch(/^ {2}1\s+31\s+0\s+1960\s+2020-08-25T14:20:00Z\s+1890\s+OPEN NOW \(cutoff passed\)$/);
+    expect(text.split('\n')[3]).toMatch(/^ {2}2\s+40\s+0\s+2500\s+\S+\s+2430$/);
   });
 
   it('--avoid-open-deadline defers the open deadline to its next opening, one proving period later', async () => {
     const plan = await orderByDeadline(client, 'f01000', ns(1, 2, 4), { avoidOpenDeadline: true });
     expect(plan.sectors.map((s) => s.sector)).toEqual(['2', '4', '1']);
-    expect(plan.sectors[2]).toMatchObject({ deadline: 31, nextOpenEpoch: 1960 + 2880, openNow: true, deferred: true });
+    expect(plan.sectors[2]).toMatchObject({ deadline: 31, nextOpenEpoch: 1960 + 2880, declareByEpoch: 1960 + 2880 - 70, openNow: true, deferred: true });
     expect(plan.how).toMatch(/1 sector\(s\) of the open deadline deferred/);
     expect(renderDeadlinePlan(plan)).toMatch(/open now: deferred/);
   });
