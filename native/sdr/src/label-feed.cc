@@ -17,8 +17,8 @@ const ParentsChunk& InlineParents::next() {
   return chunk_;
 }
 
-ParentsFeed::ParentsFeed(ParentsReader& reader, uint64_t nodes, uint32_t layer, std::vector<const uint8_t*> prevs)
-    : reader_(reader), nodes_(nodes), layer_(layer), prevs_(std::move(prevs)) {
+ParentsFeed::ParentsFeed(ParentsReader& reader, uint64_t end, uint32_t layer, std::vector<const uint8_t*> prevs, uint64_t first)
+    : reader_(reader), nodes_(end), first_(first), layer_(layer), prevs_(std::move(prevs)) {
   const uint64_t chunk = ParentsReader::chunk_nodes();
   for (Slot& s : slots_) {
     s.rows.resize(chunk * kParents);
@@ -41,7 +41,7 @@ void ParentsFeed::produce() {
   const size_t k = prevs_.size();
   constexpr uint64_t kAhead = 16;  // nodes between a row's prefetch and its copy
   try {
-    for (uint64_t c = 0, start = 0; start < nodes_; c++, start += chunk) {
+    for (uint64_t c = 0, start = first_; start < nodes_; c++, start += chunk) {
       Slot& s = slots_[c % kSlots];
       {
         std::unique_lock<std::mutex> lock(mu_);
