@@ -78,11 +78,16 @@ export interface LabelWindowOptions {
   readonly outPath: string;
   readonly kernel?: Sha256Kernel;
   readonly parentsFeed?: 'auto' | 'producer' | 'inline';
+  /**
+   * passes over the window with the same mappings (default 1); before each later pass the parents
+   * slice is dropped from the page cache, while the layer pages already read stay mapped
+   */
+  readonly passes?: number;
   readonly onProgress?: (p: { stage: 'pc1-window'; done: number; total: number }) => void;
   readonly signal?: AbortSignal;
 }
 
-/** CPU and wall time of the hashing thread for the window (labeling only). */
+/** CPU and wall time of the hashing thread for one pass over the window (labeling only). */
 export interface WindowTimes {
   readonly cpuNs: number;
   readonly wallNs: number;
@@ -93,7 +98,7 @@ interface Pc1Addon {
     o: Omit<LabelWindowOptions, 'onProgress' | 'signal'>,
     onProgress: LabelWindowOptions['onProgress'],
     cancel: Int32Array,
-  ): Promise<WindowTimes>;
+  ): Promise<WindowTimes[]>;
   labelLayers(
     o: Omit<LabelLayersOptions, 'onProgress' | 'signal'>,
     onProgress: ((p: Pc1NativeProgress) => void) | undefined,
@@ -118,7 +123,7 @@ export function labelLayers(o: LabelLayersOptions): Promise<void> {
  * whose layers and parents cache do not fit here. Benchmarks and tests only; recovery labels whole
  * layers with labelLayers.
  */
-export function labelWindow(o: LabelWindowOptions): Promise<WindowTimes> {
+export function labelWindow(o: LabelWindowOptions): Promise<WindowTimes[]> {
   const { onProgress, signal, ...rest } = o;
   return withCancel(signal, (flag) => addon().labelWindow(rest, onProgress, flag));
 }

@@ -35,6 +35,9 @@ class ParentsReader {
   // Same rows into dst (count × 14); safe to call from another thread than the one that built it.
   void read_into(uint64_t start, uint64_t count, uint32_t* dst);
   static constexpr uint64_t chunk_nodes() { return 8192; }
+  // Drops the file's pages from the page cache (posix_fadvise DONTNEED), so the next pass reads it
+  // from disk as a cache larger than RAM would be (benchmarks: label-window.cc).
+  void drop_page_cache();
 
  private:
   int fd_ = -1;

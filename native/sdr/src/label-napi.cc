@@ -83,12 +83,13 @@ Napi::Value LabelLayers(const Napi::CallbackInfo& info) {
 }
 
 // labelWindow({nodes, layer, first, count, replicaId, parentsPath, prevLayerPath?, curPrefixPath?,
-//              outPath, kernel?, parentsFeed?}, onProgress?, cancelFlag?) → Promise<{cpuNs, wallNs}>
+//              outPath, kernel?, parentsFeed?, passes? = 1}, onProgress?, cancelFlag?)
+//   → Promise<Array<{cpuNs, wallNs}>> (one per pass)
 // Labels nodes [first, first + count) of one layer from mapped files (label-window.h); parentsPath
 // holds only the window's rows (writeParentsCache with first/count). Progress {stage: 'pc1-window',
 // done, total} in nodes of the window.
 Napi::Value LabelWindow(const Napi::CallbackInfo& info) {
-  auto times = std::make_shared<sdr::label::WindowTimes>();
+  auto times = std::make_shared<std::vector<sdr::label::WindowTimes>>();
   return start_job<Count>(info, [times](const Options& o) {
     sdr::label::WindowSpec spec;
     spec.nodes = o.u64("nodes", 2, uint64_t(1) << 31);
@@ -105,6 +106,7 @@ Napi::Value LabelWindow(const Napi::CallbackInfo& info) {
     spec.out_path = o.path("outPath");
     spec.kernel = sha256_kernel(o.get("kernel"));
     spec.feed = feed_arg(o);
+    spec.passes = uint32_t(o.opt_u64("passes", 1, 16).value_or(1));
     return JobSpec<Count>{
         "sdr.labelWindow",
         [spec, times](const sdr::CancelFlag& cancel, Reporter<Count>& r) {
@@ -112,10 +114,14 @@ Napi::Value LabelWindow(const Napi::CallbackInfo& info) {
         },
         [](Napi::Object& p, const Count& c) { describe_count(p, "pc1-window", c); },
         [times](Napi::Env env) {
-          Napi::Object t = Napi::Object::New(env);
-          t.Set("cpuNs", Napi::Number::New(env, double(times->cpu_ns)));
-          t.Set("wallNs", Napi::Number::New(env, double(times->wall_ns)));
-          return Napi::Value(t);
+          Napi::Array all = Napi::Array::New(env, times->size());
+          for (size_t i = 0; i < times->size(); i++) {
+            Napi::Object t = Napi::Object::New(env);
+            t.Set("cpuNs", Napi::Number::New(env, double((*times)[i].cpu_ns)));
+            t.Set("wallNs", Napi::Number::New(env, double((*times)[i].wall_ns)));
+            all.Set(uint32_t(i), t);
+          }
+          return Napi::Value(all);
         }};
   });
 }

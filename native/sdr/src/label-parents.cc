@@ -42,6 +42,12 @@ ParentsReader::~ParentsReader() {
   if (fd_ >= 0) ::close(fd_);
 }
 
+void ParentsReader::drop_page_cache() {
+#ifdef POSIX_FADV_DONTNEED
+  ::posix_fadvise(fd_, 0, 0, POSIX_FADV_DONTNEED);
+#endif
+}
+
 const uint32_t* ParentsReader::read(uint64_t start, uint64_t count) {
   read_into(start, count, rows_.data());
   return rows_.data();

@@ -98,9 +98,11 @@ class WindowLayer {
 
 }  // namespace
 
-WindowTimes label_window(const WindowSpec& spec, const CancelFlag& cancel, const std::function<void(uint64_t)>& progress) {
+std::vector<WindowTimes> label_window(const WindowSpec& spec, const CancelFlag& cancel,
+                                      const std::function<void(uint64_t)>& progress) {
   if (spec.replica_id.size() != 32) throw std::invalid_argument("replica id must be 32 bytes");
   if (spec.layer < 1) throw std::invalid_argument("layer is 1-based");
+  if (spec.passes < 1) throw std::invalid_argument("at least one pass");
   if (spec.count == 0 || spec.first > spec.nodes || spec.count > spec.nodes - spec.first)
     throw std::invalid_argument("window [first, first + count) must be a non-empty range inside [0, nodes)");
   const sha256::Impl h = sha256::impl(spec.kernel);
@@ -116,21 +118,25 @@ WindowTimes label_window(const WindowSpec& spec, const CancelFlag& cancel, const
   const uint64_t end = spec.first + spec.count;
   const SectorLayer s{spec.replica_id.data(), prev ? prev->data() : nullptr, cur.data()};
   const bool feed = spec.feed == RunSpec::Feed::Producer || (spec.feed == RunSpec::Feed::Auto && spec.nodes >= kFeedMinNodes);
-  const uint64_t cpu0 = clock_ns(CLOCK_THREAD_CPUTIME_ID), wall0 = clock_ns(CLOCK_MONOTONIC);
-  std::unique_ptr<ParentsSource> source;
-  if (feed)
-    source.reset(new ParentsFeed(reader, end, spec.layer, {s.prev}, spec.first));
-  else
-    source.reset(new InlineParents(reader, end, spec.first));
-  const bool ok = label_layer_single(h, end, spec.layer, s, *source, ctl, spec.first);
-  source.reset();
-  const WindowTimes t{clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0, clock_ns(CLOCK_MONOTONIC) - wall0};
-  if (!ok) throw Cancelled();
+  std::vector<WindowTimes> times;
+  for (uint32_t p = 0; p < spec.passes; p++) {
+    if (p > 0) reader.drop_page_cache();
+    const uint64_t cpu0 = clock_ns(CLOCK_THREAD_CPUTIME_ID), wall0 = clock_ns(CLOCK_MONOTONIC);
+    std::unique_ptr<ParentsSource> source;
+    if (feed)
+      source.reset(new ParentsFeed(reader, end, spec.layer, {s.prev}, spec.first));
+    else
+      source.reset(new InlineParents(reader, end, spec.first));
+    const bool ok = label_layer_single(h, end, spec.layer, s, *source, ctl, spec.first);
+    source.reset();
+    times.push_back({clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0, clock_ns(CLOCK_MONOTONIC) - wall0});
+    if (!ok) throw Cancelled();
+  }
 
   io::PartialFile out(spec.out_path, "the window's labels");
   io::pwrite_all(out.fd(), cur.data() + spec.first * kNodeBytes, spec.count * kNodeBytes, 0, out.partial_path());
   out.commit();
-  return t;
+  return times;
 }
 
 }  // namespace label

@@ -27,14 +27,20 @@ struct WindowSpec {
   std::string out_path;             // the window's labels, count × 32 bytes (io::PartialFile)
   sha256::Kernel kernel = sha256::Kernel::Fast;
   RunSpec::Feed feed = RunSpec::Feed::Auto;  // Auto: the producer feed for graphs from kFeedMinNodes up
+  // Passes over the same window with the same mappings (same labels each time). Before every pass
+  // after the first the parents slice is dropped from the page cache, so pass 2 reads the parents
+  // from disk while the layer pages pass 1 touched are resident and mapped: labeling with the part
+  // of the layers it reads in RAM and the parents cache not.
+  uint32_t passes = 1;
 };
 
 struct WindowTimes {
   uint64_t cpu_ns, wall_ns;  // the hashing thread, labeling only (as RunCallbacks::layer_done)
 };
 
-// progress(done) in nodes of the window. Throws Cancelled, SysError, CorruptData (a file too short).
-WindowTimes label_window(const WindowSpec& spec, const CancelFlag& cancel, const std::function<void(uint64_t)>& progress);
+// Times of each pass; progress(done) in nodes of the window (per pass). Throws Cancelled, SysError,
+// CorruptData (a file too short).
+std::vector<WindowTimes> label_window(const WindowSpec& spec, const CancelFlag& cancel, const std::function<void(uint64_t)>& progress);
 
 }  // namespace label
 }  // namespace sdr
