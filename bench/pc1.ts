@@ -213,7 +213,8 @@ async function benchSize(proof: SealProof, work: string, rows: Row[]): Promise<R
   return { nodes, layers: proof.layers, reps, bound: bounds, single: singles, multi: multis, best: { bound, single, inline, multi }, ...extra, e2eWallNsPerNode: e2e, treeDWallNsPerLeaf: treeD };
 }
 
-const sizes = ['StackedDrg8MiBV1_1', ...(process.env.BENCH_LARGE ? ['StackedDrg512MiBV1_1'] : [])];
+// BENCH_PC1_32G_ONLY=1: the 32GiB window case alone (with BENCH_PC1_32G=1), for a quick rerun of it.
+const sizes = process.env.BENCH_PC1_32G_ONLY ? [] : ['StackedDrg8MiBV1_1', ...(process.env.BENCH_LARGE ? ['StackedDrg512MiBV1_1'] : [])];
 const rows: Row[] = [];
 const results: Record<string, unknown> = { kernel: sha256FastKernelName(), machineBefore: machine(), sizes: {} };
 const work = await mkdtemp(join(tmpdir(), 'bench-pc1-'));

@@ -74,6 +74,9 @@ class WindowLayer {
       if (prefix > 0) fd = open_at_least(prefix_path, prefix, "the current layer's prefix");
       if (mapped > 0 && ::mmap(base_, mapped, PROT_READ, MAP_SHARED | MAP_FIXED, fd.get(), 0) == MAP_FAILED)
         throw_sys("mmap", prefix_path, "cannot map the current layer's prefix");
+      // Base parents far behind the node land on random pages too; read-around there would fill
+      // RAM with neighbours nobody reads and push out the pages the window does read.
+      if (mapped > 0) ::madvise(base_, mapped, MADV_RANDOM);
       if (::mmap(base_ + mapped, bytes_ - mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) ==
           MAP_FAILED)
         throw_sys("mmap", "", "cannot allocate the window's labels");
