@@ -91,6 +91,8 @@ export interface LabelWindowOptions {
 export interface WindowTimes {
   readonly cpuNs: number;
   readonly wallNs: number;
+  /** CPU time of the parents feed's producer thread for the pass (0 with parentsFeed 'inline') */
+  readonly producerCpuNs: number;
 }
 
 interface Pc1Addon {

@@ -42,7 +42,11 @@ async function window(
     passes: o.passes,
   });
   expect(t).toHaveLength(o.passes ?? 1);
-  for (const p of t) expect(p.cpuNs).toBeGreaterThan(0);
+  for (const p of t) {
+    expect(p.cpuNs).toBeGreaterThan(0);
+    if (o.feed === 'inline') expect(p.producerCpuNs).toBe(0);
+    else expect(p.producerCpuNs).toBeGreaterThan(0);
+  }
   return readFileSync(outPath);
 }
 
