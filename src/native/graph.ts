@@ -32,6 +32,12 @@ export interface WriteParentsCacheOptions {
   readonly signal?: AbortSignal;
   /** worker threads; default all cores. 1 = the single-threaded plain twin. */
   readonly threads?: number;
+  /**
+   * Only the records of nodes [first, first + count) (node v at byte (v − first) × 56): a window of
+   * a graph whose whole cache is too big to write (docs/memory-plan.md#window-bench). Default: all.
+   */
+  readonly first?: bigint;
+  readonly count?: bigint;
 }
 
 /**
@@ -45,7 +51,7 @@ interface GraphAddon {
   graphKernels(): { best: GraphKernel; supported: GraphKernel[] };
   blake2bFeistelWords(m0: BigUint64Array, m1: bigint, kernel: GraphKernel): BigUint64Array;
   writeParentsCache(
-    o: { params: GraphParams; path: string; threads?: number },
+    o: { params: GraphParams; path: string; threads?: number; first?: bigint; count?: bigint },
     onProgress: ((p: CacheProgress) => void) | undefined,
     cancelFlag: Int32Array,
   ): Promise<void>;
@@ -74,13 +80,13 @@ export const blake2bFeistelWords = (m0: BigUint64Array, m1: bigint, kernel: Grap
   addon().blake2bFeistelWords(m0, m1, kernel);
 
 /**
- * Generates the whole parents cache at `path` (N × 56 bytes) off the JS thread. The file appears under
+ * Generates the whole parents cache at `path` (N × 56 bytes; with first/count only that window's records) off the JS thread. The file appears under
  * `path` only once complete and fsynced (written at partialPath(path) until then); cancelling
  * (signal) rejects with CancelledError and leaves neither file.
  */
 export function writeParentsCache(params: GraphParams, path: string, opts: WriteParentsCacheOptions = {}): Promise<void> {
-  const { onProgress, signal, threads } = opts;
-  return withCancel(signal, (flag) => addon().writeParentsCache({ params, path, threads }, onProgress, flag));
+  const { onProgress, signal, threads, first, count } = opts;
+  return withCancel(signal, (flag) => addon().writeParentsCache({ params, path, threads, first, count }, onProgress, flag));
 }
 
 /** BLAKE2b-512 (unkeyed), the Feistel round hash; exported for tests against node:crypto. */

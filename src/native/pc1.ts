@@ -1,5 +1,5 @@
 // Typed wrapper around the PC1 kernels of native/sdr (label-napi.cc, tree-d-napi.cc): layer labeling
-// for one sector or several interleaved in one thread, and tree-d. Both run off the JS thread;
+// for one sector or several interleaved in one thread, window labeling (benchmarks), and tree-d. Both run off the JS thread;
 // AbortSignal → shared cancel flag.
 import { rawAddon, withCancel } from './addon.js';
 import type { Sha256Kernel } from './hashing.js';
@@ -59,7 +59,48 @@ export interface BuildTreeDNativeOptions {
   readonly signal?: AbortSignal;
 }
 
+export interface LabelWindowOptions {
+  /** N of the graph */
+  readonly nodes: bigint;
+  /** 1-based layer */
+  readonly layer: number;
+  /** the window: nodes [first, first + count) of the layer */
+  readonly first: bigint;
+  readonly count: bigint;
+  readonly replicaId: Uint8Array;
+  /** the window's rows of the parents cache only (writeParentsCache with the same first/count) */
+  readonly parentsPath: string;
+  /** layer − 1, at least N × 32 bytes, mapped read-only (layer > 1) */
+  readonly prevLayerPath?: string;
+  /** a file whose first first × 32 bytes are this layer's labels below the window (first > 0) */
+  readonly curPrefixPath?: string;
+  /** the window's labels, count × 32 bytes (written at partialPath(outPath) first) */
+  readonly outPath: string;
+  readonly kernel?: Sha256Kernel;
+  readonly parentsFeed?: 'auto' | 'producer' | 'inline';
+  /**
+   * passes over the window with the same mappings (default 1); before each later pass the parents
+   * slice is dropped from the page cache, while the layer pages already read stay mapped
+   */
+  readonly passes?: number;
+  readonly onProgress?: (p: { stage: 'pc1-window'; done: number; total: number }) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** CPU and wall time of the hashing thread for one pass over the window (labeling only). */
+export interface WindowTimes {
+  readonly cpuNs: number;
+  readonly wallNs: number;
+  /** CPU time of the parents feed's producer thread for the pass (0 with parentsFeed 'inline') */
+  readonly producerCpuNs: number;
+}
+
 interface Pc1Addon {
+  labelWindow(
+    o: Omit<LabelWindowOptions, 'onProgress' | 'signal'>,
+    onProgress: LabelWindowOptions['onProgress'],
+    cancel: Int32Array,
+  ): Promise<WindowTimes[]>;
   labelLayers(
     o: Omit<LabelLayersOptions, 'onProgress' | 'signal'>,
     onProgress: ((p: Pc1NativeProgress) => void) | undefined,
@@ -76,6 +117,17 @@ const addon = (): Pc1Addon => rawAddon() as unknown as Pc1Addon;
 export function labelLayers(o: LabelLayersOptions): Promise<void> {
   const { onProgress, signal, ...rest } = o;
   return withCancel(signal, (flag) => addon().labelLayers(rest, onProgress, flag));
+}
+
+/**
+ * Labels one window of one layer with the production kernel, the previous layer and the current
+ * layer's prefix read from files the kernel maps (docs/memory-plan.md#window-bench): for graphs
+ * whose layers and parents cache do not fit here. Benchmarks and tests only; recovery labels whole
+ * layers with labelLayers.
+ */
+export function labelWindow(o: LabelWindowOptions): Promise<WindowTimes[]> {
+  const { onProgress, signal, ...rest } = o;
+  return withCancel(signal, (flag) => addon().labelWindow(rest, onProgress, flag));
 }
 
 /** Writes the tree-d file (reference layout) and returns its root, comm_d. */

@@ -49,8 +49,15 @@ inline void to_le(uint32_t* words, size_t n) {
 
 bool write_parents_cache(const GraphParams& g, const std::string& path, unsigned threads, const CancelFlag& cancelled,
                          const std::function<void(uint64_t)>& on_progress) {
+  return write_parents_window(g, 0, g.nodes, path, threads, cancelled, on_progress);
+}
+
+bool write_parents_window(const GraphParams& g, uint64_t first, uint64_t total, const std::string& path,
+                          unsigned threads, const CancelFlag& cancelled, const std::function<void(uint64_t)>& on_progress) {
+  if (first > g.nodes || total > g.nodes - first || total == 0)
+    throw std::invalid_argument("parents window [first, first + count) must be a non-empty range inside [0, nodes)");
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  const uint64_t n_chunks = (g.nodes + kChunkNodes - 1) / kChunkNodes;
+  const uint64_t n_chunks = (total + kChunkNodes - 1) / kChunkNodes;
   if (threads > n_chunks) threads = static_cast<unsigned>(n_chunks);
 
   io::PartialFile out(path, "the parents cache");
@@ -73,11 +80,11 @@ bool write_parents_cache(const GraphParams& g, const std::string& path, unsigned
         }
         const uint64_t c = next_chunk.fetch_add(1);
         if (c >= n_chunks) return;
-        const uint64_t start = c * kChunkNodes;
-        const uint64_t count = std::min(kChunkNodes, g.nodes - start);
-        graph_parents(g, start, count, buf.data());
+        const uint64_t offset = c * kChunkNodes;  // within the window
+        const uint64_t count = std::min(kChunkNodes, total - offset);
+        graph_parents(g, first + offset, count, buf.data());
         to_le(buf.data(), count * kTotalParents);
-        io::pwrite_all(fd, reinterpret_cast<const uint8_t*>(buf.data()), count * kRecordBytes, start * kRecordBytes, tmp);
+        io::pwrite_all(fd, reinterpret_cast<const uint8_t*>(buf.data()), count * kRecordBytes, offset * kRecordBytes, tmp);
         nodes_done.fetch_add(count);
       }
     } catch (...) {
@@ -87,7 +94,7 @@ bool write_parents_cache(const GraphParams& g, const std::string& path, unsigned
     }
   };
 
-  preallocate(fd, g.nodes * kRecordBytes, tmp);
+  preallocate(fd, total * kRecordBytes, tmp);
   std::vector<std::thread> pool;
   std::atomic<unsigned> running{0};
   try {
@@ -110,9 +117,9 @@ bool write_parents_cache(const GraphParams& g, const std::string& path, unsigned
   }
   for (auto& t : pool) t.join();
   if (error) std::rethrow_exception(error);
-  if (cancelled.raised() || nodes_done.load() != g.nodes) return false;  // `out` removes the partial file
+  if (cancelled.raised() || nodes_done.load() != total) return false;  // `out` removes the partial file
   out.commit();
-  if (on_progress) on_progress(g.nodes);
+  if (on_progress) on_progress(total);
   return true;
 }
 

@@ -95,17 +95,21 @@ Napi::Value GraphParents(const Napi::CallbackInfo& info) {
   return out;
 }
 
-// writeParentsCache({params, path, threads? = 0 (all cores)}, onProgress?, cancelFlag?) → Promise<void>
-// `path` is written as an io::PartialFile; progress: {stage: 'parents-cache', done, total} in nodes.
+// writeParentsCache({params, path, threads? = 0 (all cores), first? = 0, count? = nodes − first},
+//                   onProgress?, cancelFlag?) → Promise<void>
+// `path` is written as an io::PartialFile holding the records of nodes [first, first + count) (the
+// whole cache by default); progress: {stage: 'parents-cache', done, total} in nodes of that range.
 Napi::Value WriteParentsCache(const Napi::CallbackInfo& info) {
   return start_job<Count>(info, [](const Options& o) {
     const sdr::GraphParams g = graph_params(o.get("params"));
     const std::string path = o.path("path");
     const unsigned threads = unsigned(o.opt_u64("threads", 0, 1024).value_or(0));
+    const uint64_t first = o.opt_u64("first", 0, g.nodes - 1).value_or(0);
+    const uint64_t count = o.opt_u64("count", 1, g.nodes - first).value_or(g.nodes - first);
     return JobSpec<Count>{
         "sdr.writeParentsCache",
-        [g, path, threads](const sdr::CancelFlag& cancel, Reporter<Count>& r) {
-          if (!sdr::write_parents_cache(g, path, threads, cancel, [&](uint64_t n) { r.update({n, g.nodes}); }))
+        [g, path, threads, first, count](const sdr::CancelFlag& cancel, Reporter<Count>& r) {
+          if (!sdr::write_parents_window(g, first, count, path, threads, cancel, [&](uint64_t n) { r.update({n, count}); }))
             throw sdr::Cancelled();
         },
         [](Napi::Object& p, const Count& c) { describe_count(p, "parents-cache", c); },

@@ -42,4 +42,11 @@ void graph_parents_with(const GraphParams& g, FeistelKernel k, uint64_t start, u
 bool write_parents_cache(const GraphParams& g, const std::string& path, unsigned threads, const CancelFlag& cancel,
                          const std::function<void(uint64_t)>& on_progress);
 
+// The same records for the window of nodes [first, first + count) only: node v's record at byte
+// (v − first) × 56 of `path` (count × 56 bytes). A window of a 32/64 GiB graph lets benchmarks and
+// tests use the real graph without its 56/112 GiB cache (docs/memory-plan.md#window-bench).
+// on_progress gets nodes of the window done. write_parents_cache is the window [0, N).
+bool write_parents_window(const GraphParams& g, uint64_t first, uint64_t count, const std::string& path,
+                          unsigned threads, const CancelFlag& cancel, const std::function<void(uint64_t)>& on_progress);
+
 }  // namespace sdr

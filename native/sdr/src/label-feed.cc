@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <ctime>
 
 namespace sdr {
 namespace label {
@@ -17,8 +18,9 @@ const ParentsChunk& InlineParents::next() {
   return chunk_;
 }
 
-ParentsFeed::ParentsFeed(ParentsReader& reader, uint64_t nodes, uint32_t layer, std::vector<const uint8_t*> prevs)
-    : reader_(reader), nodes_(nodes), layer_(layer), prevs_(std::move(prevs)) {
+ParentsFeed::ParentsFeed(ParentsReader& reader, uint64_t end, uint32_t layer, std::vector<const uint8_t*> prevs, uint64_t first,
+                         uint64_t* producer_cpu_ns)
+    : reader_(reader), nodes_(end), first_(first), layer_(layer), prevs_(std::move(prevs)), producer_cpu_ns_(producer_cpu_ns) {
   const uint64_t chunk = ParentsReader::chunk_nodes();
   for (Slot& s : slots_) {
     s.rows.resize(chunk * kParents);
@@ -37,11 +39,20 @@ ParentsFeed::~ParentsFeed() {
 }
 
 void ParentsFeed::produce() {
+  struct CpuTime {  // written on every way out of produce()
+    uint64_t* out;
+    ~CpuTime() {
+      if (!out) return;
+      timespec t;
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+      *out = uint64_t(t.tv_sec) * 1000000000u + uint64_t(t.tv_nsec);
+    }
+  } cpu_time{producer_cpu_ns_};
   const uint64_t chunk = ParentsReader::chunk_nodes();
   const size_t k = prevs_.size();
   constexpr uint64_t kAhead = 16;  // nodes between a row's prefetch and its copy
   try {
-    for (uint64_t c = 0, start = 0; start < nodes_; c++, start += chunk) {
+    for (uint64_t c = 0, start = first_; start < nodes_; c++, start += chunk) {
       Slot& s = slots_[c % kSlots];
       {
         std::unique_lock<std::mutex> lock(mu_);

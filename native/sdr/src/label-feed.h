@@ -42,20 +42,25 @@ class ParentsSource {
 
 class InlineParents : public ParentsSource {
  public:
-  InlineParents(ParentsReader& reader, uint64_t nodes) : reader_(reader), nodes_(nodes) {}
+  // Hands out the rows of nodes [first, end).
+  InlineParents(ParentsReader& reader, uint64_t end, uint64_t first = 0) : reader_(reader), nodes_(end), pos_(first) {}
   const ParentsChunk& next() override;
   void release() override {}
 
  private:
   ParentsReader& reader_;
-  uint64_t nodes_, pos_ = 0;
+  uint64_t nodes_, pos_;
   ParentsChunk chunk_;
 };
 
 class ParentsFeed : public ParentsSource {
  public:
-  // prevs: each sector's previous layer (ignored for layer 1). The producer starts at once.
-  ParentsFeed(ParentsReader& reader, uint64_t nodes, uint32_t layer, std::vector<const uint8_t*> prevs);
+  // prevs: each sector's previous layer (ignored for layer 1). Rows of nodes [first, end). The
+  // producer starts at once.
+  // producer_cpu_ns, when given, receives the producer thread's CPU time once it has stopped (the
+  // destructor joins it), for benchmarks that ask whether the producer keeps up.
+  ParentsFeed(ParentsReader& reader, uint64_t end, uint32_t layer, std::vector<const uint8_t*> prevs, uint64_t first = 0,
+              uint64_t* producer_cpu_ns = nullptr);
   ~ParentsFeed() override;  // stops and joins the producer (also when the kernel stopped early)
   ParentsFeed(const ParentsFeed&) = delete;
   ParentsFeed& operator=(const ParentsFeed&) = delete;
@@ -75,9 +80,10 @@ class ParentsFeed : public ParentsSource {
   void produce();
 
   ParentsReader& reader_;
-  const uint64_t nodes_;
+  const uint64_t nodes_, first_;
   const uint32_t layer_;
   const std::vector<const uint8_t*> prevs_;
+  uint64_t* const producer_cpu_ns_;
   Slot slots_[kSlots];
   uint64_t consumed_ = 0;  // chunks released by the consumer
   bool stop_ = false;

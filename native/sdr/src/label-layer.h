@@ -22,9 +22,11 @@ constexpr int kBaseParents = 6;
 // Reads the reference parents cache (N records of 14 u32 LE, docs/sdr.md#parents-cache-file) front to back in chunks,
 // checking every index so that a corrupt or foreign cache fails with a message instead of reading
 // outside the layer buffers.
+// A window file (graph.h write_parents_window) holds only the rows of [first, first + count).
 class ParentsReader {
  public:
-  ParentsReader(const std::string& path, uint64_t nodes);
+  ParentsReader(const std::string& path, uint64_t nodes) : ParentsReader(path, nodes, 0, nodes) {}
+  ParentsReader(const std::string& path, uint64_t nodes, uint64_t first, uint64_t count);
   ~ParentsReader();
   ParentsReader(const ParentsReader&) = delete;
   ParentsReader& operator=(const ParentsReader&) = delete;
@@ -33,11 +35,14 @@ class ParentsReader {
   // Same rows into dst (count × 14); safe to call from another thread than the one that built it.
   void read_into(uint64_t start, uint64_t count, uint32_t* dst);
   static constexpr uint64_t chunk_nodes() { return 8192; }
+  // Drops the file's pages from the page cache (posix_fadvise DONTNEED), so the next pass reads it
+  // from disk as a cache larger than RAM would be (benchmarks: label-window.cc).
+  void drop_page_cache();
 
  private:
   int fd_ = -1;
   std::string path_;
-  uint64_t nodes_;
+  uint64_t nodes_, first_, count_;
   std::vector<uint32_t> rows_;
 };
 
@@ -59,9 +64,11 @@ struct SectorLayer {
 
 class ParentsSource;  // label-feed.h
 
-// Labels layer `layer` (1-based) of one sector. Returns false if cancelled (cur is then partial).
-bool label_layer_single(const sha256::Impl& h, uint64_t nodes, uint32_t layer, const SectorLayer& s,
-                        ParentsSource& parents, const LayerControl& ctl);
+// Labels nodes [first, end) of layer `layer` (1-based) of one sector: the whole layer with first = 0,
+// end = N; a window otherwise (label-window.cc), where cur's labels below `first` must already be
+// there and `parents` starts at `first`. Returns false if cancelled (cur is then partial).
+bool label_layer_single(const sha256::Impl& h, uint64_t end, uint32_t layer, const SectorLayer& s,
+                        ParentsSource& parents, const LayerControl& ctl, uint64_t first = 0);
 
 // Same output as label_layer_single for each sector, computed in one thread with the sectors'
 // SHA-256 streams interleaved.

@@ -10,7 +10,8 @@ namespace sdr {
 namespace label {
 
 bool label_layer_single(const sha256::Impl& h, uint64_t nodes, uint32_t layer, const SectorLayer& s,
-                        ParentsSource& parents, const LayerControl& ctl) {
+                        ParentsSource& parents, const LayerControl& ctl, uint64_t first) {
+  // `nodes` is the end of the range labeled here: N for a whole layer.
   const MessagePlan plan = message_plan(layer);
   alignas(64) uint8_t run[kParents * kNodeBytes];
   alignas(64) uint8_t header[64];
@@ -21,10 +22,10 @@ bool label_layer_single(const sha256::Impl& h, uint64_t nodes, uint32_t layer, c
 
   uint32_t st[8], next[8];  // next = node v+1's state after its header block
   std::memcpy(next, sha256::kInitialState, sizeof next);
-  write_header(header, s.replica_id, layer, 0);
+  write_header(header, s.replica_id, layer, first);
   h.compress(next, header, 1);
 
-  for (uint64_t start = 0; start < nodes; start += ParentsReader::chunk_nodes()) {
+  for (uint64_t start = first; start < nodes; start += ParentsReader::chunk_nodes()) {
     const ParentsChunk& chunk = parents.next();
     const uint64_t count = chunk.count;
     const uint32_t* rows = chunk.rows;
@@ -54,14 +55,14 @@ bool label_layer_single(const sha256::Impl& h, uint64_t nodes, uint32_t layer, c
         h.compress(st, tail, 1);
       }
       finish_label(st, s.cur + v * kNodeBytes);
-      if ((v + 1) % kPollNodes == 0) {
+      if ((v + 1 - first) % kPollNodes == 0) {
         if (ctl.cancelled()) return false;
-        if (ctl.progress) ctl.progress(v + 1);
+        if (ctl.progress) ctl.progress(v + 1 - first);
       }
     }
     parents.release();
   }
-  if (ctl.progress) ctl.progress(nodes);
+  if (ctl.progress) ctl.progress(nodes - first);
   return true;
 }
 
