@@ -31,9 +31,9 @@ import { graphParams } from '../src/seal/graph-seeds.js';
 import { runPc1 } from '../src/seal/pc1.js';
 import { cacheFiles } from '../src/sector/cache-files.js';
 import { buildTreeD } from '../src/seal/tree-d.js';
-import { spawnSync } from 'node:child_process';
 import { machine } from './lib/measure.js';
-import { benchWindow32G } from './lib/pc1-window.js';
+import { benchWindow32G, type Pc1Row } from './lib/pc1-window.js';
+import { evict } from './lib/page-cache.js';
 import type { SummaryRow } from './lib/summary.js';
 
 const REPS = Number(process.env.BENCH_REPS ?? 3);
@@ -95,12 +95,6 @@ async function label(
   return { cpu: cpu / n, wall: wall / n };
 }
 
-/** Drops a file's pages from the page cache (python3's os.posix_fadvise); false when not possible. */
-function evict(path: string): boolean {
-  const r = spawnSync('python3', ['-c', 'import os,sys; fd=os.open(sys.argv[1], os.O_RDONLY); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)', path]);
-  return r.status === 0;
-}
-
 /** Layer 2 alone (layer 1 already on disk), parents cache warm or evicted first: ns/node CPU and wall. */
 async function layer2(proof: SealProof, parents: string, dir: string, rid: ReplicaId, cold: boolean): Promise<{ cpu: number; wall: number } | undefined> {
   if (cold && !evict(parents)) return undefined;
@@ -122,14 +116,7 @@ async function layer2(proof: SealProof, parents: string, dir: string, rid: Repli
   return { cpu: cpu / Number(proof.nodes), wall: wall / Number(proof.nodes) };
 }
 
-interface Row {
-  size: string;
-  metric: string;
-  value: number;
-  unit: string;
-  target?: string;
-  meets?: boolean;
-}
+type Row = Pc1Row;
 
 const best = <T extends Record<string, number>>(xs: T[]): T =>
   Object.fromEntries(Object.keys(xs[0]!).map((key) => [key, Math.min(...xs.map((x) => x[key]!))])) as T;

@@ -13,7 +13,6 @@
 // The labels are not a real sector's (the layer is synthetic); the work per node, the parents and
 // the memory traffic are. Lives under bench/lib/ so bench/run.ts does not run it on its own;
 // bench/pc1.ts calls it with BENCH_PC1_32G=1.
-import { spawnSync } from 'node:child_process';
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statfsSync, statSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
@@ -23,12 +22,13 @@ import { PARENTS_RECORD_BYTES, TOTAL_PARENTS, writeParentsCache } from '../../sr
 import { labelWindow, type WindowTimes } from '../../src/native/pc1.js';
 import { sealProof, type SealProof } from '../../src/proofs/registry.js';
 import { graphParams } from '../../src/seal/graph-seeds.js';
+import { evict, resident } from './page-cache.js';
 
 const GiB = 2 ** 30;
 /** Disk that must stay free for everyone else while the case runs. */
 const KEEP_FREE = 15 * GiB;
 
-export interface WindowRow {
+export interface Pc1Row {
   size: string;
   metric: string;
   value: number;
@@ -37,16 +37,8 @@ export interface WindowRow {
   meets?: boolean;
 }
 
-/** Drops a file's pages from the page cache (posix_fadvise DONTNEED, as bench/pc1.ts evict()). */
-function evict(path: string): void {
-  const r = spawnSync('python3', ['-c', 'import os,sys; fd=os.open(sys.argv[1], os.O_RDONLY); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)', path]);
-  if (r.status !== 0) throw new Error(`cannot evict ${path} from the page cache: ${String(r.stderr)}`);
-}
-
-/** Bytes of `path` in the page cache (util-linux fincore); null without fincore. */
-function resident(path: string): number | null {
-  const r = spawnSync('fincore', ['-b', '-n', '-o', 'RES', path], { encoding: 'utf8' });
-  return r.status === 0 ? Number(r.stdout.trim()) : null;
+function evictOrThrow(path: string): void {
+  if (!evict(path)) throw new Error(`cannot evict ${path} from the page cache (python3 with os.posix_fadvise is needed)`);
 }
 
 /** RssAnon / RssFile of this process now (KiB → bytes): the window buffer and feed vs mapped file pages. */
@@ -100,8 +92,8 @@ interface Pass extends WindowTimes {
 
 /** One labelWindow call of `passes` passes (parents slice evicted before each, layer file first if asked). */
 async function run(proof: SealProof, o: { first: number; count: number; parents: string; layer: string; out: string; evictLayer: boolean; passes: number }): Promise<Pass[]> {
-  evict(o.parents);
-  if (o.evictLayer) evict(o.layer);
+  evictOrThrow(o.parents);
+  if (o.evictLayer) evictOrThrow(o.layer);
   const layerResidentBefore = resident(o.layer);
   let peak = rss();
   const sample = () => {
@@ -137,7 +129,7 @@ async function run(proof: SealProof, o: { first: number; count: number; parents:
  * BENCH_PC1_32G_SIZES (comma-separated proof names; default the 32GiB and 512MiB V1_1 graphs; smaller
  * ones to try the case out quickly).
  */
-export async function benchWindow32G(work: string, bound: { cpu: number; wall: number }, rows: WindowRow[]): Promise<Record<string, unknown>> {
+export async function benchWindow32G(work: string, bound: { cpu: number; wall: number }, rows: Pc1Row[]): Promise<Record<string, unknown>> {
   const count = Number(process.env.BENCH_PC1_32G_NODES ?? 2 ** 18);
   const at = process.env.BENCH_PC1_32G_AT === 'middle' ? 'middle' : 'end';
   const keep = Boolean(process.env.BENCH_PC1_32G_KEEP);

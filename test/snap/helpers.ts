@@ -78,3 +78,38 @@ export async function writeKey(v: SnapVector, dir: string, parentsDir: string): 
   for (const f of ['p_aux', 't_aux']) await writeFile(path.join(keyCacheDir, f), entryBytes(k.files[f])!);
   return { keyPath, keyCacheDir };
 }
+
+/**
+ * A snapped sector's recovery inputs as an operator would have them: the update's deal pieces in
+ * `<dir>/pieces` (named by CID, bytes from the vector's seeds) and an export file
+ * `<dir>/sectors-recovery-f01000.json` holding sector `number` with the vector's SectorKeyCID.
+ */
+export async function writeSnapExportInputs(v: SnapVector, dir: string, number: number): Promise<{ pieceDir: string; exportFile: string }> {
+  const pieceDir = path.join(dir, 'pieces');
+  await mkdir(pieceDir, { recursive: true });
+  let k = 0;
+  for (const p of v.pieces.filter((x) => !x.filler)) {
+    const src = v.data[k++]!;
+    await writeFile(path.join(pieceDir, p.cid), sha256Ctr(src.seed, src.unpadded_bytes));
+  }
+  const exportFile = path.join(dir, 'sectors-recovery-f01000.json');
+  await writeFile(
+    exportFile,
+    JSON.stringify({
+      Miner: 'f01000',
+      SectorSize: Number(keyProof(v).sectorBytes),
+      SectorInfos: [
+        {
+          SectorNumber: number,
+          Ticket: Buffer.from(v.sector_key.ticket, 'hex').toString('base64'),
+          SealProof: v.sector_key.proof.id,
+          SealedCID: { '/': v.comm_r_new_cid },
+          UnsealedCID: { '/': v.comm_d_new_cid },
+          Pieces: v.pieces.map((p) => ({ Size: Number(p.padded_size), PieceCID: { '/': p.cid } })),
+          SectorKeyCID: { '/': v.sector_key.comm_r_cid },
+        },
+      ],
+    }),
+  );
+  return { pieceDir, exportFile };
+}

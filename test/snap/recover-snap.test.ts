@@ -4,7 +4,7 @@
 // into it by encode_into. The published update/ + update-cache/ must equal the reference's files;
 // a wrong SectorKeyCID or SealedCID must publish nothing.
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -14,9 +14,10 @@ import { runExport } from '../../src/cli/commands/export.js';
 import { runRecover } from '../../src/cli/commands/recover.js';
 import { loadNetwork } from '../../src/devnet/network.js';
 import { startDevnet, type Devnet } from '../../src/devnet/server.js';
-import { loadFamilyVector, loadVector, sha256Ctr, type SnapVector } from '../helpers/vectors.js';
+import { loadFamilyVector, loadVector, type SnapVector } from '../helpers/vectors.js';
 import { dirs, listTree } from '../recover/helpers/setup.js';
 import { withCachePath } from '../seal/helpers/oracle-files.js';
+import { writeSnapExportInputs } from './helpers.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const pieceDir = join(root, 'fixtures', 'devnet', 'pieces');
@@ -129,32 +130,7 @@ describe('recover an 8MiB snap-upgraded sector with three deals from an export f
 
   it('update/ + update-cache/ equal the reference (alignment and filler pieces, rows_to_discard 2)', async () => {
     const d = await dirs();
-    const pieces = join(d.root, 'pieces');
-    await mkdir(pieces, { recursive: true });
-    let k = 0;
-    for (const p of v8.pieces.filter((x) => !x.filler)) {
-      const src = v8.data[k++]!;
-      await writeFile(join(pieces, p.cid), sha256Ctr(src.seed, src.unpadded_bytes));
-    }
-    const file = join(d.root, 'sectors-recovery-f01000.json');
-    await writeFile(
-      file,
-      JSON.stringify({
-        Miner: 'f01000',
-        SectorSize: 8 << 20,
-        SectorInfos: [
-          {
-            SectorNumber: 5,
-            Ticket: Buffer.from(v8.sector_key.ticket, 'hex').toString('base64'),
-            SealProof: v8.sector_key.proof.id,
-            SealedCID: { '/': v8.comm_r_new_cid },
-            UnsealedCID: { '/': v8.comm_d_new_cid },
-            Pieces: v8.pieces.map((p) => ({ Size: Number(p.padded_size), PieceCID: { '/': p.cid } })),
-            SectorKeyCID: { '/': v8.sector_key.comm_r_cid },
-          },
-        ],
-      }),
-    );
+    const { pieceDir: pieces, exportFile: file } = await writeSnapExportInputs(v8, d.root, 5);
     const out = sink();
     const code = await runRecover(
       { parallel: 1, sealingTemp: d.temp, sealingResult: d.result, sectorsRecoveryMetadata: file, numbers: ['5'], pieceDir: pieces, json: true },

@@ -4,7 +4,7 @@
 // oracle's digests, so what verify reads are the reference's bytes. Expected commitments come from the
 // vector: comm_c, comm_r_last_new, comm_r_new (SealedCID) and the key's comm_r (SectorKeyCID).
 import { createHash } from 'node:crypto';
-import { cp, mkdir, mkdtemp, open, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, open, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -17,7 +17,8 @@ import { loadNetwork } from '../../src/devnet/network.js';
 import { startDevnet, type Devnet } from '../../src/devnet/server.js';
 import type { Check } from '../../src/verify/findings.js';
 import type { SectorVerdict, VerifyReport } from '../../src/verify/report.js';
-import { loadFamilyVector, sha256Ctr, type SnapVector } from '../helpers/vectors.js';
+import { loadFamilyVector, type SnapVector } from '../helpers/vectors.js';
+import { writeSnapExportInputs } from '../snap/helpers.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const v = loadFamilyVector<SnapVector>('snap', '2KiB-V1_1-cc-f01000-s5-snap-devnet');
@@ -241,32 +242,7 @@ describe('verify an 8MiB snapped sector (three deals, oracle vector 8MiB-V1_1-cc
 
   it('a flipped byte outside the sampled slices: quick passes, deep names the row-3 node and its update-replica byte range', async () => {
     const d = await mkdtemp(join(scratch, 'big-'));
-    const pieces = join(d, 'pieces');
-    await mkdir(pieces, { recursive: true });
-    let k = 0;
-    for (const p of v8.pieces.filter((x) => !x.filler)) {
-      const src = v8.data[k++]!;
-      await writeFile(join(pieces, p.cid), sha256Ctr(src.seed, src.unpadded_bytes));
-    }
-    const file = join(d, 'sectors-recovery-f01000.json');
-    await writeFile(
-      file,
-      JSON.stringify({
-        Miner: 'f01000',
-        SectorSize: 8 << 20,
-        SectorInfos: [
-          {
-            SectorNumber: 5,
-            Ticket: Buffer.from(v8.sector_key.ticket, 'hex').toString('base64'),
-            SealProof: v8.sector_key.proof.id,
-            SealedCID: { '/': v8.comm_r_new_cid },
-            UnsealedCID: { '/': v8.comm_d_new_cid },
-            Pieces: v8.pieces.map((p) => ({ Size: Number(p.padded_size), PieceCID: { '/': p.cid } })),
-            SectorKeyCID: { '/': v8.sector_key.comm_r_cid },
-          },
-        ],
-      }),
-    );
+    const { pieceDir: pieces, exportFile: file } = await writeSnapExportInputs(v8, d, 5);
     const result = join(d, 'result');
     const code = await runRecover(
       { parallel: 1, sealingTemp: join(d, 'temp'), sealingResult: result, sectorsRecoveryMetadata: file, numbers: ['5'], pieceDir: pieces, json: true },
