@@ -24,6 +24,7 @@ import type { BatchOutcome, Sealer, SealJob, SealOutcome } from './sealer.js';
 import type { Logger } from './logger.js';
 import type { ProofsSettings } from '../sector/settings.js';
 import { threadsNeeded } from '../platform/thread-pool.js';
+import type { SealStage } from '../seal/contracts.js';
 
 export interface RecoverOptions {
   readonly tempRoot: string;
@@ -229,7 +230,8 @@ interface SectorRun {
   readonly log: Logger;
   readonly t0: number;
   readonly timings: NonNullable<SectorReport['timings']>;
-  readonly stageStart: Map<string, number>;
+  /** when each sealing stage last reported progress (its final milestone marks its end) */
+  readonly stageLast: Map<SealStage, number>;
   /** what the sector is doing, for error messages (a full disk names the step) */
   step: SectorStep;
   wd?: SectorWorkDir;
@@ -249,7 +251,7 @@ async function recoverBatch(batch: readonly { plan: SectorPlan; report: SectorRe
     log: opts.logger.child({ sector: e.plan.name }),
     t0: performance.now(),
     timings: { totalMs: 0 },
-    stageStart: new Map(),
+    stageLast: new Map(),
     step: 'staging',
     removed: false,
     done: false,
@@ -347,21 +349,35 @@ async function prepare(r: SectorRun, opts: RecoverOptions): Promise<void> {
     stagedPath,
     settings: opts.settings,
     onProgress: (p) => {
-      if (!r.stageStart.has(p.stage)) r.stageStart.set(p.stage, performance.now());
+      r.stageLast.set(p.stage, performance.now());
       ev?.progress?.(plan.name, p);
     },
     ...(opts.signal ? { signal: opts.signal } : {}),
   };
 }
 
+/**
+ * PC1 = labeling, PC2 = tree-c through aux, from when each stage last reported progress: kernels
+ * report after their first chunk (a GPU tree-c of an 8MiB sector reports once, at its end), so a
+ * stage starts where the stage before it ended (its final milestone), not at its first report.
+ * Stages an earlier run finished report nothing and get no figure.
+ */
+export function stageTimings(last: ReadonlyMap<SealStage, number>, sealStart: number, end: number): { pc1Ms?: number; pc2Ms?: number } {
+  const pc1End = last.get('pc1');
+  if (pc1End === undefined) {
+    const pc2Stages = (['tree-c', 'encode', 'tree-r-last', 'aux'] as const).some((st) => last.has(st));
+    return pc2Stages ? { pc2Ms: Math.round(end - sealStart) } : {};
+  }
+  const beforePc1 = Math.max(sealStart, last.get('parents-cache') ?? -Infinity, last.get('tree-d') ?? -Infinity);
+  return { pc1Ms: Math.round(pc1End - beforePc1), pc2Ms: Math.round(end - pc1End) };
+}
+
 async function sealed(r: SectorRun, outcome: SealOutcome): Promise<void> {
   const end = performance.now();
   r.timings.sealMs = Math.round(end - (r.sealStart ?? end));
-  // PC1 = labeling (after parents cache and tree-d); PC2 = tree-c through aux.
-  const pc1 = r.stageStart.get('pc1');
-  const pc2 = r.stageStart.get('tree-c');
-  if (pc1 !== undefined) r.timings.pc1Ms = Math.round((pc2 ?? end) - pc1);
-  if (pc2 !== undefined) r.timings.pc2Ms = Math.round(end - pc2);
+  const t = stageTimings(r.stageLast, r.sealStart ?? end, end);
+  if (t.pc1Ms !== undefined) r.timings.pc1Ms = t.pc1Ms;
+  if (t.pc2Ms !== undefined) r.timings.pc2Ms = t.pc2Ms;
   if (outcome.pc1BatchSize !== undefined) r.rep.pc1BatchSize = outcome.pc1BatchSize;
   r.outcome = outcome;
   await r.wd!.markSealed(outcome);
