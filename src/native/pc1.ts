@@ -93,8 +93,6 @@ export interface WindowTimes {
   readonly wallNs: number;
   /** CPU time of the parents feed's producer thread for the pass (0 with parentsFeed 'inline') */
   readonly producerCpuNs: number;
-  /** base parents (node–parent pairs) the producer copied from already-final labels (0 with 'inline') */
-  readonly baseParentsCopied: number;
 }
 
 interface Pc1Addon {

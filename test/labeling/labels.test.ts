@@ -87,12 +87,8 @@ const E2E = [
 ];
 
 describe('layer files: docs/vectors.md#end-to-end-vectors end-to-end CC vectors', () => {
-  // 'producer' on the 8MiB graph (32 chunks, the feed's 4-slot ring wraps 8 times per layer): the
-  // feed copies the base parents the hashing thread has already finished, in layer 1 and 2
-  // (docs/sdr.md#parents-feed); by default an 8MiB layer is labeled inline.
-  const runs = [...E2E.map((v) => ({ v, feed: undefined })), ...E2E.filter((v) => v.name === 'E2E-8MiB-V1_1').map((v) => ({ v, feed: 'producer' as const }))];
-  for (const { v, feed } of runs) {
-    it(`${v.name}: layer-1 and layer-2 file digests${feed ? ` (parents feed: ${feed})` : ''}`, async () => {
+  for (const v of E2E) {
+    it(`${v.name}: layer-1 and layer-2 file digests`, async () => {
       const dir = await tempDir();
       const proof = sealProof(v.proof);
       const parents = await parentsCacheFile(proof, dir);
@@ -103,7 +99,6 @@ describe('layer files: docs/vectors.md#end-to-end-vectors end-to-end CC vectors'
         startLayer: 1,
         parentsCachePath: parents,
         sectors: [{ replicaId: unhex(v.replicaId), layerPaths: cacheFiles(proof, dir).layers }],
-        parentsFeed: feed,
         onProgress: (p) => {
           if (p.layerDone) events.push(p.layer);
         },

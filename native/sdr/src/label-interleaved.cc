@@ -44,15 +44,13 @@ bool label_layer_interleaved(const sha256::Impl& h, uint64_t nodes, uint32_t lay
       const uint32_t* row = rows + i * kParents;
       if (i + kPrefetchDistance < count)
         for (size_t j = 0; j < k; j++)
-          prefetch_parents(rows + (i + kPrefetchDistance) * kParents, layer, sectors[j].cur, chunk.exp ? nullptr : sectors[j].prev,
-                           chunk.base_mask ? chunk.base_mask[i + kPrefetchDistance] : 0);
+          prefetch_parents(rows + (i + kPrefetchDistance) * kParents, layer, sectors[j].cur, chunk.exp ? nullptr : sectors[j].prev);
       for (size_t j = 0; j < k; j++) {
         std::memcpy(lanes[j].st, sha256::kInitialState, sizeof lanes[j].st);
         write_header(lanes[j].msg, sectors[j].replica_id, layer, v);
         if (v != 0)
           gather_parents(lanes[j].msg + 64, row, layer, sectors[j].cur, sectors[j].prev,
-                         chunk.exp ? chunk.exp + (i * k + j) * kExpBytes : nullptr,
-                         chunk.base ? chunk.base + (i * k + j) * kBaseBytes : nullptr, chunk.base_mask ? chunk.base_mask[i] : 0);
+                         chunk.exp ? chunk.exp + (i * k + j) * kExpBytes : nullptr);
       }
       if (v == 0) {
         compress_all(0, 1);

@@ -51,12 +51,10 @@ inline MessagePlan message_plan(uint32_t layer) {
 }
 
 // Copies the parent labels of one node into `dst` (14 × 32 bytes; 6 for layer 1). `exp`, when not
-// null, holds the 8 expander-parent labels already gathered by the feed (label-feed.h); `base`
-// holds the base-parent labels the feed copied, those whose bit is set in `base_mask`.
+// null, holds the 8 expander-parent labels already gathered by the feed (label-feed.h).
 inline void gather_parents(uint8_t* dst, const uint32_t* row, uint32_t layer, const uint8_t* cur, const uint8_t* prev,
-                           const uint8_t* exp = nullptr, const uint8_t* base = nullptr, uint32_t base_mask = 0) {
-  for (int i = 0; i < kBaseParents; i++)
-    std::memcpy(dst + 32 * i, (base_mask >> i) & 1 ? base + 32 * i : cur + uint64_t(row[i]) * kNodeBytes, 32);
+                           const uint8_t* exp = nullptr) {
+  for (int i = 0; i < kBaseParents; i++) std::memcpy(dst + 32 * i, cur + uint64_t(row[i]) * kNodeBytes, 32);
   if (layer == 1) return;
   if (exp) {
     std::memcpy(dst + 32 * kBaseParents, exp, 32 * (kParents - kBaseParents));
@@ -70,11 +68,8 @@ inline void gather_parents(uint8_t* dst, const uint32_t* row, uint32_t layer, co
 // uniform over the previous layer, so nearly all of them miss in L1/L2 unless fetched early.
 // always_inline: GCC otherwise outlines this, judges the outlined part free of side effects and
 // deletes the call, prefetches and all.
-// base_mask: base parents the feed has copied (no need to fetch them from `cur`).
-__attribute__((always_inline)) inline void prefetch_parents(const uint32_t* row, uint32_t layer, const uint8_t* cur, const uint8_t* prev,
-                                                            uint32_t base_mask = 0) {
-  for (int i = 1; i < kBaseParents; i++)  // b0 = v−1 is hot
-    if (!((base_mask >> i) & 1)) __builtin_prefetch(cur + uint64_t(row[i]) * kNodeBytes);
+__attribute__((always_inline)) inline void prefetch_parents(const uint32_t* row, uint32_t layer, const uint8_t* cur, const uint8_t* prev) {
+  for (int i = 1; i < kBaseParents; i++) __builtin_prefetch(cur + uint64_t(row[i]) * kNodeBytes);  // b0 = v−1 is hot
   if (layer == 1 || !prev) return;  // prev null: the feed has gathered the expander parents
   for (int i = kBaseParents; i < kParents; i++) __builtin_prefetch(prev + uint64_t(row[i]) * kNodeBytes);
 }

@@ -84,7 +84,7 @@ Napi::Value LabelLayers(const Napi::CallbackInfo& info) {
 
 // labelWindow({nodes, layer, first, count, replicaId, parentsPath, prevLayerPath?, curPrefixPath?,
 //              outPath, kernel?, parentsFeed?, passes? = 1}, onProgress?, cancelFlag?)
-//   → Promise<Array<{cpuNs, wallNs, producerCpuNs, baseParentsCopied}>> (one per pass)
+//   → Promise<Array<{cpuNs, wallNs, producerCpuNs}>> (one per pass)
 // Labels nodes [first, first + count) of one layer from mapped files (label-window.h); parentsPath
 // holds only the window's rows (writeParentsCache with first/count). Progress {stage: 'pc1-window',
 // done, total} in nodes of the window.
@@ -120,7 +120,6 @@ Napi::Value LabelWindow(const Napi::CallbackInfo& info) {
             t.Set("cpuNs", Napi::Number::New(env, double((*times)[i].cpu_ns)));
             t.Set("wallNs", Napi::Number::New(env, double((*times)[i].wall_ns)));
             t.Set("producerCpuNs", Napi::Number::New(env, double((*times)[i].producer_cpu_ns)));
-            t.Set("baseParentsCopied", Napi::Number::New(env, double((*times)[i].base_copied)));
             all.Set(uint32_t(i), t);
           }
           return Napi::Value(all);

@@ -138,9 +138,9 @@ void run_labeling(const RunSpec& spec, const CancelFlag& cancel, const RunCallba
     std::unique_ptr<ParentsSource> source;
     const bool feed = spec.feed == RunSpec::Feed::Producer || (spec.feed == RunSpec::Feed::Auto && spec.nodes >= kFeedMinNodes);
     if (feed) {
-      std::vector<const uint8_t*> prevs(k), curs(k);
-      for (size_t j = 0; j < k; j++) prevs[j] = prev[j]->data(), curs[j] = cur[j]->data();
-      source.reset(new ParentsFeed(parents, spec.nodes, layer, std::move(prevs), std::move(curs)));
+      std::vector<const uint8_t*> prevs(k);
+      for (size_t j = 0; j < k; j++) prevs[j] = prev[j]->data();
+      source.reset(new ParentsFeed(parents, spec.nodes, layer, std::move(prevs)));
     } else {
       source.reset(new InlineParents(parents, spec.nodes));
     }

@@ -33,8 +33,7 @@ bool label_layer_single(const sha256::Impl& h, uint64_t nodes, uint32_t layer, c
     for (uint64_t i = 0; i < count; i++) {
       const uint64_t v = start + i;
       if (i + kPrefetchDistance < count)
-        prefetch_parents(rows + (i + kPrefetchDistance) * kParents, layer, s.cur, prefetch_prev,
-                         chunk.base_mask ? chunk.base_mask[i + kPrefetchDistance] : 0);
+        prefetch_parents(rows + (i + kPrefetchDistance) * kParents, layer, s.cur, prefetch_prev);
       std::memcpy(st, next, sizeof st);
       const bool has_next = v + 1 < nodes;
       if (has_next) {
@@ -46,8 +45,7 @@ bool label_layer_single(const sha256::Impl& h, uint64_t nodes, uint32_t layer, c
         const uint8_t* blocks[2] = {pad0, header};
         h.compress_lanes(states, blocks, has_next ? 2 : 1, 1);
       } else {
-        gather_parents(run, rows + i * kParents, layer, s.cur, s.prev, chunk.exp ? chunk.exp + i * kExpBytes : nullptr,
-                       chunk.base ? chunk.base + i * kBaseBytes : nullptr, chunk.base_mask ? chunk.base_mask[i] : 0);
+        gather_parents(run, rows + i * kParents, layer, s.cur, s.prev, chunk.exp ? chunk.exp + i * kExpBytes : nullptr);
         const uint8_t* blocks[2] = {run, header};
         h.compress_lanes(states, blocks, has_next ? 2 : 1, 1);
         h.compress(st, run + 64, plan.run_blocks - 1);

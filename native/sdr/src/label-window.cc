@@ -125,16 +125,16 @@ std::vector<WindowTimes> label_window(const WindowSpec& spec, const CancelFlag& 
   for (uint32_t p = 0; p < spec.passes; p++) {
     if (p > 0) reader.drop_page_cache();
     const uint64_t cpu0 = clock_ns(CLOCK_THREAD_CPUTIME_ID), wall0 = clock_ns(CLOCK_MONOTONIC);
-    ParentsFeed::Stats producer;  // the producer's own thread clock starts at 0
+    uint64_t producer_cpu = 0;  // the producer's own thread clock starts at 0
     std::unique_ptr<ParentsSource> source;
     if (feed)
-      source.reset(new ParentsFeed(reader, end, spec.layer, {s.prev}, {s.cur}, spec.first, &producer));
+      source.reset(new ParentsFeed(reader, end, spec.layer, {s.prev}, spec.first, &producer_cpu));
     else
       source.reset(new InlineParents(reader, end, spec.first));
     const bool ok = label_layer_single(h, end, spec.layer, s, *source, ctl, spec.first);
     const uint64_t cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0, wall = clock_ns(CLOCK_MONOTONIC) - wall0;
-    source.reset();  // joins the producer, which then has written its stats
-    times.push_back({cpu, wall, producer.cpu_ns, producer.base_copied});
+    source.reset();  // joins the producer, which then has written producer_cpu
+    times.push_back({cpu, wall, producer_cpu});
     if (!ok) throw Cancelled();
   }
 

@@ -37,7 +37,6 @@ struct WindowSpec {
 struct WindowTimes {
   uint64_t cpu_ns, wall_ns;  // the hashing thread, labeling only (as RunCallbacks::layer_done)
   uint64_t producer_cpu_ns;  // the feed's producer thread (0 with the inline source)
-  uint64_t base_copied;      // base parents the feed copied for the hashing thread (0 inline)
 };
 
 // Times of each pass; progress(done) in nodes of the window (per pass). Throws Cancelled, SysError,
