@@ -8,8 +8,8 @@ import { SECTOR_PREFIX } from './sector-info.js';
 
 export const NEXTID_KEY = '/storage/nextid';
 
-/** unsigned LEB128 of the whole value, or null */
-function uvarint(v: Uint8Array): bigint | null {
+/** A /storage/nextid value: unsigned LEB128 filling the whole value, or null when it is not one. */
+export function decodeNextId(v: Uint8Array): bigint | null {
   let r = 0n;
   for (let i = 0; i < v.length && i < 10; i++) {
     r |= BigInt(v[i]! & 0x7f) << BigInt(7 * i);
@@ -29,7 +29,7 @@ export function allocatorWarnings(view: LatestView): string[] {
     const n = key.slice(SECTOR_PREFIX.length);
     if (/^\d+$/.test(n) && BigInt(n) > maxSector) maxSector = BigInt(n);
   }
-  const next = v && v.kind === Kind.Value ? uvarint(v.value) : null;
+  const next = v && v.kind === Kind.Value ? decodeNextId(v.value) : null;
   const fix = 'before starting lotus-miner, set it to at least the highest sector number ever allocated (lotus-miner sectors numbers reserve/info, or the chain)';
   if (!v || v.kind !== Kind.Value) {
     if (maxSector >= 0n) out.push(`${NEXTID_KEY} is missing although /sectors/${maxSector} exists: lotus-miner would allocate sector numbers from 0 again; ${fix}`);

@@ -4,6 +4,7 @@ import { buildView, liveEntries, type LatestView } from './latest-view.js';
 import { SECTOR_PREFIX, decodeSectorInfo, type MetastoreSector } from './sector-info.js';
 import { showKey } from './internal-key.js';
 import type { ReadMode } from './log-reader.js';
+import { decodeNextId, NEXTID_KEY } from './allocator-check.js';
 
 export interface DumpEntry {
   readonly key: string;
@@ -24,15 +25,6 @@ function printable(v: Uint8Array): string | null {
   return s;
 }
 
-function uvarint(v: Uint8Array): bigint | null {
-  let r = 0n;
-  for (let i = 0; i < v.length && i < 10; i++) {
-    r |= BigInt(v[i]! & 0x7f) << BigInt(7 * i);
-    if (v[i]! < 0x80) return i === v.length - 1 ? r : null;
-  }
-  return null;
-}
-
 export async function dumpStore(dir: string, opts: { prefix?: string; decode?: boolean; mode?: ReadMode } = {}): Promise<{ entries: DumpEntry[]; view: LatestView }> {
   const view = await buildView(dir, opts.mode ?? 'lenient');
   const stale = new Map(view.stale.map((s) => [s.key, s.reason]));
@@ -47,7 +39,7 @@ export async function dumpStore(dir: string, opts: { prefix?: string; decode?: b
         return { ...base, decoded: null, decodeError: (err as Error).message };
       }
     }
-    if (key === '/storage/nextid') return { ...base, decoded: uvarint(e.value) };
+    if (key === NEXTID_KEY) return { ...base, decoded: decodeNextId(e.value) };
     return base;
   });
   return { entries, view };

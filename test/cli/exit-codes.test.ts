@@ -1,6 +1,6 @@
 // Exit codes are chosen in one place (src/cli/main.ts) from the outcome a command returns or the
 // kind of error it throws; the commands run in-process here, with a real devnet on loopback.
-import { PassThrough } from 'node:stream';
+import { io } from '../helpers/io.js';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,16 +18,11 @@ afterAll(async () => {
 });
 
 async function cli(argv: string[], env: NodeJS.ProcessEnv = {}, signal?: AbortSignal) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
+  const o = io();
   const cwd = await mkdtemp(join(tmpdir(), 'exit-codes-'));
-  const deps: CliDeps = { stdout, stderr, env, tty: false, cwd, ...(signal ? { signal } : {}) };
+  const deps: CliDeps = { stdout: o.stdout, stderr: o.stderr, env, tty: false, cwd, ...(signal ? { signal } : {}) };
   const code = await main(argv, deps);
-  return { code, out, err, cwd };
+  return { code, out: o.out(), err: o.err(), cwd };
 }
 
 describe('exit codes (src/cli/main.ts)', () => {

@@ -5,6 +5,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeParentsCache } from '../../src/native/graph.js';
+import { labelLayers, type LabelLayersOptions } from '../../src/native/pc1.js';
+import { cacheFiles } from '../../src/sector/cache-files.js';
 import { sealProof, type SealProof } from '../../src/proofs/registry.js';
 import type { PorepId } from '../../src/proofs/types.js';
 import { graphParams } from '../../src/seal/graph-seeds.js';
@@ -39,4 +41,29 @@ export async function parentsCacheFile(proof: SealProof, dir: string): Promise<s
 export async function readLabel(cacheDir: string, layer: number, node: number): Promise<string> {
   const f = await readFile(join(cacheDir, `sc-02-data-layer-${layer}.dat`));
   return hex(f.subarray(node * 32, node * 32 + 32));
+}
+
+/** docs/vectors.md#label-vectors: 11 layers, replica_id = 32 × 0x09, the last label of layer 11. */
+export const LABEL_VECTORS = [
+  { nodes: 64n, porep: 0x00, legacy: true, last: '04ba0f9a6ba9fad35e4806d183a281eab3c25afa9a1bd5e3378da6f1f4f46204' },
+  { nodes: 128n, porep: 0x00, legacy: true, last: '86daa8c4521e197e48c1fae6c9a1e85ab894a8883b9f23cebe531ddcd1004c23' },
+  { nodes: 64n, porep: 0x7b, legacy: false, last: 'cfef0db78bf3b3ab9f1169774d2e7a77bc9054499d954834b51ca7c788110206' },
+  { nodes: 128n, porep: 0x7b, legacy: false, last: '6d67c468cf81ab2289c1c9c72fa8777a232de4c1323dc0c6bd552ccc187c770f' },
+] as const;
+export type LabelVector = (typeof LABEL_VECTORS)[number];
+
+/** Labels a label vector's graph (11 layers) in a fresh temp dir with `options`; the last label of layer 11. */
+export async function lastLabelOfVector(v: LabelVector, options: Pick<LabelLayersOptions, 'kernel' | 'parentsFeed'>): Promise<string> {
+  const dir = await tempDir();
+  const proof = testProof(v.nodes, v.porep, v.legacy, 11);
+  const parents = await parentsCacheFile(proof, dir);
+  await labelLayers({
+    nodes: v.nodes,
+    layers: 11,
+    startLayer: 1,
+    parentsCachePath: parents,
+    sectors: [{ replicaId: new Uint8Array(32).fill(9), layerPaths: cacheFiles(proof, dir).layers }],
+    ...options,
+  });
+  return readLabel(dir, 11, Number(v.nodes) - 1);
 }

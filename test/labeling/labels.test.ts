@@ -6,36 +6,18 @@ import { join } from 'node:path';
 import { labelLayers } from '../../src/native/pc1.js';
 import { sealProof } from '../../src/proofs/registry.js';
 import { cacheFiles } from '../../src/sector/cache-files.js';
-import { hex, parentsCacheFile, readLabel, removeTempDirs, sha256Hex, tempDir, testProof, unhex } from './helpers.js';
+import { hex, LABEL_VECTORS, lastLabelOfVector, parentsCacheFile, readLabel, removeTempDirs, sha256Hex, tempDir, testProof, unhex } from './helpers.js';
 
 afterAll(removeTempDirs);
 
 const REPLICA_9 = new Uint8Array(32).fill(9);
 
-// docs/vectors.md#label-vectors: layers = 11, replica_id = 32 × 0x09, last label of layer 11.
-const VECTORS = [
-  { nodes: 64n, porep: 0x00, legacy: true, last: '04ba0f9a6ba9fad35e4806d183a281eab3c25afa9a1bd5e3378da6f1f4f46204' },
-  { nodes: 128n, porep: 0x00, legacy: true, last: '86daa8c4521e197e48c1fae6c9a1e85ab894a8883b9f23cebe531ddcd1004c23' },
-  { nodes: 64n, porep: 0x7b, legacy: false, last: 'cfef0db78bf3b3ab9f1169774d2e7a77bc9054499d954834b51ca7c788110206' },
-  { nodes: 128n, porep: 0x7b, legacy: false, last: '6d67c468cf81ab2289c1c9c72fa8777a232de4c1323dc0c6bd552ccc187c770f' },
-];
 
 describe('labels: docs/vectors.md#label-vectors (11 layers, replica_id 0x09…)', () => {
   for (const kernel of ['portable', 'fast'] as const) {
-    for (const v of VECTORS) {
+    for (const v of LABEL_VECTORS) {
       it(`${kernel}: ${v.nodes} nodes, porep_id 0x${v.porep.toString(16)}, ${v.legacy ? 'V1_0' : 'V1_1'}`, async () => {
-        const dir = await tempDir();
-        const proof = testProof(v.nodes, v.porep, v.legacy, 11);
-        const parents = await parentsCacheFile(proof, dir);
-        await labelLayers({
-          nodes: v.nodes,
-          layers: 11,
-          startLayer: 1,
-          parentsCachePath: parents,
-          sectors: [{ replicaId: REPLICA_9, layerPaths: cacheFiles(proof, dir).layers }],
-          kernel,
-        });
-        expect(await readLabel(dir, 11, Number(v.nodes) - 1)).toBe(v.last);
+        expect(await lastLabelOfVector(v, { kernel })).toBe(v.last);
       });
     }
   }

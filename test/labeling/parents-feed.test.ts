@@ -9,33 +9,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CancelledError } from '../../src/errors.js';
 import { labelLayers } from '../../src/native/pc1.js';
 import { cacheFiles } from '../../src/sector/cache-files.js';
-import { parentsCacheFile, readLabel, removeTempDirs, sha256Hex, tempDir, testProof } from './helpers.js';
+import { LABEL_VECTORS, lastLabelOfVector, parentsCacheFile, readLabel, removeTempDirs, sha256Hex, tempDir, testProof } from './helpers.js';
 
 afterAll(removeTempDirs);
 
-const REPLICA_9 = new Uint8Array(32).fill(9);
-// docs/vectors.md#label-vectors (the same rows labels.test.ts checks with the default feed)
-const VECTORS = [
-  { nodes: 64n, porep: 0x7b, legacy: false, last: 'cfef0db78bf3b3ab9f1169774d2e7a77bc9054499d954834b51ca7c788110206' },
-  { nodes: 128n, porep: 0x00, legacy: true, last: '86daa8c4521e197e48c1fae6c9a1e85ab894a8883b9f23cebe531ddcd1004c23' },
-];
+// docs/vectors.md#label-vectors (two of the rows labels.test.ts checks with the default feed)
+const VECTORS = LABEL_VECTORS.filter((v) => (v.nodes === 64n && v.porep === 0x7b) || (v.nodes === 128n && v.porep === 0x00));
 
 describe('parents feed: producer thread vs inline (the plain twin)', () => {
   for (const parentsFeed of ['inline', 'producer'] as const)
     for (const v of VECTORS)
       it(`${parentsFeed}: §9.1 last label of layer 11, ${v.nodes} nodes, porep_id 0x${v.porep.toString(16)}`, async () => {
-        const dir = await tempDir();
-        const proof = testProof(v.nodes, v.porep, v.legacy, 11);
-        const parents = await parentsCacheFile(proof, dir);
-        await labelLayers({
-          nodes: v.nodes,
-          layers: 11,
-          startLayer: 1,
-          parentsCachePath: parents,
-          sectors: [{ replicaId: REPLICA_9, layerPaths: cacheFiles(proof, dir).layers }],
-          parentsFeed,
-        });
-        expect(await readLabel(dir, 11, Number(v.nodes) - 1)).toBe(v.last);
+        expect(await lastLabelOfVector(v, { parentsFeed })).toBe(v.last);
       });
 
   // 2^16 nodes = 8 chunks of 8192: the 4-slot ring wraps twice per layer.

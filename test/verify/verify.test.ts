@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, open, readFile, readdir, rm, truncate, unlink, writeFil
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import { io } from '../helpers/io.js';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runVerify, type VerifyArgs } from '../../src/cli/commands/verify.js';
@@ -44,14 +45,9 @@ async function fresh(pristine: string): Promise<string> {
 }
 
 async function verify(args: Partial<VerifyArgs> & { sealingResult: string }, env: NodeJS.ProcessEnv = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  const code = await runVerify({ json: true, ...args }, { stdout, stderr, tty: false, cwd: process.cwd(), env });
-  return { code, report: JSON.parse(out) as VerifyReport, err };
+  const o = io();
+  const code = await runVerify({ json: true, ...args }, { stdout: o.stdout, stderr: o.stderr, tty: false, cwd: process.cwd(), env });
+  return { code, report: JSON.parse(o.out()) as VerifyReport, err: o.err() };
 }
 
 const sector = (r: VerifyReport, n: number | string): SectorVerdict => {
